@@ -1,0 +1,39 @@
+package dev.flotilla.registry;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach etcd.
+ *
+ * @param endpoints client URLs, e.g. http://127.0.0.1:2379
+ * @param prefix    key prefix for all of Flotilla's data, ending in '/'
+ * @param caFile    CA bundle for TLS to etcd (https endpoints), optional
+ * @param certFile  client certificate, optional
+ * @param keyFile   client key (PKCS#8 PEM), optional
+ */
+public record EtcdConfig(List<String> endpoints, String prefix, Optional<Path> caFile,
+                         Optional<Path> certFile, Optional<Path> keyFile) {
+    public static final String DEFAULT_PREFIX = "/flotilla/";
+
+    public EtcdConfig {
+        endpoints = List.copyOf(endpoints);
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one etcd endpoint is needed");
+        }
+        Objects.requireNonNull(prefix, "prefix");
+        if (!prefix.endsWith("/")) {
+            prefix = prefix + "/";
+        }
+    }
+
+    public static EtcdConfig of(String... endpoints) {
+        return new EtcdConfig(List.of(endpoints), DEFAULT_PREFIX, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public EtcdConfig withPrefix(String newPrefix) {
+        return new EtcdConfig(endpoints, newPrefix, caFile, certFile, keyFile);
+    }
+}

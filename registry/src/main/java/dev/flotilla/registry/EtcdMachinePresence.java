@@ -1,0 +1,117 @@
+package dev.flotilla.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.options.PutOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** A machine's presence key on its own lease. */
+final class EtcdMachinePresence implements MachinePresence {
+    private static final Logger log = LoggerFactory.getLogger(EtcdMachinePresence.class);
+
+    private final EtcdRegistry registry;
+    private final LeaseKeeper keeper;
+    private final String session;
+    private volatile Machine machine;
+    private volatile boolean closed;
+
+    private EtcdMachinePresence(EtcdRegistry registry, Machine machine, LeaseKeeper keeper, String session) {
+        this.registry = registry;
+        this.machine = machine;
+        this.keeper = keeper;
+        this.session = session;
+    }
+
+    static MachinePresence register(EtcdRegistry registry, Machine machine, Duration ttl, String session,
+                                    Duration conflictWait) {
+        ByteSequence key = registry.keys().machine(machine.id());
+        long deadline = System.nanoTime() + conflictWait.toNanos();
+        while (true) {
+            long lease = registry.grantLease(ttl, "grant the machine lease");
+            ByteSequence value = Codec.encode(Codec.MachineRecord.of(machine, session, lease));
+            TxnResponse txn = registry.createIfAbsent(key, value, lease, "register machine " + machine.id());
+            if (txn.isSucceeded()) {
+                return start(registry, machine, ttl, session, lease);
+            }
+            Optional<KeyValue> existing = txn.getGetResponses().get(0).getKvs().stream().findFirst();
+            if (existing.isEmpty()) {
+                registry.revokeQuietly(lease);
+                continue; // deleted in between: try again
+            }
+            Codec.MachineRecord holder = Codec.decode(existing.get().getValue(), Codec.MachineRecord.class);
+            if (session.equals(holder.session()) && registry.leaseTimeToLive(holder.leaseId()) > 0) {
+                // Our own registration from before a restart, still alive: adopt it, so the
+                // machine's units do not move because flotd restarted.
+                registry.revokeQuietly(lease);
+                log.info("adopting this machine's registration from before the restart (lease {})",
+                        Long.toHexString(holder.leaseId()));
+                MachinePresence presence = start(registry, machine, ttl, session, holder.leaseId());
+                presence.update(machine);
+                return presence;
+            }
+            registry.revokeQuietly(lease);
+            if (System.nanoTime() >= deadline) {
+                throw new MachineIdConflictException(holder.machine(), "machine id " + machine.id()
+                        + " is already registered by another running daemon (public IP "
+                        + (holder.publicIp().isEmpty() ? "unknown" : holder.publicIp())
+                        + "); every machine needs its own /etc/machine-id. A dead daemon's registration expires"
+                        + " within its TTL; this one stayed alive for " + conflictWait.toSeconds() + " s.");
+            }
+            EtcdKeyWaiter.awaitDeletion(registry, key, existing.get().getModRevision(), deadline);
+        }
+    }
+
+    private static MachinePresence start(EtcdRegistry registry, Machine machine, Duration ttl, String session, long lease) {
+        LeaseKeeper keeper = new LeaseKeeper(registry.client().getLeaseClient(), lease, ttl, registry.scheduler(),
+                "machine " + machine.id().substring(0, Math.min(8, machine.id().length())));
+        keeper.start();
+        return new EtcdMachinePresence(registry, machine, keeper, session);
+    }
+
+    @Override
+    public Machine machine() {
+        return machine;
+    }
+
+    @Override
+    public long leaseId() {
+        return keeper.leaseId();
+    }
+
+    @Override
+    public ConnectionState state() {
+        return keeper.state();
+    }
+
+    @Override
+    public void onStateChange(Consumer<ConnectionState> listener) {
+        keeper.onStateChange(listener);
+    }
+
+    @Override
+    public void update(Machine updated) {
+        if (!updated.id().equals(machine.id())) {
+            throw new IllegalArgumentException("a presence cannot change its machine id");
+        }
+        EtcdRegistry.await(registry.client().getKVClient().put(registry.keys().machine(updated.id()),
+                Codec.encode(Codec.MachineRecord.of(updated, session, keeper.leaseId())),
+                PutOption.builder().withLeaseId(keeper.leaseId()).build()), "update machine " + updated.id());
+        this.machine = updated;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        keeper.close();
+        registry.revokeQuietly(keeper.leaseId());
+    }
+}

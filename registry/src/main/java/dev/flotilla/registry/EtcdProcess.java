@@ -1,0 +1,186 @@
+package dev.flotilla.registry;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A single-member etcd run as a child process: flotd's embedded default and the test fixture.
+ * Listens on loopback only.
+ */
+public final class EtcdProcess implements AutoCloseable {
+    private final Path binary;
+    private final Path dataDir;
+    private final String host;
+    private final int clientPort;
+    private final int peerPort;
+    private final Path logFile;
+    private Process process;
+
+    private EtcdProcess(Path binary, Path dataDir, String host, int clientPort, int peerPort, Path logFile) {
+        this.binary = binary;
+        this.dataDir = dataDir;
+        this.host = host;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.logFile = logFile;
+    }
+
+    /** Starts etcd and waits until it reports healthy. */
+    public static EtcdProcess start(Path dataDir, String host, int clientPort, int peerPort, Duration startTimeout) {
+        EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, host, clientPort, peerPort,
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+        etcd.launch(startTimeout);
+        return etcd;
+    }
+
+    /** Starts etcd on two free loopback ports. */
+    public static EtcdProcess startOnFreePorts(Path dataDir, Duration startTimeout) {
+        return start(dataDir, "127.0.0.1", freePort(), freePort(), startTimeout);
+    }
+
+    public static Path findBinary() {
+        String configured = System.getenv("FLOTILLA_ETCD_BINARY");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(":")) {
+            Path candidate = Path.of(dir, "etcd");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new RegistryException("no etcd binary found on PATH (install Debian's etcd-server package,"
+                + " or set FLOTILLA_ETCD_BINARY)");
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    public String clientUrl() {
+        return "http://" + host + ":" + clientPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private synchronized void launch(Duration startTimeout) {
+        try {
+            Files.createDirectories(dataDir);
+            List<String> cmd = new ArrayList<>(List.of(binary.toString(),
+                    "--name", "flotilla",
+                    "--data-dir", dataDir.toString(),
+                    "--listen-client-urls", clientUrl(),
+                    "--advertise-client-urls", clientUrl(),
+                    "--listen-peer-urls", "http://" + host + ":" + peerPort,
+                    "--initial-advertise-peer-urls", "http://" + host + ":" + peerPort,
+                    "--initial-cluster", "flotilla=http://" + host + ":" + peerPort,
+                    "--initial-cluster-token", "flotilla-" + clientPort,
+                    "--log-outputs", "stderr"));
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new RegistryException("cannot start etcd (" + binary + "): " + e.getMessage(), e);
+        }
+        awaitHealthy(startTimeout);
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+                .timeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new RegistryException("etcd exited with status " + process.exitValue() + " while starting; see " + logFile);
+            }
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("\"true\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException("interrupted while waiting for etcd", e);
+            }
+            try {
+                process.waitFor(100, TimeUnit.MILLISECONDS); // poll interval while the child boots
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException("interrupted while waiting for etcd", e);
+            }
+        }
+        throw new RegistryException("etcd did not become healthy within " + timeout.toSeconds() + " s; see " + logFile);
+    }
+
+    /** Stops etcd cleanly (SIGTERM) and waits for it. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** SIGKILL, as a crash. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Starts it again on the same ports and data. */
+    public synchronized void restart(Duration startTimeout) {
+        stop();
+        launch(startTimeout);
+    }
+
+    public synchronized void startAgain(Duration startTimeout) {
+        if (!isRunning()) {
+            launch(startTimeout);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.flotilla.registry;
+
+import io.etcd.jetcd.ByteSequence;
+
+import java.nio.charset.StandardCharsets;
+
+/** The etcd key layout. Nothing outside this package knows it. */
+final class Keys {
+    private final String prefix;
+
+    Keys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    ByteSequence machinesPrefix() {
+        return bytes(prefix + "machines/");
+    }
+
+    ByteSequence machine(String machineId) {
+        return bytes(prefix + "machines/" + machineId);
+    }
+
+    ByteSequence engineLeader() {
+        return bytes(prefix + "engine/leader");
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    static String string(ByteSequence b) {
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}

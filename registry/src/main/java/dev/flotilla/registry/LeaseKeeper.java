@@ -1,0 +1,149 @@
+package dev.flotilla.registry;
+
+import io.etcd.jetcd.Lease;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one lease alive with a keep-alive every ttl/3 and turns what it sees into an explicit
+ * {@link ConnectionState}. Each state change is logged once; LOST is final for this lease.
+ */
+final class LeaseKeeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final Lease leases;
+    private final long leaseId;
+    private final long ttlNanos;
+    private final ScheduledExecutorService scheduler;
+    private final String what;
+    private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
+    private volatile ConnectionState state = ConnectionState.CONNECTED;
+    private volatile long lastGoodSend = System.nanoTime();
+    private volatile boolean lastAttemptFailed;
+    private volatile boolean inFlight;
+    private volatile ScheduledFuture<?> ticker;
+
+    LeaseKeeper(Lease leases, long leaseId, Duration ttl, ScheduledExecutorService scheduler, String what) {
+        this.leases = leases;
+        this.leaseId = leaseId;
+        this.ttlNanos = ttl.toNanos();
+        this.scheduler = scheduler;
+        this.what = what;
+    }
+
+    long leaseId() {
+        return leaseId;
+    }
+
+    ConnectionState state() {
+        return state;
+    }
+
+    void onStateChange(Consumer<ConnectionState> listener) {
+        listeners.add(listener);
+    }
+
+    void start() {
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), ttlNanos / 3);
+        // The check runs more often than the keep-alive so LOST is noticed promptly.
+        ticker = scheduler.scheduleAtFixedRate(this::tick, 0, period / 2, TimeUnit.NANOSECONDS);
+    }
+
+    private long ticks;
+
+    private void tick() {
+        if (state == ConnectionState.LOST) {
+            return;
+        }
+        if (ticks++ % 2 == 0 && !inFlight) {
+            sendKeepAlive();
+        }
+        evaluate();
+    }
+
+    private void sendKeepAlive() {
+        inFlight = true;
+        long sent = System.nanoTime();
+        leases.keepAliveOnce(leaseId)
+                .orTimeout(Math.max(1, ttlNanos / 3 / 1_000_000), TimeUnit.MILLISECONDS)
+                .whenComplete((response, error) -> {
+                    inFlight = false;
+                    if (error == null && response.getTTL() > 0) {
+                        lastGoodSend = sent;
+                        lastAttemptFailed = false;
+                    } else if (error == null || isLeaseGone(error)) {
+                        transition(ConnectionState.LOST, "the lease expired on the server");
+                        return;
+                    } else {
+                        lastAttemptFailed = true;
+                        if (state == ConnectionState.CONNECTED) {
+                            log.debug("{}: keep-alive failed: {}", what, rootMessage(error));
+                        }
+                    }
+                    evaluate();
+                });
+    }
+
+    private static boolean isLeaseGone(Throwable error) {
+        String msg = rootMessage(error);
+        return msg != null && msg.contains("requested lease not found");
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    private void evaluate() {
+        ConnectionState next = LeaseHealth.evaluate(System.nanoTime() - lastGoodSend, ttlNanos, lastAttemptFailed);
+        transition(next, next == ConnectionState.LOST ? "no keep-alive acknowledged within the TTL" : "");
+    }
+
+    private synchronized void transition(ConnectionState next, String why) {
+        if (state == next || state == ConnectionState.LOST) {
+            return;
+        }
+        ConnectionState previous = state;
+        state = next;
+        switch (next) {
+            case CONNECTED -> log.info("{}: connection to etcd restored", what);
+            case SUSPENDED -> log.warn("{}: etcd unreachable, lease {} suspended (keeps running while the TTL allows)",
+                    what, Long.toHexString(leaseId));
+            case LOST -> log.warn("{}: lease {} lost: {}", what, Long.toHexString(leaseId), why);
+        }
+        if (next == ConnectionState.LOST) {
+            stopTicker();
+        }
+        for (Consumer<ConnectionState> l : listeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                log.error("{}: state listener failed on {} -> {}", what, previous, next, e);
+            }
+        }
+    }
+
+    private void stopTicker() {
+        ScheduledFuture<?> t = ticker;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    /** Stops keeping the lease alive (it then expires on its own unless revoked). */
+    @Override
+    public void close() {
+        stopTicker();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.flotilla.registry;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A machine of the cluster as it announces itself.
+ *
+ * @param id        the machine id (32 hex characters from /etc/machine-id)
+ * @param publicIp  the address users and other machines reach it at
+ * @param metadata  key/value pairs that MachineMetadata= constraints match against (sorted)
+ * @param version   the flotd version it runs
+ */
+public record Machine(String id, String publicIp, Map<String, String> metadata, String version) {
+    public Machine {
+        Objects.requireNonNull(id, "id");
+        publicIp = publicIp == null ? "" : publicIp;
+        metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata == null ? Map.of() : metadata));
+        version = version == null ? "" : version;
+    }
+
+    public Machine withMetadata(Map<String, String> newMetadata) {
+        return new Machine(id, publicIp, newMetadata, version);
+    }
+}
