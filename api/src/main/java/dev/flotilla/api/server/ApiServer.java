@@ -1,0 +1,121 @@
+package dev.flotilla.api.server;
+
+import dev.flotilla.registry.Registry;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The flotd HTTP API on a unix socket (mode 0660) and optionally TCP. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    /**
+     * @param unixSocket  path of the API socket, if any
+     * @param socketGroup group that may use the socket (mode 0660), if any
+     * @param tcp         TCP address (port 0 = any free port), if any
+     */
+    public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
+    }
+
+    /** What /health reports; unhealthy = 503. */
+    public record Health(boolean healthy, String machineId, String detail) {
+    }
+
+    private final Server server;
+    private final ServerConnector tcpConnector;
+
+    private ApiServer(Server server, ServerConnector tcpConnector) {
+        this.server = server;
+        this.tcpConnector = tcpConnector;
+    }
+
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("flotilla-api");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        server.setHandler(new ApiHandler(registry, health));
+        ServerConnector tcp = null;
+        if (config.unixSocket().isPresent()) {
+            Path socket = config.unixSocket().get();
+            prepareSocketPath(socket);
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server);
+            unix.setUnixDomainPath(socket);
+            server.addConnector(unix);
+        }
+        if (config.tcp().isPresent()) {
+            tcp = new ServerConnector(server, 1, 1);
+            tcp.setHost(config.tcp().get().getHostString());
+            tcp.setPort(config.tcp().get().getPort());
+            server.addConnector(tcp);
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
+        }
+        config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
+        ApiServer api = new ApiServer(server, tcp);
+        log.info("API listening on {}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
+                api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
+        return api;
+    }
+
+    private static void prepareSocketPath(Path socket) {
+        try {
+            Files.createDirectories(socket.getParent());
+            // A socket file left by a previous daemon would make bind fail.
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare API socket " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restrictSocket(Path socket, Optional<String> group) {
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            if (group.isPresent()) {
+                GroupPrincipal principal = socket.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByGroupName(group.get());
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
+            }
+        } catch (IOException e) {
+            log.warn("cannot set owner/mode of API socket {}: {}", socket, e.getMessage());
+        }
+    }
+
+    /** The bound TCP address (useful when port 0 was asked for). */
+    public Optional<InetSocketAddress> tcpAddress() {
+        if (tcpConnector == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new InetSocketAddress(tcpConnector.getHost(), tcpConnector.getLocalPort()));
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("API did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}
