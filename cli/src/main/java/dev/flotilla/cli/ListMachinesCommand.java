@@ -19,6 +19,9 @@ final class ListMachinesCommand implements Callable<Integer> {
     @ParentCommand
     FlotctlMain root;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = {"-l", "--full"}, description = "Show whole machine ids.")
     boolean full;
 
@@ -39,7 +42,7 @@ final class ListMachinesCommand implements Callable<Integer> {
         List<String> chosen = table.fields(fields);
         try (FlotillaClient client = root.client()) {
             List<Machine> machines = client.machines().stream().sorted(Comparator.comparing(Machine::id)).toList();
-            table.print(System.out, chosen, machines, !noLegend);
+            table.print(spec.commandLine().getOut(), chosen, machines, !noLegend);
         }
         return 0;
     }

@@ -1,6 +1,6 @@
 package dev.flotilla.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ final class Table<T> {
         return fields;
     }
 
-    void print(PrintStream out, List<String> fields, List<T> rows, boolean legend) {
+    void print(PrintWriter out, List<String> fields, List<T> rows, boolean legend) {
         StringBuilder sb = new StringBuilder();
         if (legend) {
             sb.append(String.join("\t", fields.stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList())).append('\n');

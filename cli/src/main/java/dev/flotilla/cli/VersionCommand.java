@@ -4,8 +4,11 @@ import picocli.CommandLine.Command;
 
 @Command(name = "version", description = "Print the version and exit.")
 final class VersionCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        System.out.println("flotctl version " + Version.get());
+        spec.commandLine().getOut().println("flotctl version " + Version.get());
     }
 }

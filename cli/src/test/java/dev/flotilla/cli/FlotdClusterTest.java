@@ -1,0 +1,143 @@
+package dev.flotilla.cli;
+
+import dev.flotilla.registry.EtcdFixture;
+import dev.flotilla.registry.MachineIdConflictException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Daemons in this JVM against a real etcd, driven through flotctl's command line. */
+@Tag("etcd")
+class FlotdClusterTest {
+    @RegisterExtension
+    static final EtcdFixture etcd = new EtcdFixture();
+
+    @TempDir
+    Path dir;
+
+    private final List<Flotd> daemons = new ArrayList<>();
+    private final String prefix = "/t" + System.nanoTime() + "/";
+
+    @AfterEach
+    void stopAll() {
+        daemons.forEach(Flotd::close);
+    }
+
+    private Flotd start(String name, String machineId, String metadata) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(name));
+        Files.writeString(home.resolve("machine-id"), machineId + "\n");
+        FlotdConfig config = FlotdConfig.load(Optional.empty(), false, Map.of(
+                "etcd_endpoints", etcd.endpoint(),
+                "etcd_prefix", prefix,
+                "machine_id_file", home.resolve("machine-id").toString(),
+                "state_dir", home.resolve("state").toString(),
+                "api_socket", home.resolve("api.sock").toString(),
+                "api_listen", "127.0.0.1:0",
+                "public_ip", "127.0.0.1" + daemons.size(),
+                "metadata", metadata,
+                "machine_ttl", "2"));
+        Flotd d = new Flotd(config);
+        daemons.add(d);
+        d.start();
+        return d;
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Result flotctl(Flotd via, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = FlotctlMain.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("--endpoint",
+                "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()));
+        all.addAll(List.of(args));
+        int exit = cl.execute(all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static String id(char c) {
+        return String.valueOf(c).repeat(32);
+    }
+
+    @Test
+    void listMachinesPrintsFleetsFormat() throws Exception {
+        Flotd a = start("a", id('a'), "machine=m1,az=a");
+        start("b", id('b'), "");
+
+        Result r = flotctl(a, "list-machines");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("MACHINE\tIP\tMETADATA\n"
+                + "aaaaaaaa...\t127.0.0.10\taz=a,machine=m1\n"
+                + "bbbbbbbb...\t127.0.0.11\t-\n", r.out());
+
+        Result full = flotctl(a, "list-machines", "--full", "--no-legend", "--fields", "ip,machine");
+        assertEquals("127.0.0.10\t" + id('a') + "\n127.0.0.11\t" + id('b') + "\n", full.out());
+    }
+
+    @Test
+    void aCleanlyStoppedDaemonLeavesTheListAtOnce() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        Flotd b = start("b", id('b'), "");
+        b.close();
+        // No waiting: the stop revoked b's lease before close() returned.
+        assertEquals(1, flotctl(a, "list-machines", "--no-legend").out().lines().count());
+    }
+
+    @Test
+    void aSecondDaemonWithTheSameMachineIdIsRefused() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        MachineIdConflictException e = assertThrows(MachineIdConflictException.class, () -> start("dup", id('a'), ""));
+        assertTrue(e.getMessage().contains("already registered by another running daemon"), e.getMessage());
+        assertEquals("aaaaaaaa...\t127.0.0.10\t-\n", flotctl(a, "list-machines", "--no-legend").out());
+    }
+
+    @Test
+    void usageErrorsExitWith2AndUnreachableEndpointsWith1() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        Result bad = flotctl(a, "list-machines", "--fields", "machine,colour");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown field 'colour'"), bad.err());
+
+        var cl = FlotctlMain.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute("--endpoint", "unix://" + dir.resolve("nothing.sock"), "list-machines");
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains("cannot reach flotd"), err.toString());
+    }
+
+    @Test
+    void theEngineLeaderIsOneOfTheMachines() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        start("b", id('b'), "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !flotctlEngine(a).isEmpty());
+        assertTrue(List.of(id('a'), id('b')).contains(flotctlEngine(a)));
+    }
+
+    private static String flotctlEngine(Flotd via) {
+        try (var client = dev.flotilla.api.FlotillaClient.connect(dev.flotilla.api.Endpoint.parse(
+                "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()), Duration.ofSeconds(5))) {
+            return client.engine().leader();
+        }
+    }
+}

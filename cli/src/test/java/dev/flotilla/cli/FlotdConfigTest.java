@@ -1,0 +1,82 @@
+package dev.flotilla.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FlotdConfigTest {
+    @TempDir
+    Path dir;
+
+    private FlotdConfig load(String text, Map<String, String> overrides) throws Exception {
+        Path file = dir.resolve("flotd.conf");
+        Files.writeString(file, text);
+        return FlotdConfig.load(Optional.of(file), true, overrides);
+    }
+
+    @Test
+    void theShippedExampleFileIsValidAndGivesTheDefaults() throws Exception {
+        Path shipped = Path.of("..", "packaging", "etc", "flotd.conf");
+        FlotdConfig c = FlotdConfig.load(Optional.of(shipped), true, Map.of());
+        assertEquals(List.of(), c.etcdEndpoints(), "no endpoints = embedded etcd");
+        assertEquals(Optional.of(Path.of("/run/flotilla/flotd.sock")), c.apiSocket());
+        assertEquals(Duration.ofSeconds(5), c.machineTtl());
+    }
+
+    @Test
+    void fileValuesAreReadAndFlagsOverrideThem() throws Exception {
+        FlotdConfig c = load("""
+                # comment
+                etcd_endpoints=http://127.0.0.1:2379, http://127.0.0.2:2379
+                metadata="region=eu,disk=ssd"
+                api_listen=127.0.0.11:49153
+                machine_ttl=3
+                """, Map.of("machine_ttl", "7", "public_ip", "10.1.2.3"));
+        assertEquals(List.of("http://127.0.0.1:2379", "http://127.0.0.2:2379"), c.etcdEndpoints());
+        assertEquals(Map.of("disk", "ssd", "region", "eu"), c.metadata());
+        assertEquals("127.0.0.11", c.apiListen().orElseThrow().getHostString());
+        assertEquals(49153, c.apiListen().orElseThrow().getPort());
+        assertEquals(Duration.ofSeconds(7), c.machineTtl());
+        assertEquals("10.1.2.3", c.publicIp());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "bogus_key=1            | flotd.conf:2: unknown setting 'bogus_key'",
+            "no equals sign         | flotd.conf:2: expected key=value",
+            "machine_ttl=0          | flotd.conf:2: machine_ttl: must be between 1 and 3600",
+            "machine_ttl=soon       | flotd.conf:2: machine_ttl: 'soon' is not a number",
+            "metadata=a=b,c         | flotd.conf:2: metadata: 'c' is not key=value",
+            "api_listen=nowhere     | flotd.conf:2: api_listen: 'nowhere' is not host:port",
+            "etcd_endpoints=etcd:1  | flotd.conf:2: etcd_endpoints: 'etcd:1' is not an http",
+            "log_level=loud         | flotd.conf:2: log_level: 'loud' is not one of",
+    })
+    void badLinesAreRefusedWithFileLineAndKey(String line, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("# first line\n" + line + "\n", Map.of()));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void aMissingDefaultFileIsFineButAMissingNamedFileIsNot() throws IOException {
+        Path missing = dir.resolve("absent.conf");
+        assertThrows(ConfigException.class, () -> FlotdConfig.load(Optional.of(missing), true, Map.of()));
+        try {
+            assertEquals("info", FlotdConfig.load(Optional.of(missing), false, Map.of()).logLevel());
+        } catch (ConfigException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
