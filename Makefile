@@ -1,0 +1,33 @@
+# Flotilla: the two commands a new user needs, and a few more.
+#   make demo   build, boot a 3-machine cluster of real systemd machines, show flotctl list-machines
+#   make test   the whole test suite (unit, real etcd, real systemd machines), as CI runs it
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp
+CLUSTER := test-vms/cluster
+DIST := packaging/target/flotilla/flotilla
+
+.PHONY: demo test setup dist down clean
+
+setup:
+	test-vms/setup-host
+
+dist: setup
+	$(MVN) -q package -DskipTests
+
+demo: dist
+	$(CLUSTER) up 3
+	@echo
+	@echo '$$ test-vms/cluster exec m1 flotctl list-machines'
+	@$(CLUSTER) exec m1 /opt/flotilla/bin/flotctl list-machines
+	@echo
+	@echo 'The cluster keeps running. Try: test-vms/cluster status | test-vms/cluster leader | make down'
+
+test: setup
+	$(MVN) verify
+
+down:
+	$(CLUSTER) down
+
+clean:
+	-$(CLUSTER) down
+	$(MVN) -q clean
