@@ -27,6 +27,28 @@ final class Codec {
         }
     }
 
+    /** What units/<name> holds. */
+    record UnitValue(String text, String hash, String desired) {
+        static UnitValue of(UnitRecord u) {
+            return new UnitValue(u.text(), u.hash(), u.desired().fleetName());
+        }
+
+        UnitRecord record(String name) {
+            return new UnitRecord(name, text, hash, DesiredState.parse(desired));
+        }
+    }
+
+    /** What states/<machine>/<unit> holds. */
+    record StateValue(String hash, String load, String active, String sub) {
+        static StateValue of(UnitState s) {
+            return new StateValue(s.hash(), s.loadState(), s.activeState(), s.subState());
+        }
+
+        UnitState state(String machineId, String unit) {
+            return new UnitState(machineId, unit, hash, load, active, sub);
+        }
+    }
+
     static ByteSequence encode(Object value) {
         try {
             return ByteSequence.from(JSON.writeValueAsBytes(value));

@@ -106,6 +106,184 @@ final class EtcdRegistry implements Registry {
         return response.getKvs().stream().findFirst().map(kv -> Keys.string(kv.getValue()));
     }
 
+    // ---- units ----
+
+    @Override
+    public Versioned<List<UnitRecord>> units() {
+        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.unitsPrefix()),
+                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list units");
+        List<UnitRecord> units = new ArrayList<>(response.getKvs().size());
+        for (KeyValue kv : response.getKvs()) {
+            units.add(decodeUnit(Keys.string(kv.getKey()).substring(keys.unitsPrefix().length()), kv.getValue()));
+        }
+        return new Versioned<>(List.copyOf(units), response.getHeader().getRevision());
+    }
+
+    static UnitRecord decodeUnit(String name, ByteSequence value) {
+        return Codec.decode(value, Codec.UnitValue.class).record(name);
+    }
+
+    @Override
+    public Optional<Versioned<UnitRecord>> unit(String name) {
+        GetResponse response = await(client.getKVClient().get(keys.unit(name)), "read unit " + name);
+        return response.getKvs().stream().findFirst()
+                .map(kv -> new Versioned<>(decodeUnit(name, kv.getValue()), kv.getModRevision()));
+    }
+
+    @Override
+    public boolean createUnit(UnitRecord unit) {
+        ByteSequence key = keys.unit(unit.name());
+        return await(client.getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(key, Codec.encode(Codec.UnitValue.of(unit)), PutOption.DEFAULT))
+                .commit(), "create unit " + unit.name()).isSucceeded();
+    }
+
+    @Override
+    public boolean replaceUnit(UnitRecord unit, long expectedRevision) {
+        ByteSequence key = keys.unit(unit.name());
+        return await(client.getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
+                .Then(Op.put(key, Codec.encode(Codec.UnitValue.of(unit)), PutOption.DEFAULT))
+                .commit(), "replace unit " + unit.name()).isSucceeded();
+    }
+
+    @Override
+    public boolean setDesiredState(String name, DesiredState desired) {
+        // Compare-and-set, so a concurrent --replace of the text is never overwritten.
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Optional<Versioned<UnitRecord>> current = unit(name);
+            if (current.isEmpty()) {
+                return false;
+            }
+            if (current.get().value().desired() == desired
+                    || replaceUnit(current.get().value().withDesired(desired), current.get().revision())) {
+                return true;
+            }
+        }
+        throw new RegistryException("set desired state of " + name + ": too much contention, try again");
+    }
+
+    @Override
+    public boolean deleteUnit(String name) {
+        return await(client.getKVClient().delete(keys.unit(name)), "delete unit " + name).getDeleted() > 0;
+    }
+
+    // ---- assignments ----
+
+    @Override
+    public Versioned<List<Assignment>> assignments() {
+        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.assignPrefix()),
+                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list assignments");
+        List<Assignment> all = new ArrayList<>(response.getKvs().size());
+        for (KeyValue kv : response.getKvs()) {
+            Assignment a = decodeAssignment(Keys.string(kv.getKey()).substring(keys.assignPrefix().length()), kv.getValue());
+            if (a != null) {
+                all.add(a);
+            }
+        }
+        return new Versioned<>(List.copyOf(all), response.getHeader().getRevision());
+    }
+
+    /** key is "machine/unit". */
+    static Assignment decodeAssignment(String key, ByteSequence value) {
+        int slash = key.indexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        return new Assignment(key.substring(0, slash), key.substring(slash + 1), Keys.string(value));
+    }
+
+    /** etcd refuses transactions of more than 128 operations by default. */
+    private static final int MAX_TXN_OPS = 100;
+
+    @Override
+    public boolean applyAssignments(long fencingRevision, List<AssignmentChange> changes) {
+        Cmp stillLeader = new Cmp(keys.engineLeader(), Cmp.Op.EQUAL, CmpTarget.createRevision(fencingRevision));
+        for (int from = 0; from < changes.size(); from += MAX_TXN_OPS) {
+            List<AssignmentChange> batch = changes.subList(from, Math.min(changes.size(), from + MAX_TXN_OPS));
+            Op[] ops = batch.stream().map(this::op).toArray(Op[]::new);
+            if (!await(client.getKVClient().txn().If(stillLeader).Then(ops).commit(), "write assignments").isSucceeded()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Op op(AssignmentChange change) {
+        if (change instanceof AssignmentChange.Assign a) {
+            return Op.put(keys.assignment(a.assignment().machineId(), a.assignment().unit()),
+                    Keys.bytes(a.assignment().hash()), PutOption.DEFAULT);
+        }
+        AssignmentChange.Unassign u = (AssignmentChange.Unassign) change;
+        return Op.delete(keys.assignment(u.machineId(), u.unit()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+    }
+
+    // ---- unit states ----
+
+    @Override
+    public Versioned<List<UnitState>> unitStates() {
+        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.statesPrefix()),
+                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list unit states");
+        List<UnitState> all = new ArrayList<>(response.getKvs().size());
+        for (KeyValue kv : response.getKvs()) {
+            UnitState s = decodeState(Keys.string(kv.getKey()).substring(keys.statesPrefix().length()), kv.getValue());
+            if (s != null) {
+                all.add(s);
+            }
+        }
+        return new Versioned<>(List.copyOf(all), response.getHeader().getRevision());
+    }
+
+    static UnitState decodeState(String key, ByteSequence value) {
+        int slash = key.indexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        return Codec.decode(value, Codec.StateValue.class).state(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    @Override
+    public void publishState(MachinePresence presence, UnitState state) {
+        await(client.getKVClient().put(keys.state(state.machineId(), state.unit()), Codec.encode(Codec.StateValue.of(state)),
+                PutOption.builder().withLeaseId(presence.leaseId()).build()), "publish state of " + state.unit());
+    }
+
+    @Override
+    public void removeState(MachinePresence presence, String unit) {
+        await(client.getKVClient().delete(keys.state(presence.machine().id(), unit)), "remove state of " + unit);
+    }
+
+    // ---- watches ----
+
+    @Override
+    public Subscription watchMachines(java.util.function.Consumer<WatchEvent<Machine>> listener) {
+        return new PrefixWatcher<>(this, Keys.string(keys.machinesPrefix()),
+                (key, value) -> Codec.decode(value, Codec.MachineRecord.class).machine(), listener, "machines").start();
+    }
+
+    @Override
+    public Subscription watchUnits(java.util.function.Consumer<WatchEvent<UnitRecord>> listener) {
+        return new PrefixWatcher<>(this, keys.unitsPrefix(), EtcdRegistry::decodeUnit, listener, "units").start();
+    }
+
+    @Override
+    public Subscription watchAssignments(java.util.function.Consumer<WatchEvent<Assignment>> listener) {
+        return new PrefixWatcher<>(this, keys.assignPrefix(), EtcdRegistry::decodeAssignment, listener, "assignments").start();
+    }
+
+    @Override
+    public Subscription watchAssignments(String machineId, java.util.function.Consumer<WatchEvent<Assignment>> listener) {
+        return new PrefixWatcher<>(this, keys.assignPrefix(machineId),
+                (unit, value) -> new Assignment(machineId, unit, Keys.string(value)), listener,
+                "assignments-" + machineId.substring(0, Math.min(8, machineId.length()))).start();
+    }
+
+    @Override
+    public Subscription watchStates(java.util.function.Consumer<WatchEvent<UnitState>> listener) {
+        return new PrefixWatcher<>(this, keys.statesPrefix(), EtcdRegistry::decodeState, listener, "states").start();
+    }
+
     /** Creates key with value on lease if absent; otherwise returns the current value. */
     TxnResponse createIfAbsent(ByteSequence key, ByteSequence value, long leaseId, String what) {
         return await(client.getKVClient().txn()

@@ -20,6 +20,38 @@ final class Keys {
         return bytes(prefix + "machines/" + machineId);
     }
 
+    String prefix() {
+        return prefix;
+    }
+
+    String unitsPrefix() {
+        return prefix + "units/";
+    }
+
+    ByteSequence unit(String name) {
+        return bytes(unitsPrefix() + name);
+    }
+
+    String assignPrefix() {
+        return prefix + "assign/";
+    }
+
+    String assignPrefix(String machineId) {
+        return assignPrefix() + machineId + "/";
+    }
+
+    ByteSequence assignment(String machineId, String unit) {
+        return bytes(assignPrefix(machineId) + unit);
+    }
+
+    String statesPrefix() {
+        return prefix + "states/";
+    }
+
+    ByteSequence state(String machineId, String unit) {
+        return bytes(statesPrefix() + machineId + "/" + unit);
+    }
+
     ByteSequence engineLeader() {
         return bytes(prefix + "engine/leader");
     }

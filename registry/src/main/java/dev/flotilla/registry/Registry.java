@@ -35,6 +35,61 @@ public interface Registry extends AutoCloseable {
     /** The active engine's machine id, if one is elected. */
     Optional<String> engineLeader();
 
+    // ---- units (written by the API) ----
+
+    /** All units, sorted by name. */
+    Versioned<List<UnitRecord>> units();
+
+    /** One unit with its modification revision, for compare-and-set. */
+    Optional<Versioned<UnitRecord>> unit(String name);
+
+    /** Creates the unit if no unit of that name exists; false if one does. */
+    boolean createUnit(UnitRecord unit);
+
+    /** Replaces the unit if it is still at expectedRevision; false if it changed or vanished. */
+    boolean replaceUnit(UnitRecord unit, long expectedRevision);
+
+    /** Sets the desired state of an existing unit; false if there is no such unit. */
+    boolean setDesiredState(String name, DesiredState desired);
+
+    /** Deletes the unit; false if there was none. */
+    boolean deleteUnit(String name);
+
+    // ---- assignments (written by the engine, fenced) ----
+
+    Versioned<List<Assignment>> assignments();
+
+    /**
+     * Applies the changes as leader: each transaction succeeds only while the leader key still has
+     * the create revision the leadership was gained at.
+     *
+     * @return false if the leadership is gone (nothing more was written)
+     */
+    boolean applyAssignments(long fencingRevision, List<AssignmentChange> changes);
+
+    // ---- unit states (written by agents, attached to their machine lease) ----
+
+    Versioned<List<UnitState>> unitStates();
+
+    void publishState(MachinePresence presence, UnitState state);
+
+    void removeState(MachinePresence presence, String unit);
+
+    // ---- watches: list, then watch; a new Snapshot after any gap ----
+
+    Subscription watchMachines(java.util.function.Consumer<WatchEvent<Machine>> listener);
+
+    Subscription watchUnits(java.util.function.Consumer<WatchEvent<UnitRecord>> listener);
+
+    /** Assignments of all machines (keys "machine/unit"). */
+    Subscription watchAssignments(java.util.function.Consumer<WatchEvent<Assignment>> listener);
+
+    /** Assignments of one machine (keys are unit names): what an agent follows. */
+    Subscription watchAssignments(String machineId, java.util.function.Consumer<WatchEvent<Assignment>> listener);
+
+    /** Unit states of all machines (keys "machine/unit"). */
+    Subscription watchStates(java.util.function.Consumer<WatchEvent<UnitState>> listener);
+
     @Override
     void close();
 }

@@ -1,0 +1,205 @@
+package dev.flotilla.registry;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * List-then-watch over one key prefix. Lists (a {@link WatchEvent.Snapshot}), watches from the
+ * list's revision + 1, and on any break (compaction, etcd restart, stream end) lists again.
+ * Events are delivered on one thread, in revision order; anything at or below the last
+ * delivered revision is dropped, so nothing is seen twice.
+ */
+final class PrefixWatcher<T> implements Subscription {
+    private static final Logger log = LoggerFactory.getLogger(PrefixWatcher.class);
+    private static final long MAX_BACKOFF_MS = 2000;
+
+    /** Turns a key below the prefix and its value into the watcher's item; null skips it. */
+    interface Decoder<T> {
+        T decode(String relativeKey, ByteSequence value);
+    }
+
+    private final EtcdRegistry registry;
+    private final String prefix;
+    private final Decoder<T> decoder;
+    private final Consumer<WatchEvent<T>> listener;
+    private final ScheduledExecutorService thread;
+    private final String what;
+    private long lastRevision;
+    private Watch.Watcher watcher;
+    private long backoffMs = 100;
+    private boolean failing;
+    private volatile boolean closed;
+
+    PrefixWatcher(EtcdRegistry registry, String prefix, Decoder<T> decoder, Consumer<WatchEvent<T>> listener, String what) {
+        this.registry = registry;
+        this.prefix = prefix;
+        this.decoder = decoder;
+        this.listener = listener;
+        this.what = what;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flotilla-watch-" + what);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    PrefixWatcher<T> start() {
+        thread.execute(this::list);
+        return this;
+    }
+
+    private void list() {
+        if (closed) {
+            return;
+        }
+        GetResponse response;
+        try {
+            response = EtcdRegistry.await(registry.client().getKVClient().get(Keys.bytes(prefix),
+                    GetOption.builder().isPrefix(true).build()), "list " + what);
+        } catch (RegistryException e) {
+            retryLater("cannot list " + what + ": " + e.getMessage());
+            return;
+        }
+        long revision = response.getHeader().getRevision();
+        Map<String, T> items = new HashMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            String key = relative(kv.getKey());
+            T item = decodeQuietly(key, kv.getValue());
+            if (item != null) {
+                items.put(key, item);
+            }
+        }
+        if (failing) {
+            log.info("watch of {} recovered at revision {}", what, revision);
+            failing = false;
+        }
+        backoffMs = 100;
+        lastRevision = revision;
+        deliver(new WatchEvent.Snapshot<>(items, revision));
+        watcher = registry.client().getWatchClient().watch(Keys.bytes(prefix),
+                WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(revision + 1).build(),
+                Watch.listener(r -> onThread(() -> onEvents(r)),
+                        e -> onThread(() -> onBroken(e)),
+                        () -> onThread(() -> onBroken(null))));
+    }
+
+    /** Callbacks from jetcd may still arrive after close (e.g. when the client shuts down). */
+    private void onThread(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing more to deliver
+        }
+    }
+
+    private void onEvents(WatchResponse response) {
+        if (closed) {
+            return;
+        }
+        for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            long revision = kv.getModRevision();
+            if (revision <= lastRevision) {
+                continue;
+            }
+            lastRevision = revision;
+            String key = relative(kv.getKey());
+            switch (event.getEventType()) {
+                case PUT -> {
+                    T item = decodeQuietly(key, kv.getValue());
+                    if (item != null) {
+                        deliver(new WatchEvent.Updated<>(key, item, revision));
+                    }
+                }
+                case DELETE -> {
+                    KeyValue prev = event.getPrevKV();
+                    T previous = prev == null || prev.getValue().isEmpty() ? null : decodeQuietly(key, prev.getValue());
+                    deliver(new WatchEvent.Removed<>(key, previous, revision));
+                }
+                default -> {
+                    // UNRECOGNIZED: nothing to deliver
+                }
+            }
+        }
+    }
+
+    private void onBroken(Throwable error) {
+        if (closed) {
+            return;
+        }
+        closeWatcher();
+        if (error instanceof CompactedException || error != null && error.getCause() instanceof CompactedException) {
+            log.info("watch of {} fell behind a compaction; listing again", what);
+            thread.execute(this::list);
+            return;
+        }
+        retryLater("watch of " + what + " broke: " + (error == null ? "stream ended" : LeaseKeeper.rootMessage(error)));
+    }
+
+    private void retryLater(String why) {
+        if (closed) {
+            return;
+        }
+        if (!failing) {
+            log.warn("{}; retrying until etcd answers", why);
+            failing = true;
+        }
+        thread.schedule(this::list, backoffMs, TimeUnit.MILLISECONDS);
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    }
+
+    private T decodeQuietly(String key, ByteSequence value) {
+        try {
+            return decoder.decode(key, value);
+        } catch (RuntimeException e) {
+            log.warn("skipping unreadable {} entry {}: {}", what, key, e.getMessage());
+            return null;
+        }
+    }
+
+    private void deliver(WatchEvent<T> event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            log.error("{} watch listener failed on {}", what, event.getClass().getSimpleName(), e);
+        }
+    }
+
+    private String relative(ByteSequence key) {
+        return Keys.string(key).substring(prefix.length());
+    }
+
+    private void closeWatcher() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        onThread(this::closeWatcher);
+        thread.shutdown();
+        try {
+            thread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.flotilla.registry;
+
+/** A unit's systemd state on a machine, as its agent last published it. */
+public record UnitState(String machineId, String unit, String hash, String loadState, String activeState,
+                        String subState) {
+}
