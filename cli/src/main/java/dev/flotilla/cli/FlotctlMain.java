@@ -15,7 +15,7 @@ import java.util.Locale;
 /** Entry point of the command-line client. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "flotctl", mixinStandardHelpOptions = true, versionProvider = FlotctlMain.VersionProvider.class,
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
-        subcommands = {ListMachinesCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ListMachinesCommand.class, VerifyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
 public final class FlotctlMain {
 
