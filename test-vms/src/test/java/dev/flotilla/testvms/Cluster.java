@@ -1,0 +1,360 @@
+package dev.flotilla.testvms;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running local cluster: etcd on the host's loopback and machines m1..mN, each a real systemd
+ * booted with systemd-nspawn and running flotd. Every method drives {@code test-vms/cluster}, so
+ * what a test does can be repeated by hand with the same script (see test-vms/README.md).
+ *
+ * <p>Lifecycle methods ({@link #kill}, {@link #stop}, {@link #start}, {@link #freeze}, ...) throw
+ * {@link ClusterException} when the script reports a failure; {@link #exec} and {@link #flotctl}
+ * return the command's {@link CommandResult} whatever its exit code.
+ */
+public final class Cluster implements AutoCloseable {
+    /** flotctl inside every machine. */
+    public static final String FLOTCTL = "/opt/flotilla/bin/flotctl";
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path script;
+    private final Path dist;
+    private final Path stateDir;
+    private final ClusterConfig config;
+    private final List<String> machines;
+    private final Map<String, String> machineIds = new ConcurrentHashMap<>();
+    private volatile boolean up;
+    private volatile Thread shutdownHook;
+
+    private Cluster(Path script, Path dist, Path stateDir, ClusterConfig config) {
+        this.script = script;
+        this.dist = dist;
+        this.stateDir = stateDir;
+        this.config = config;
+        List<String> names = new ArrayList<>();
+        for (int k = 1; k <= config.machines(); k++) {
+            names.add("m" + k);
+        }
+        this.machines = List.copyOf(names);
+    }
+
+    /**
+     * Brings up a cluster as configured (after a {@code down} of whatever an earlier, crashed run
+     * left in the same state folder) and returns it once every machine is ready.
+     */
+    public static Cluster start(ClusterConfig config) {
+        Path script = locateScript();
+        Path repo = script.getParent().getParent();
+        Path dist = Path.of(property("flotilla.dist", "FLOTILLA_DIST",
+                repo.resolve("packaging/target/flotilla/flotilla").toString()));
+        Path stateDir = Path.of(property("flotilla.cluster.dir", "FLOTILLA_CLUSTER_DIR",
+                repo.resolve("test-vms/target/flotilla-cluster").toString()));
+        if (!Files.isExecutable(dist.resolve("bin/flotd"))) {
+            throw new ClusterException("no Flotilla distribution at " + dist
+                    + "; build it first: mvn -B -q package -DskipTests (test-vms runs after packaging in 'mvn verify')");
+        }
+        Cluster cluster = new Cluster(script, dist, stateDir, config);
+        cluster.bringUp();
+        return cluster;
+    }
+
+    private void bringUp() {
+        script(COMMAND_TIMEOUT, false, "down").requireOk("cluster down (leftovers of an earlier run)");
+        Duration bound = Duration.ofSeconds(config.timeoutSeconds() + 60L);
+        CommandResult r = script(bound, false, "up", String.valueOf(config.machines()),
+                "--ttl", String.valueOf(config.ttlSeconds()),
+                "--wait", config.readiness().scriptValue(),
+                "--timeout", String.valueOf(config.timeoutSeconds()),
+                "--log-level", config.logLevel());
+        up = true;
+        Thread hook = new Thread(this::downQuietly, "flotilla-cluster-down");
+        Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
+        if (!r.ok()) {
+            String status = script(COMMAND_TIMEOUT, false, "status").stdout();
+            close();
+            throw new ClusterException("cluster bring-up failed (state and journals kept in " + stateDir + "): "
+                    + r + "\n--- status before teardown\n" + status);
+        }
+        System.out.println(r.stdout().stripTrailing());
+    }
+
+    /** Stops every machine and etcd ({@code cluster down}); logs and journals stay in {@link #stateDir()}. */
+    @Override
+    public void close() {
+        if (!up) {
+            return;
+        }
+        up = false;
+        Thread hook = shutdownHook;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will run; down is idempotent
+            }
+        }
+        script(COMMAND_TIMEOUT, false, "down").requireOk("cluster down");
+    }
+
+    private void downQuietly() {
+        if (up) {
+            up = false;
+            script(COMMAND_TIMEOUT, false, "down");
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** Machine names, m1..mN. */
+    public List<String> machines() {
+        return machines;
+    }
+
+    /** The folder holding PIDs, configs, console logs, etcd's log and every machine's journal. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** The distribution bound read-only at /opt/flotilla in every machine. */
+    public Path dist() {
+        return dist;
+    }
+
+    /** The machine's API endpoint from the host, {@code http://127.0.0.N:49153}. */
+    public String endpoint(String machine) {
+        return run("endpoint", machine).out();
+    }
+
+    /** The machine's /etc/machine-id (kept across stop/kill/start unless started with a new id). */
+    public String machineId(String machine) {
+        checkMachine(machine);
+        return machineIds.computeIfAbsent(machine, m -> run("machine-id", m).out());
+    }
+
+    /** {@code running}, {@code frozen} or {@code stopped}. */
+    public String state(String machine) {
+        return run("state", machine).out();
+    }
+
+    /** The script's status table. */
+    public String status() {
+        return run("status").stdout();
+    }
+
+    /** etcd's client URL, {@code http://127.0.0.1:PORT}. */
+    public String etcdEndpoint() {
+        return run("etcd-endpoint").out();
+    }
+
+    /**
+     * The name of the machine whose engine is active, as reported by {@code GET /flotilla/v1/engine}
+     * of the running machines; {@code null} when no machine answers or no engine is active.
+     */
+    public String leader() {
+        CommandResult r = script(COMMAND_TIMEOUT, true, "leader");
+        return r.ok() && !r.out().isEmpty() ? r.out() : null;
+    }
+
+    /** flotd's journal in the machine (also after it was stopped or killed). */
+    public String logs(String machine, String... journalctlArgs) {
+        checkMachine(machine);
+        List<String> args = new ArrayList<>(List.of("logs", machine));
+        args.addAll(Arrays.asList(journalctlArgs));
+        return script(COMMAND_TIMEOUT, true, args.toArray(String[]::new)).stdout();
+    }
+
+    // ------------------------------------------------------------------ commands in machines
+
+    /** Runs a command inside the machine (nsenter into all its namespaces); never throws on a non-zero exit. */
+    public CommandResult exec(String machine, String... cmd) {
+        return exec(COMMAND_TIMEOUT, machine, cmd);
+    }
+
+    /** As {@link #exec(String, String...)} with an explicit bound (a command in a frozen machine blocks until thawed). */
+    public CommandResult exec(Duration timeout, String machine, String... cmd) {
+        checkMachine(machine);
+        if (cmd.length == 0) {
+            throw new IllegalArgumentException("no command");
+        }
+        List<String> args = new ArrayList<>(List.of("exec", machine));
+        args.addAll(Arrays.asList(cmd));
+        return script(timeout, true, args.toArray(String[]::new));
+    }
+
+    /** Runs {@code /opt/flotilla/bin/flotctl args...} inside the machine (default endpoint: its unix socket). */
+    public CommandResult flotctl(String machine, String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = FLOTCTL;
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return exec(machine, cmd);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** SIGKILL: the machine and everything in it dies at once, like a power cut. */
+    public void kill(String machine) {
+        run("kill", machine);
+    }
+
+    /** SIGTERM to its nspawn: a clean shutdown (flotd gets SIGTERM from systemd), bounded. */
+    public void stop(String machine) {
+        run("stop", machine);
+    }
+
+    /** Boots a stopped or killed machine again with the same name, address, metadata and machine id. */
+    public void start(String machine) {
+        checkMachine(machine);
+        script(Duration.ofSeconds(config.timeoutSeconds() + 60L), false, "start", machine).requireOk("cluster start " + machine);
+    }
+
+    /** Boots a stopped or killed machine again as a new machine: new machine id, empty /var/lib/flotilla. */
+    public void startWithNewId(String machine) {
+        checkMachine(machine);
+        machineIds.remove(machine);
+        script(Duration.ofSeconds(config.timeoutSeconds() + 60L), false, "start", machine, "--new-id")
+                .requireOk("cluster start --new-id " + machine);
+    }
+
+    /** Freezes every process of the machine (cgroup v2 freezer): it stops answering, like a partition. */
+    public void freeze(String machine) {
+        run("freeze", machine);
+    }
+
+    /** Thaws a frozen machine. */
+    public void thaw(String machine) {
+        run("thaw", machine);
+    }
+
+    public void etcdStop() {
+        run("etcd-stop");
+    }
+
+    public void etcdStart() {
+        run("etcd-start");
+    }
+
+    public void etcdRestart() {
+        run("etcd-restart");
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private CommandResult run(String command, String machine) {
+        checkMachine(machine);
+        return script(COMMAND_TIMEOUT, false, command, machine).requireOk("cluster " + command + " " + machine);
+    }
+
+    private CommandResult run(String command) {
+        return script(COMMAND_TIMEOUT, false, command).requireOk("cluster " + command);
+    }
+
+    private void checkMachine(String machine) {
+        Objects.requireNonNull(machine, "machine");
+        if (!machines.contains(machine)) {
+            throw new IllegalArgumentException("no machine '" + machine + "' in this cluster " + machines);
+        }
+    }
+
+    /**
+     * Runs {@code test-vms/cluster args...}. On timeout the script is killed; with {@code killTree}
+     * also its descendants (for commands in machines; never for bring-up, whose descendants are
+     * the machines themselves and are cleaned up by {@code down}).
+     */
+    public CommandResult script(Duration timeout, boolean killTree, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("/bin/bash");
+        cmd.add(script.toString());
+        cmd.addAll(Arrays.asList(args));
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("flotilla-cluster-", ".out");
+            err = Files.createTempFile("flotilla-cluster-", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            pb.environment().put("FLOTILLA_CLUSTER_DIR", stateDir.toString());
+            pb.environment().put("FLOTILLA_DIST", dist.toString());
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (killTree) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                }
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                return new CommandResult(124, read(out),
+                        read(err) + "\n[harness] timed out after " + timeout.toSeconds() + " s: cluster " + String.join(" ", args));
+            }
+            return new CommandResult(p.exitValue(), read(out), read(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException("can't run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while running " + cmd, e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temp file
+            }
+        }
+    }
+
+    private static String property(String sysProp, String env, String fallback) {
+        String v = System.getProperty(sysProp);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(env);
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** test-vms/cluster: from -Dflotilla.cluster.script, else found from the working directory upwards. */
+    static Path locateScript() {
+        String prop = System.getProperty("flotilla.cluster.script");
+        if (prop != null && !prop.isBlank()) {
+            Path p = Path.of(prop).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(p)) {
+                throw new ClusterException("flotilla.cluster.script=" + prop + " does not exist");
+            }
+            return p;
+        }
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path p = d.resolve("test-vms/cluster");
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+            if (d.getFileName() != null && d.getFileName().toString().equals("test-vms")
+                    && Files.isRegularFile(d.resolve("cluster"))) {
+                return d.resolve("cluster");
+            }
+        }
+        throw new ClusterException("can't find test-vms/cluster from " + Path.of("").toAbsolutePath()
+                + "; set -Dflotilla.cluster.script");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.flotilla.testvms;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The cluster a test class gets from {@code @ExtendWith(ClusterExtension.class)}. Without this
+ * annotation: 3 machines, machine ttl 3 s, waiting for flotd.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface ClusterConfig {
+    /** Number of machines, named m1..mN. */
+    int machines() default 3;
+
+    /** machine_ttl of every flotd, in seconds. */
+    int ttlSeconds() default 3;
+
+    /** What bring-up (and {@link Cluster#start}) waits for. */
+    Readiness readiness() default Readiness.FLOTD;
+
+    /** Bound of the wait for readiness, in seconds. */
+    int timeoutSeconds() default 60;
+
+    /** flotd's log_level in every machine. */
+    String logLevel() default "info";
+}
