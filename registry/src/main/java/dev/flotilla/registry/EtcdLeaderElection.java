@@ -117,8 +117,8 @@ final class EtcdLeaderElection implements LeaderElection {
                 reason = lost.get(200, TimeUnit.MILLISECONDS);
                 break;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                reason = "interrupted";
+                // close() interrupts: resign below (the flag stays clear so the revoke can run).
+                reason = "resigned";
                 break;
             } catch (java.util.concurrent.TimeoutException e) {
                 if (closed.getCount() == 0) {
@@ -163,6 +163,8 @@ final class EtcdLeaderElection implements LeaderElection {
             t = thread;
         }
         if (t != null) {
+            // A follower may be parked waiting for the leader key to go; wake it.
+            t.interrupt();
             try {
                 t.join(TimeUnit.SECONDS.toMillis(6));
             } catch (InterruptedException e) {
