@@ -72,6 +72,20 @@ class UnitsAndWatchesTest {
         }
     }
 
+    /** Elects a candidate on r and returns its fencing revision. */
+    private long lead(Registry r, String candidate) {
+        List<Long> fencing = new CopyOnWriteArrayList<>();
+        LeaderElection e = r.leaderElection(candidate, Duration.ofSeconds(30));
+        toClose.add(e);
+        e.start(l -> {
+            if (l instanceof LeaderElection.Leadership.Gained g) {
+                fencing.add(g.fencingRevision());
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> fencing.size() == 1);
+        return fencing.get(0);
+    }
+
     @Test
     void unitsAreCreatedOnceAndReplacedOnlyAtTheRevisionRead() {
         Registry r = registry(etcd.newConfig());
@@ -133,20 +147,12 @@ class UnitsAndWatchesTest {
     void largeAssignmentBatchesAreSplitBelowEtcdsTransactionLimit() {
         EtcdConfig config = etcd.newConfig();
         Registry r = registry(config);
-        List<Long> fencing = new CopyOnWriteArrayList<>();
-        LeaderElection e = r.leaderElection("m1", Duration.ofSeconds(30));
-        toClose.add(e);
-        e.start(l -> {
-            if (l instanceof LeaderElection.Leadership.Gained g) {
-                fencing.add(g.fencingRevision());
-            }
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> fencing.size() == 1);
+        long fence = lead(r, "m1");
         List<AssignmentChange> changes = new ArrayList<>();
         for (int i = 0; i < 350; i++) {
             changes.add(new AssignmentChange.Assign(new Assignment("m" + (i % 3), "u" + i + ".service", "h")));
         }
-        assertTrue(r.applyAssignments(fencing.get(0), changes));
+        assertTrue(r.applyAssignments(fence, changes));
         assertEquals(350, r.assignments().value().size());
     }
 
@@ -174,19 +180,11 @@ class UnitsAndWatchesTest {
     void perMachineAssignmentWatchSeesOnlyThatMachine() {
         EtcdConfig config = etcd.newConfig();
         Registry r = registry(config);
-        LeaderElection e = r.leaderElection("m1", Duration.ofSeconds(30));
-        toClose.add(e);
-        List<Long> fence = new CopyOnWriteArrayList<>();
-        e.start(l -> {
-            if (l instanceof LeaderElection.Leadership.Gained g) {
-                fence.add(g.fencingRevision());
-            }
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> fence.size() == 1);
+        long fence = lead(r, "m1");
         View<Assignment> m1 = new View<>();
         toClose.add(r.watchAssignments("m1", m1));
         await().atMost(Duration.ofSeconds(10)).until(() -> m1.snapshots() == 1);
-        r.applyAssignments(fence.get(0), List.of(
+        r.applyAssignments(fence, List.of(
                 new AssignmentChange.Assign(new Assignment("m1", "a.service", "h")),
                 new AssignmentChange.Assign(new Assignment("m10", "b.service", "h")),
                 new AssignmentChange.Assign(new Assignment("m2", "c.service", "h"))));
