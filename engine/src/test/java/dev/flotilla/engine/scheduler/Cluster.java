@@ -1,0 +1,106 @@
+package dev.flotilla.engine.scheduler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A small builder of snapshots for tests: machines with metadata, units, current assignments. */
+final class Cluster {
+
+    final List<MachineView> machines = new ArrayList<>();
+    final List<UnitView> units = new ArrayList<>();
+    final Map<String, String> assignments = new HashMap<>();
+
+    static Cluster of(String... machineIds) {
+        Cluster c = new Cluster();
+        for (String id : machineIds) {
+            c.machine(id);
+        }
+        return c;
+    }
+
+    /** {@code machine("m1", "region=us", "disk=ssd")}. */
+    Cluster machine(String id, String... metadata) {
+        Map<String, String> md = new LinkedHashMap<>();
+        for (String pair : metadata) {
+            int eq = pair.indexOf('=');
+            md.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        machines.add(new MachineView(id, md));
+        return this;
+    }
+
+    Cluster without(String machineId) {
+        machines.removeIf(m -> m.id().equals(machineId));
+        return this;
+    }
+
+    Cluster unit(String name) {
+        return unit(name, DesiredState.LAUNCHED, Constraints.NONE);
+    }
+
+    Cluster unit(String name, Constraints constraints) {
+        return unit(name, DesiredState.LAUNCHED, constraints);
+    }
+
+    Cluster unit(String name, DesiredState desired, Constraints constraints) {
+        units.removeIf(u -> u.name().equals(name));
+        units.add(new UnitView(name, desired, constraints));
+        return this;
+    }
+
+    Cluster assign(String unit, String machine) {
+        assignments.put(unit, machine);
+        return this;
+    }
+
+    /** A unit that is already assigned. */
+    Cluster on(String machine, String unit) {
+        return unit(unit).assign(unit, machine);
+    }
+
+    Cluster on(String machine, String unit, Constraints constraints) {
+        return unit(unit, constraints).assign(unit, machine);
+    }
+
+    ClusterSnapshot snapshot() {
+        return new ClusterSnapshot(machines, units, assignments);
+    }
+
+    Decisions schedule() {
+        return Scheduler.leastLoaded().schedule(snapshot());
+    }
+
+    /** Schedules, then records the decisions as the engine would; returns the decisions. */
+    Decisions step() {
+        Decisions d = schedule();
+        Map<String, String> after = d.applyTo(assignments);
+        assignments.clear();
+        assignments.putAll(after);
+        return d;
+    }
+
+    static MetadataRule md(String... pairs) {
+        MetadataRule.Builder b = MetadataRule.builder();
+        for (String pair : pairs) {
+            int ne = pair.indexOf("!=");
+            if (ne >= 0) {
+                b.notEqual(pair.substring(0, ne), pair.substring(ne + 2));
+            } else {
+                int eq = pair.indexOf('=');
+                b.equal(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return b.build();
+    }
+
+    static Decision.Assign assign_(String unit, String machine) {
+        return new Decision.Assign(unit, machine);
+    }
+
+    static Decision.Unassign unassign(String unit, String machine, Decision.Reason reason) {
+        return new Decision.Unassign(unit, machine, reason);
+    }
+}
