@@ -34,7 +34,11 @@ import dev.flotilla.systemd.dbus.Manager;
  */
 final class Session {
 
-    /** What the client hears from a Session. Called on dbus-java threads: must stay cheap. */
+    /**
+     * What the client hears from a Session. Called on dbus-java threads: must stay cheap. Signals
+     * come from ONE signal thread per connection (set explicitly below), hence in systemd's order,
+     * which the reload-burst and dedup logic rely on.
+     */
     interface Listener {
         void jobRemoved(Session s, String unit, String jobPath, String result);
 
@@ -87,6 +91,7 @@ final class Session {
             case PRIVATE_SOCKET -> {
                 // A peer connection to PID 1: no Hello, no bus name (DBusConnectionBuilder would send Hello).
                 DirectConnection dc = DirectConnectionBuilder.forAddress("unix:path=" + options.privateSocket())
+                        .receivingThreadConfig().withSignalThreadCount(1).connectionConfig()
                         .withDisconnectCallback(relay)
                         .withImportWeakReferences(true)
                         .transportConfig().withTimeout(timeout).back()
@@ -101,6 +106,7 @@ final class Session {
                         : DBusConnectionBuilder.forAddress(options.systemBusAddress());
                 // Not shared: dbus-java would otherwise hand every caller one reference-counted instance.
                 DBusConnection bc = b.withShared(false)
+                        .receivingThreadConfig().withSignalThreadCount(1).connectionConfig()
                         .withDisconnectCallback(relay)
                         .withImportWeakReferences(true)
                         .transportConfig().withTimeout(timeout).back()
