@@ -86,6 +86,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
                 sd.state = new ConnectionState.Connected(s.transport, Instant.now());
             }
             LOG.info("connected to systemd {} via {}", versionOf(s), describe(s.transport));
+            sd.checkStillAlive(s);
             return sd;
         } catch (Exception e) {
             sd.events.shutdownNow();
@@ -221,6 +222,17 @@ final class DbusSystemd implements Systemd, Session.Listener {
             notifyConnection(st);
             resyncListeners();
         });
+        checkStillAlive(s);
+    }
+
+    /**
+     * A drop between Session.open and installing the session was ignored (it was not the current
+     * one yet); catch it here, or an idle client would wait forever for signals on a dead socket.
+     */
+    private void checkStillAlive(Session s) {
+        if (!s.isAlive()) {
+            connectionLost(s, "connection dropped right after connecting");
+        }
     }
 
     private long backoff(int attempt) {

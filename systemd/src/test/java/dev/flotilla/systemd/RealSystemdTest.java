@@ -328,11 +328,26 @@ class RealSystemdTest {
             assertEquals(JobResult.DONE, bus.start("flt-after.service").get(10, TimeUnit.SECONDS));
         }
 
-        // a second re-exec right away, with calls racing it: they wait for the reconnect or fail cleanly
+        // a second re-exec with 50 pipelined starts racing it: every future ends (done, or failed as
+        // Unavailable when its connection dropped first), none hangs, and a resync follows
         int resyncs2 = rec.resyncs.get();
-        run("systemctl", "daemon-reexec");
-        await().atMost(T).untilAsserted(() -> assertEquals("loaded", sd.status("flt-after.service").loadState()));
+        List<String> names = IntStream.rangeClosed(1, 50).mapToObj(i -> "flt-race@" + i + ".service").toList();
+        sd.linkRuntime(List.of(unit("flt-race@.service", "[Service]\nExecStart=/bin/sleep 1000\n")));
+        Process reexec = new ProcessBuilder("systemctl", "daemon-reexec").redirectErrorStream(true).start();
+        List<CompletableFuture<JobResult>> racing = names.stream().map(sd::start).toList();
+        assertTrue(reexec.waitFor(30, TimeUnit.SECONDS));
+        CompletableFuture.allOf(racing.stream().map(f -> f.handle((r, e) -> {
+            assertTrue(e == null || e.getCause() instanceof SystemdException.Unavailable
+                    || e instanceof SystemdException.Unavailable, () -> "unexpected: " + e);
+            return null;
+        })).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        long failed = racing.stream().filter(CompletableFuture::isCompletedExceptionally).count();
         await().atMost(T).until(() -> rec.resyncs.get() > resyncs2);
+        await().atMost(T).untilAsserted(() -> assertEquals("loaded", sd.status("flt-after.service").loadState()));
+        long running = sd.statuses(names).values().stream().filter(UnitStatus::isActive).count();
+        System.out.printf("FIGURE 50 starts racing a daemon-reexec: %d done, %d failed as Unavailable; %d running after "
+                + "the resync%n", names.size() - failed, failed, running);
+        CompletableFuture.allOf(names.stream().map(sd::stop).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
 
     // ---- helpers --------------------------------------------------------------------------------
