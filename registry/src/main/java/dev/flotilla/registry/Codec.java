@@ -38,6 +38,17 @@ final class Codec {
         }
     }
 
+    /** What assign/<machine>/<unit> holds. */
+    record AssignmentValue(String hash, String desired) {
+        static AssignmentValue of(Assignment a) {
+            return new AssignmentValue(a.hash(), a.desired().fleetName());
+        }
+
+        Assignment assignment(String machineId, String unit) {
+            return new Assignment(machineId, unit, hash, DesiredState.parse(desired));
+        }
+    }
+
     /** What states/<machine>/<unit> holds. */
     record StateValue(String hash, String load, String active, String sub) {
         static StateValue of(UnitState s) {

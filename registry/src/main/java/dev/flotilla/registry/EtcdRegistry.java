@@ -130,12 +130,32 @@ final class EtcdRegistry implements Registry {
                 .map(kv -> new Versioned<>(decodeUnit(name, kv.getValue()), kv.getModRevision()));
     }
 
+    /**
+     * Global units are also indexed under globals/, in the same transaction, so an agent can follow
+     * them without watching every unit of the cluster.
+     */
+    static boolean isGlobal(UnitRecord unit) {
+        try {
+            return dev.flotilla.unitfile.UnitFile.parse(unit.name(), unit.text()).fleet().global();
+        } catch (RuntimeException e) {
+            return false; // the API refuses invalid units before they get here
+        }
+    }
+
+    private Op[] writeUnit(UnitRecord unit) {
+        ByteSequence value = Codec.encode(Codec.UnitValue.of(unit));
+        Op index = isGlobal(unit)
+                ? Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)
+                : Op.delete(keys.global(unit.name()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+        return new Op[]{Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT), index};
+    }
+
     @Override
     public boolean createUnit(UnitRecord unit) {
         ByteSequence key = keys.unit(unit.name());
         return await(client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(Op.put(key, Codec.encode(Codec.UnitValue.of(unit)), PutOption.DEFAULT))
+                .Then(writeUnit(unit))
                 .commit(), "create unit " + unit.name()).isSucceeded();
     }
 
@@ -144,7 +164,7 @@ final class EtcdRegistry implements Registry {
         ByteSequence key = keys.unit(unit.name());
         return await(client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
-                .Then(Op.put(key, Codec.encode(Codec.UnitValue.of(unit)), PutOption.DEFAULT))
+                .Then(writeUnit(unit))
                 .commit(), "replace unit " + unit.name()).isSucceeded();
     }
 
@@ -166,7 +186,22 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public boolean deleteUnit(String name) {
-        return await(client.getKVClient().delete(keys.unit(name)), "delete unit " + name).getDeleted() > 0;
+        TxnResponse response = await(client.getKVClient().txn()
+                .Then(Op.delete(keys.unit(name), io.etcd.jetcd.options.DeleteOption.DEFAULT),
+                        Op.delete(keys.global(name), io.etcd.jetcd.options.DeleteOption.DEFAULT))
+                .commit(), "delete unit " + name);
+        return response.getDeleteResponses().get(0).getDeleted() > 0;
+    }
+
+    @Override
+    public Versioned<List<UnitRecord>> globalUnits() {
+        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.globalsPrefix()),
+                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list global units");
+        List<UnitRecord> units = new ArrayList<>(response.getKvs().size());
+        for (KeyValue kv : response.getKvs()) {
+            units.add(decodeUnit(Keys.string(kv.getKey()).substring(keys.globalsPrefix().length()), kv.getValue()));
+        }
+        return new Versioned<>(List.copyOf(units), response.getHeader().getRevision());
     }
 
     // ---- assignments ----
@@ -191,7 +226,7 @@ final class EtcdRegistry implements Registry {
         if (slash <= 0) {
             return null;
         }
-        return new Assignment(key.substring(0, slash), key.substring(slash + 1), Keys.string(value));
+        return Codec.decode(value, Codec.AssignmentValue.class).assignment(key.substring(0, slash), key.substring(slash + 1));
     }
 
     /** etcd refuses transactions of more than 128 operations by default. */
@@ -213,17 +248,43 @@ final class EtcdRegistry implements Registry {
     private Op op(AssignmentChange change) {
         if (change instanceof AssignmentChange.Assign a) {
             return Op.put(keys.assignment(a.assignment().machineId(), a.assignment().unit()),
-                    Keys.bytes(a.assignment().hash()), PutOption.DEFAULT);
+                    Codec.encode(Codec.AssignmentValue.of(a.assignment())), PutOption.DEFAULT);
         }
-        AssignmentChange.Unassign u = (AssignmentChange.Unassign) change;
-        return Op.delete(keys.assignment(u.machineId(), u.unit()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+        if (change instanceof AssignmentChange.Unassign u) {
+            return Op.delete(keys.assignment(u.machineId(), u.unit()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+        }
+        if (change instanceof AssignmentChange.Waiting w) {
+            return Op.put(keys.waiting(w.unit()), Keys.bytes(w.reason()), PutOption.DEFAULT);
+        }
+        AssignmentChange.NotWaiting n = (AssignmentChange.NotWaiting) change;
+        return Op.delete(keys.waiting(n.unit()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+    }
+
+    @Override
+    public Versioned<java.util.SortedMap<String, String>> waiting() {
+        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.waitingPrefix()),
+                GetOption.builder().isPrefix(true).build()), "list waiting units");
+        java.util.SortedMap<String, String> reasons = new java.util.TreeMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            reasons.put(Keys.string(kv.getKey()).substring(keys.waitingPrefix().length()), Keys.string(kv.getValue()));
+        }
+        return new Versioned<>(java.util.Collections.unmodifiableSortedMap(reasons), response.getHeader().getRevision());
     }
 
     // ---- unit states ----
 
     @Override
     public Versioned<List<UnitState>> unitStates() {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.statesPrefix()),
+        return statesUnder(keys.statesPrefix());
+    }
+
+    @Override
+    public Versioned<List<UnitState>> unitStates(String machineId) {
+        return statesUnder(keys.statesPrefix() + machineId + "/");
+    }
+
+    private Versioned<List<UnitState>> statesUnder(String prefix) {
+        GetResponse response = await(client.getKVClient().get(Keys.bytes(prefix),
                 GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list unit states");
         List<UnitState> all = new ArrayList<>(response.getKvs().size());
         for (KeyValue kv : response.getKvs()) {
@@ -275,8 +336,18 @@ final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchAssignments(String machineId, java.util.function.Consumer<WatchEvent<Assignment>> listener) {
         return new PrefixWatcher<>(this, keys.assignPrefix(machineId),
-                (unit, value) -> new Assignment(machineId, unit, Keys.string(value)), listener,
+                (unit, value) -> Codec.decode(value, Codec.AssignmentValue.class).assignment(machineId, unit), listener,
                 "assignments-" + machineId.substring(0, Math.min(8, machineId.length()))).start();
+    }
+
+    @Override
+    public Subscription watchGlobalUnits(java.util.function.Consumer<WatchEvent<UnitRecord>> listener) {
+        return new PrefixWatcher<>(this, keys.globalsPrefix(), EtcdRegistry::decodeUnit, listener, "globals").start();
+    }
+
+    @Override
+    public Subscription watchWaiting(java.util.function.Consumer<WatchEvent<String>> listener) {
+        return new PrefixWatcher<>(this, keys.waitingPrefix(), (unit, value) -> Keys.string(value), listener, "waiting").start();
     }
 
     @Override

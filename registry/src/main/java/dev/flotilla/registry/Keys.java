@@ -44,6 +44,22 @@ final class Keys {
         return bytes(assignPrefix(machineId) + unit);
     }
 
+    String globalsPrefix() {
+        return prefix + "globals/";
+    }
+
+    ByteSequence global(String name) {
+        return bytes(globalsPrefix() + name);
+    }
+
+    String waitingPrefix() {
+        return prefix + "waiting/";
+    }
+
+    ByteSequence waiting(String unit) {
+        return bytes(waitingPrefix() + unit);
+    }
+
     String statesPrefix() {
         return prefix + "states/";
     }

@@ -55,6 +55,9 @@ public interface Registry extends AutoCloseable {
     /** Deletes the unit; false if there was none. */
     boolean deleteUnit(String name);
 
+    /** The units whose [X-Fleet] says Global=true, sorted by name: what every agent follows. */
+    Versioned<List<UnitRecord>> globalUnits();
+
     // ---- assignments (written by the engine, fenced) ----
 
     Versioned<List<Assignment>> assignments();
@@ -63,13 +66,22 @@ public interface Registry extends AutoCloseable {
      * Applies the changes as leader: each transaction succeeds only while the leader key still has
      * the create revision the leadership was gained at.
      *
+     * Changes are written in order, in transactions of at most 100 operations: give every unassign
+     * before any assign, so a unit moved between machines is never assigned to both.
+     *
      * @return false if the leadership is gone (nothing more was written)
      */
     boolean applyAssignments(long fencingRevision, List<AssignmentChange> changes);
 
+    /** Why units that want a machine have none (unit name to reason), as the engine last wrote it. */
+    Versioned<java.util.SortedMap<String, String>> waiting();
+
     // ---- unit states (written by agents, attached to their machine lease) ----
 
     Versioned<List<UnitState>> unitStates();
+
+    /** The states one machine published. */
+    Versioned<List<UnitState>> unitStates(String machineId);
 
     void publishState(MachinePresence presence, UnitState state);
 
@@ -86,6 +98,12 @@ public interface Registry extends AutoCloseable {
 
     /** Assignments of one machine (keys are unit names): what an agent follows. */
     Subscription watchAssignments(String machineId, java.util.function.Consumer<WatchEvent<Assignment>> listener);
+
+    /** Global units (keys are unit names). */
+    Subscription watchGlobalUnits(java.util.function.Consumer<WatchEvent<UnitRecord>> listener);
+
+    /** Waiting reasons (keys are unit names). */
+    Subscription watchWaiting(java.util.function.Consumer<WatchEvent<String>> listener);
 
     /** Unit states of all machines (keys "machine/unit"). */
     Subscription watchStates(java.util.function.Consumer<WatchEvent<UnitState>> listener);

@@ -45,7 +45,7 @@ class UnitsAndWatchesTest {
     }
 
     /** A listener's view of the watched items, rebuilt from events exactly as consumers do. */
-    static final class View<T> implements Consumer<WatchEvent<T>> {
+    static class View<T> implements Consumer<WatchEvent<T>> {
         final Map<String, T> items = new ConcurrentHashMap<>();
         final List<WatchEvent<T>> events = new CopyOnWriteArrayList<>();
         volatile long revision;
@@ -224,5 +224,94 @@ class UnitsAndWatchesTest {
         p.close();
         assertEquals(List.of(), r.unitStates().value(), "a machine's states leave with it");
         agent.close();
+    }
+
+    @Test
+    void aWatchThatFallsBehindACompactionListsAgainAndMissesNothing() throws Exception {
+        EtcdConfig config = etcd.newConfig();
+        EtcdRegistry r = (EtcdRegistry) registry(config);
+        r.createUnit(unit("first.service", "x"));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch inFirstSnapshot = new java.util.concurrent.CountDownLatch(1);
+        View<UnitRecord> view = new View<>() {
+            @Override
+            public void accept(WatchEvent<UnitRecord> event) {
+                super.accept(event);
+                if (snapshots() == 1 && event instanceof WatchEvent.Snapshot) {
+                    // Hold the watcher between its list and its watch while history is compacted away.
+                    inFirstSnapshot.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        toClose.add(r.watchUnits(view));
+        assertTrue(inFirstSnapshot.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        r.deleteUnit("first.service");
+        for (int i = 0; i < 10; i++) {
+            r.createUnit(unit("later" + i + ".service", "y"));
+        }
+        long now = r.units().revision();
+        r.client().getKVClient().compact(now).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        release.countDown();
+
+        Map<String, UnitRecord> expected = new java.util.HashMap<>();
+        r.units().value().forEach(u -> expected.put(u.name(), u));
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.items.equals(expected));
+        assertEquals(2, view.snapshots(), "the compacted gap is bridged by a second snapshot");
+    }
+
+    @Test
+    void globalUnitsAreIndexedInTheSameWriteAndFollowReplaceAndDelete() {
+        Registry r = registry(etcd.newConfig());
+        View<UnitRecord> globals = new View<>();
+        toClose.add(r.watchGlobalUnits(globals));
+        String global = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
+        assertTrue(r.createUnit(unit("g.service", global)));
+        assertTrue(r.createUnit(unit("plain.service", "[Service]\nExecStart=/bin/true\n")));
+        assertEquals(List.of("g.service"), r.globalUnits().value().stream().map(UnitRecord::name).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> globals.items.keySet().equals(java.util.Set.of("g.service")));
+
+        assertTrue(r.setDesiredState("g.service", DesiredState.LAUNCHED));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> globals.items.get("g.service").desired() == DesiredState.LAUNCHED);
+
+        Versioned<UnitRecord> current = r.unit("g.service").orElseThrow();
+        assertTrue(r.replaceUnit(unit("g.service", "[Service]\nExecStart=/bin/false\n"), current.revision()));
+        assertEquals(List.of(), r.globalUnits().value(), "no longer global: dropped from the index");
+
+        assertTrue(r.createUnit(unit("g2.service", global)));
+        assertTrue(r.deleteUnit("g2.service"));
+        assertFalse(r.deleteUnit("g2.service"));
+        assertEquals(List.of(), r.globalUnits().value());
+        await().atMost(Duration.ofSeconds(10)).until(() -> globals.items.isEmpty());
+    }
+
+    @Test
+    void assignmentsCarryTheDesiredStateAndWaitingReasonsAreFenced() {
+        Registry r = registry(etcd.newConfig());
+        long fence = lead(r, "engine-1");
+        View<Assignment> m1 = new View<>();
+        toClose.add(r.watchAssignments("m1", m1));
+        assertTrue(r.applyAssignments(fence, List.of(
+                new AssignmentChange.Assign(new Assignment("m1", "a.service", "h", DesiredState.LOADED)),
+                new AssignmentChange.Waiting("b.service", "no machine has metadata az=x"))));
+        assertEquals(List.of(new Assignment("m1", "a.service", "h", DesiredState.LOADED)), r.assignments().value());
+        assertEquals(Map.of("b.service", "no machine has metadata az=x"), r.waiting().value());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> m1.items.equals(Map.of("a.service", new Assignment("m1", "a.service", "h", DesiredState.LOADED))));
+
+        assertTrue(r.applyAssignments(fence, List.of(
+                new AssignmentChange.Assign(new Assignment("m1", "a.service", "h", DesiredState.LAUNCHED)),
+                new AssignmentChange.NotWaiting("b.service"))));
+        assertEquals(Map.of(), r.waiting().value());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> m1.items.get("a.service").desired() == DesiredState.LAUNCHED);
+        assertFalse(r.applyAssignments(fence + 1_000_000, List.of(new AssignmentChange.Waiting("c.service", "x"))),
+                "a write at a fencing revision that is not the leader's is refused");
+        assertEquals(Map.of(), r.waiting().value());
     }
 }
