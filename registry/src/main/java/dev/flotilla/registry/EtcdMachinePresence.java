@@ -18,14 +18,17 @@ final class EtcdMachinePresence implements MachinePresence {
     private final EtcdRegistry registry;
     private final LeaseKeeper keeper;
     private final String session;
+    private final boolean resumed;
     private volatile Machine machine;
     private volatile boolean closed;
 
-    private EtcdMachinePresence(EtcdRegistry registry, Machine machine, LeaseKeeper keeper, String session) {
+    private EtcdMachinePresence(EtcdRegistry registry, Machine machine, LeaseKeeper keeper, String session,
+                                boolean resumed) {
         this.registry = registry;
         this.machine = machine;
         this.keeper = keeper;
         this.session = session;
+        this.resumed = resumed;
     }
 
     static MachinePresence register(EtcdRegistry registry, Machine machine, Duration ttl, String session,
@@ -37,7 +40,7 @@ final class EtcdMachinePresence implements MachinePresence {
             ByteSequence value = Codec.encode(Codec.MachineRecord.of(machine, session, lease));
             TxnResponse txn = registry.createIfAbsent(key, value, lease, "register machine " + machine.id());
             if (txn.isSucceeded()) {
-                return start(registry, machine, ttl, session, lease);
+                return start(registry, machine, ttl, session, lease, false);
             }
             Optional<KeyValue> existing = txn.getGetResponses().get(0).getKvs().stream().findFirst();
             if (existing.isEmpty()) {
@@ -51,7 +54,7 @@ final class EtcdMachinePresence implements MachinePresence {
                 registry.revokeQuietly(lease);
                 log.info("adopting this machine's registration from before the restart (lease {})",
                         Long.toHexString(holder.leaseId()));
-                MachinePresence presence = start(registry, machine, ttl, session, holder.leaseId());
+                MachinePresence presence = start(registry, machine, ttl, session, holder.leaseId(), true);
                 presence.update(machine);
                 return presence;
             }
@@ -67,16 +70,22 @@ final class EtcdMachinePresence implements MachinePresence {
         }
     }
 
-    private static MachinePresence start(EtcdRegistry registry, Machine machine, Duration ttl, String session, long lease) {
+    private static MachinePresence start(EtcdRegistry registry, Machine machine, Duration ttl, String session, long lease,
+                                         boolean resumed) {
         LeaseKeeper keeper = new LeaseKeeper(registry.client().getLeaseClient(), lease, ttl, registry.scheduler(),
                 "machine " + machine.id().substring(0, Math.min(8, machine.id().length())));
         keeper.start();
-        return new EtcdMachinePresence(registry, machine, keeper, session);
+        return new EtcdMachinePresence(registry, machine, keeper, session, resumed);
     }
 
     @Override
     public Machine machine() {
         return machine;
+    }
+
+    @Override
+    public boolean resumed() {
+        return resumed;
     }
 
     @Override

@@ -315,6 +315,27 @@ final class EtcdRegistry implements Registry {
         await(client.getKVClient().delete(keys.state(presence.machine().id(), unit)), "remove state of " + unit);
     }
 
+    @Override
+    public void publishStates(MachinePresence presence, List<UnitState> states) {
+        PutOption onLease = PutOption.builder().withLeaseId(presence.leaseId()).build();
+        inBatches(states.stream().map(s -> Op.put(keys.state(s.machineId(), s.unit()),
+                Codec.encode(Codec.StateValue.of(s)), onLease)).toList(), "publish unit states");
+    }
+
+    @Override
+    public void removeStates(MachinePresence presence, List<String> units) {
+        String machineId = presence.machine().id();
+        inBatches(units.stream().map(u -> Op.delete(keys.state(machineId, u),
+                io.etcd.jetcd.options.DeleteOption.DEFAULT)).toList(), "remove unit states");
+    }
+
+    private void inBatches(List<? extends Op> ops, String what) {
+        for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
+            Op[] batch = ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS)).toArray(Op[]::new);
+            await(client.getKVClient().txn().Then(batch).commit(), what);
+        }
+    }
+
     // ---- watches ----
 
     @Override

@@ -11,6 +11,14 @@ public interface MachinePresence extends AutoCloseable {
 
     long leaseId();
 
+    /**
+     * True if this registration took over the same daemon's still-living lease (a restart, or etcd
+     * back after an outage): the cluster never saw the machine leave, so its units stayed here.
+     * False for a fresh lease: if the machine was registered before, the cluster has since treated
+     * it as gone and moved its units, so local copies of them are stale.
+     */
+    boolean resumed();
+
     ConnectionState state();
 
     /** Called on every change of state, from a registry thread. */

@@ -87,6 +87,12 @@ public interface Registry extends AutoCloseable {
 
     void removeState(MachinePresence presence, String unit);
 
+    /** Publishes many states in few transactions (at most 100 writes each). */
+    void publishStates(MachinePresence presence, List<UnitState> states);
+
+    /** Removes many of this machine's states in few transactions. */
+    void removeStates(MachinePresence presence, List<String> units);
+
     // ---- watches: list, then watch; a new Snapshot after any gap ----
 
     Subscription watchMachines(java.util.function.Consumer<WatchEvent<Machine>> listener);

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,12 +113,14 @@ class MachinePresenceTest {
     void aRestartedDaemonAdoptsItsOwnLivingRegistration() {
         Registry before = Registry.connect(config);
         MachinePresence old = before.register(machine(id('a'), "127.0.0.11"), Duration.ofSeconds(30), "same-session", Duration.ZERO);
+        assertFalse(old.resumed(), "a first registration is fresh");
         long lease = old.leaseId();
         before.close(); // crash: no deregistration
 
         MachinePresence adopted = registry().register(machine(id('a'), "127.0.0.11"), Duration.ofSeconds(30), "same-session", Duration.ZERO);
         toClose.add(adopted);
         assertEquals(lease, adopted.leaseId(), "the machine kept its lease, so its units do not move");
+        assertTrue(adopted.resumed());
         assertEquals(1, registry().machines().value().size());
     }
 

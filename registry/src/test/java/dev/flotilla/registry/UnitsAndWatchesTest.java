@@ -221,6 +221,13 @@ class UnitsAndWatchesTest {
         agent.publishState(p, new UnitState(p.machine().id(), "a.service", "h", "loaded", "active", "running"));
         assertEquals(List.of(new UnitState(p.machine().id(), "a.service", "h", "loaded", "active", "running")),
                 r.unitStates().value());
+        agent.publishStates(p, List.of(
+                new UnitState(p.machine().id(), "b.service", "h", "loaded", "active", "running"),
+                new UnitState(p.machine().id(), "c.service", "h", "loaded", "failed", "failed")));
+        assertEquals(3, r.unitStates(p.machine().id()).value().size());
+        assertEquals(List.of(), r.unitStates("b".repeat(32)).value());
+        agent.removeStates(p, List.of("a.service", "b.service"));
+        assertEquals(List.of("c.service"), r.unitStates().value().stream().map(UnitState::unit).toList());
         p.close();
         assertEquals(List.of(), r.unitStates().value(), "a machine's states leave with it");
         agent.close();
