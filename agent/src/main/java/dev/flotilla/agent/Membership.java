@@ -1,0 +1,133 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.registry.ConnectionState;
+import dev.flotilla.registry.MachineIdConflictException;
+import dev.flotilla.registry.MachinePresence;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.RegistryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This machine's registration over time. A lost lease is final for its presence object, so after
+ * LOST this registers again, every {@code registerRetry}, until it works; the listener then learns
+ * whether the lease was resumed (the cluster never saw the machine leave) or is new.
+ *
+ * <p>A lost presence is never closed: closing revokes its lease, and a resumed registration may be
+ * holding that very lease again.
+ */
+final class Membership implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    interface Listener {
+        /** A registration after a lost one (never the first). Registry thread. */
+        void registered(MachinePresence presence);
+
+        /** The current registration's state changed. Registry thread. */
+        void stateChanged(MachinePresence presence, ConnectionState state);
+    }
+
+    private final Registry registry;
+    private final AgentConfig config;
+    private final Listener listener;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flotilla-agent-presence");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile MachinePresence current;
+    private volatile boolean closed;
+    private volatile boolean retryLogged;
+
+    Membership(Registry registry, AgentConfig config, Listener listener) {
+        this.registry = registry;
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /** The first registration, on the caller's thread: a duplicate machine id fails here. */
+    MachinePresence registerFirst() {
+        MachinePresence p = registry.register(config.machine(), config.machineTtl(), config.session(), config.conflictWait());
+        current = p;
+        follow(p);
+        return p;
+    }
+
+    MachinePresence current() {
+        return current;
+    }
+
+    private void follow(MachinePresence p) {
+        p.onStateChange(state -> {
+            if (current != p || closed) {
+                return;
+            }
+            listener.stateChanged(p, state);
+            if (state == ConnectionState.LOST) {
+                log.warn("machine lease lost: units keep running; registering again every {} ms",
+                        config.registerRetry().toMillis());
+                retryLogged = false;
+                schedule(0);
+            }
+        });
+        if (p.state() == ConnectionState.LOST) { // lost before the listener was in place
+            listener.stateChanged(p, ConnectionState.LOST);
+            schedule(0);
+        }
+    }
+
+    private void schedule(long delayMs) {
+        try {
+            thread.schedule(this::attempt, delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void attempt() {
+        if (closed) {
+            return;
+        }
+        MachinePresence p;
+        try {
+            p = registry.register(config.machine(), config.machineTtl(), config.session(), config.conflictWait());
+        } catch (MachineIdConflictException e) {
+            if (!retryLogged) {
+                log.error("cannot register again: {}", e.getMessage());
+                retryLogged = true;
+            }
+            schedule(config.registerRetry().toMillis());
+            return;
+        } catch (RegistryException e) {
+            if (!retryLogged) {
+                log.warn("cannot register again yet: {}; retrying every {} ms", e.getMessage(), config.registerRetry().toMillis());
+                retryLogged = true;
+            } else {
+                log.debug("cannot register again yet: {}", e.getMessage());
+            }
+            schedule(config.registerRetry().toMillis());
+            return;
+        }
+        if (closed) {
+            p.close();
+            return;
+        }
+        log.info("machine registered again: {}", p.resumed()
+                ? "it resumed its living lease, so the cluster never saw it leave"
+                : "with a new lease (the old one had expired)");
+        current = p;
+        listener.registered(p);
+        follow(p);
+    }
+
+    /** Stops registering; the current presence is left to the caller to close. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+    }
+}

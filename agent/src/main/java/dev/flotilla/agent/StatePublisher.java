@@ -1,0 +1,202 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.registry.MachinePresence;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.RegistryException;
+import dev.flotilla.registry.UnitState;
+import dev.flotilla.systemd.UnitStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes the state of each unit the agent has (hash, load, active, sub) to the registry, only
+ * when it differs from what was last published, and removes the states of units it no longer has.
+ * Changes are coalesced for a short delay and written in one batch, on the publisher's own thread, so
+ * an unreachable etcd never holds up systemd work. Nothing is written while detached (no registration).
+ */
+final class StatePublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatePublisher.class);
+    private static final long RETRY_MS = 1000;
+
+    private final Registry registry;
+    private final String machineId;
+    private final StatusBoard board;
+    private final long delayMs;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Unit name to the hash of its installed file: the units whose states are published. */
+    private volatile Map<String, String> tracked = Map.of();
+    // Publisher thread only:
+    private MachinePresence presence;
+    private final Map<String, UnitState> published = new HashMap<>();
+    private boolean failing;
+    private long writes;
+
+    StatePublisher(Registry registry, String machineId, StatusBoard board, Duration delay) {
+        this.registry = registry;
+        this.machineId = machineId;
+        this.board = board;
+        this.delayMs = Math.max(0, delay.toMillis());
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flotilla-agent-states");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Publishes under this registration from now on. First reads what the registry holds for this
+     * machine (a resumed lease keeps its states), so unchanged states are not written again.
+     */
+    void attach(MachinePresence p) {
+        thread.execute(() -> {
+            presence = p;
+            published.clear();
+            try {
+                for (UnitState s : registry.unitStates(machineId).value()) {
+                    published.put(s.unit(), s);
+                }
+            } catch (RegistryException e) {
+                // Unknown: drop the registration's states on the next successful write instead.
+                log.warn("cannot read this machine's published unit states: {}; publishing all", e.getMessage());
+                failing = true;
+            }
+            flush();
+        });
+    }
+
+    /** Stops publishing (the registration is lost): its states die with its lease. */
+    void detach() {
+        thread.execute(() -> {
+            presence = null;
+            published.clear();
+        });
+    }
+
+    /** The units the agent has now, with their installed hashes. */
+    void track(Map<String, String> installed) {
+        if (!installed.equals(tracked)) {
+            tracked = Map.copyOf(installed);
+            schedule();
+        }
+    }
+
+    /** A unit's systemd state changed (already on the board). */
+    void changed(String name) {
+        if (tracked.containsKey(name)) {
+            schedule();
+        }
+    }
+
+    /** Any thread. */
+    void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                thread.schedule(this::flush, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed
+            }
+        }
+    }
+
+    /** How many puts and deletes this publisher sent (for tests and figures). */
+    long writes() {
+        try {
+            return thread.submit(() -> writes).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        }
+    }
+
+    private void flush() {
+        scheduled.set(false);
+        MachinePresence p = presence;
+        if (p == null) {
+            return;
+        }
+        Map<String, String> units = tracked;
+        List<UnitState> put = new ArrayList<>();
+        for (Map.Entry<String, String> e : units.entrySet()) {
+            UnitStatus st = board.get(e.getKey());
+            if (st == null) {
+                continue; // not read yet: publish nothing rather than a guess
+            }
+            UnitState s = new UnitState(machineId, e.getKey(), e.getValue(), st.loadState(), st.activeState(), st.subState());
+            if (!s.equals(published.get(e.getKey()))) {
+                put.add(s);
+            }
+        }
+        List<String> remove = new ArrayList<>();
+        for (String name : published.keySet()) {
+            if (!units.containsKey(name)) {
+                remove.add(name);
+            }
+        }
+        if (put.isEmpty() && remove.isEmpty()) {
+            return;
+        }
+        try {
+            if (!put.isEmpty()) {
+                registry.publishStates(p, put);
+                put.forEach(s -> published.put(s.unit(), s));
+            }
+            if (!remove.isEmpty()) {
+                registry.removeStates(p, remove);
+                remove.forEach(published::remove);
+            }
+            writes += put.size() + remove.size();
+            if (failing) {
+                log.info("unit states published again");
+                failing = false;
+            }
+        } catch (RegistryException e) {
+            if (!failing) {
+                log.warn("cannot publish unit states: {}; retrying every {} ms", e.getMessage(), RETRY_MS);
+                failing = true;
+            }
+            thread.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Removes every state this machine published (clean shutdown), waiting at most {@code timeout}. */
+    void removeAll(Duration timeout) {
+        try {
+            thread.submit(() -> {
+                tracked = Map.of();
+                MachinePresence p = presence;
+                if (p != null && !published.isEmpty()) {
+                    try {
+                        registry.removeStates(p, List.copyOf(published.keySet()));
+                        published.clear();
+                    } catch (RegistryException e) {
+                        log.warn("cannot remove this machine's unit states: {} (they go with its lease)", e.getMessage());
+                    }
+                }
+            }).get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("removing unit states did not finish in time (they go with the lease)");
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.systemd.UnitStatus;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The latest systemd state of each unit the agent cares about, fed by two sources: state-change events
+ * (the client's event thread) and bulk reads (the agent thread). A bulk read is slower than an event
+ * and may carry an older state, so a read value is kept only for units that had no event since the read
+ * began: every change brings an event, so the last event always tells the latest state.
+ */
+final class StatusBoard {
+    private final Map<String, UnitStatus> statuses = new HashMap<>();
+    private final Map<String, Long> lastEvent = new HashMap<>();
+    private Set<String> interest = Set.of();
+    private long sequence;
+
+    /** The units whose events are kept; others are dropped. */
+    synchronized void interest(Set<String> names) {
+        interest = Set.copyOf(names);
+        statuses.keySet().retainAll(interest);
+        lastEvent.keySet().retainAll(interest);
+    }
+
+    /** An event. False if the unit is of no interest (then nothing changed). */
+    synchronized boolean event(String name, UnitStatus status) {
+        if (!interest.contains(name)) {
+            return false;
+        }
+        statuses.put(name, status);
+        lastEvent.put(name, ++sequence);
+        return true;
+    }
+
+    /** Call right before a bulk read; give the value to {@link #read}. */
+    synchronized long mark() {
+        return sequence;
+    }
+
+    /** Stores a bulk read that began at {@code mark}, except for units with a newer event. */
+    synchronized void read(Map<String, UnitStatus> values, long mark) {
+        for (Map.Entry<String, UnitStatus> e : values.entrySet()) {
+            if (interest.contains(e.getKey()) && lastEvent.getOrDefault(e.getKey(), 0L) <= mark) {
+                statuses.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    synchronized UnitStatus get(String name) {
+        return statuses.get(name);
+    }
+
+    synchronized Map<String, UnitStatus> snapshot() {
+        return Map.copyOf(statuses);
+    }
+}
