@@ -202,6 +202,32 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         loop.shutdownNow();
     }
 
+    /** The current registration (tests). */
+    MachinePresence currentPresence() {
+        return membership.current();
+    }
+
+    /**
+     * Stops the agent's threads without touching its units or its registration, as a crash would
+     * (tests: the registration then expires unless a new agent resumes it).
+     */
+    void halt() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        membership.close();
+        publisher.close();
+        if (systemdWatch != null) {
+            systemdWatch.close();
+        }
+        onLoop(() -> {
+            closing = true;
+            closeWatches();
+            return null;
+        });
+        loop.shutdownNow();
+    }
+
     /** Stops every unit (bounded by stopTimeout), then unlinks and deletes them all and reloads once. */
     private void shutDownUnits() {
         long deadline = System.nanoTime() + config.stopTimeout().toNanos();

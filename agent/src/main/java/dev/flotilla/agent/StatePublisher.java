@@ -36,8 +36,11 @@ final class StatePublisher implements AutoCloseable {
     private final long delayMs;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    /** Unit name to the hash of its installed file: the units whose states are published. */
-    private volatile Map<String, String> tracked = Map.of();
+    /**
+     * Unit name to the hash of its installed file: the units whose states are published. Null until the
+     * agent's first pass: until then nothing published earlier may be taken as gone.
+     */
+    private volatile Map<String, String> tracked;
     // Publisher thread only:
     private MachinePresence presence;
     private final Map<String, UnitState> published = new HashMap<>();
@@ -87,7 +90,7 @@ final class StatePublisher implements AutoCloseable {
 
     /** The units the agent has now, with their installed hashes. */
     void track(Map<String, String> installed) {
-        if (!installed.equals(tracked)) {
+        if (tracked == null || !installed.equals(tracked)) {
             tracked = Map.copyOf(installed);
             schedule();
         }
@@ -95,7 +98,8 @@ final class StatePublisher implements AutoCloseable {
 
     /** A unit's systemd state changed (already on the board). */
     void changed(String name) {
-        if (tracked.containsKey(name)) {
+        Map<String, String> t = tracked;
+        if (t != null && t.containsKey(name)) {
             schedule();
         }
     }
@@ -126,10 +130,10 @@ final class StatePublisher implements AutoCloseable {
     private void flush() {
         scheduled.set(false);
         MachinePresence p = presence;
-        if (p == null) {
+        Map<String, String> units = tracked;
+        if (p == null || units == null) {
             return;
         }
-        Map<String, String> units = tracked;
         List<UnitState> put = new ArrayList<>();
         for (Map.Entry<String, String> e : units.entrySet()) {
             UnitStatus st = board.get(e.getKey());

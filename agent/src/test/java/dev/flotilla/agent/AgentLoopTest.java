@@ -1,0 +1,405 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.registry.ConnectionState;
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.EtcdConfig;
+import dev.flotilla.registry.EtcdFixture;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.MachinePresence;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.Subscription;
+import dev.flotilla.registry.UnitState;
+import dev.flotilla.registry.WatchEvent;
+import io.etcd.jetcd.Client;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent's loop against a real etcd and a systemd of plain values ({@link FakeSystemd}). */
+@Tag("etcd")
+class AgentLoopTest {
+    @RegisterExtension
+    static final EtcdFixture etcd = new EtcdFixture();
+
+    static final String ME = "a".repeat(32);
+    static final Duration TTL = Duration.ofSeconds(2);
+    static final Duration T = Duration.ofSeconds(15);
+
+    @TempDir
+    Path tmp;
+
+    private EtcdConfig config;
+    private TestEngine engine;
+    private FakeSystemd systemd;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    static String text(String tag) {
+        return "[Service]\nExecStart=/bin/sleep 1000\n# " + tag + "\n";
+    }
+
+    @BeforeEach
+    void setUp() {
+        config = etcd.newConfig();
+        engine = new TestEngine(config);
+        systemd = new FakeSystemd();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        engine.close();
+        systemd.close();
+    }
+
+    private Registry registry() {
+        Registry r = Registry.connect(config);
+        toClose.add(r);
+        return r;
+    }
+
+    private AgentConfig agentConfig() {
+        return agentConfig(TTL);
+    }
+
+    private AgentConfig agentConfig(Duration ttl) {
+        return AgentConfig.of(new Machine(ME, "127.0.0.70", Map.of("az", "a"), "test"), ttl, "session-1", tmp.resolve("units"))
+                .withRegisterRetry(Duration.ofMillis(200));
+    }
+
+    private DefaultAgent startAgent(Registry registry) {
+        return startAgent(registry, agentConfig());
+    }
+
+    private DefaultAgent startAgent(Registry registry, AgentConfig agentConfig) {
+        DefaultAgent agent = (DefaultAgent) Agent.create(agentConfig, registry, systemd);
+        toClose.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    private Path file(String unit) {
+        return tmp.resolve("units").resolve(unit);
+    }
+
+    private Optional<UnitState> published(String unit) {
+        return engine.registry.unitStates(ME).value().stream().filter(s -> s.unit().equals(unit)).findFirst();
+    }
+
+    private void awaitPublished(String unit, String hash, String active, String sub) {
+        await().atMost(T).until(() -> published(unit)
+                .filter(s -> s.hash().equals(hash) && s.activeState().equals(active) && s.subState().equals(sub)).isPresent());
+    }
+
+    /** Counts the state writes per unit of this machine, as etcd delivers them. */
+    private Map<String, AtomicInteger> countStateWrites() {
+        Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+        Subscription s = engine.registry.watchStates(e -> {
+            if (e instanceof WatchEvent.Updated<UnitState> u) {
+                writes.computeIfAbsent(u.value().unit(), k -> new AtomicInteger()).incrementAndGet();
+            } else if (e instanceof WatchEvent.Removed<UnitState> r) {
+                String unit = r.key().substring(r.key().indexOf('/') + 1);
+                writes.computeIfAbsent(unit, k -> new AtomicInteger()).incrementAndGet();
+            }
+        });
+        toClose.add(s);
+        return writes;
+    }
+
+    private static int count(Map<String, AtomicInteger> writes, String unit) {
+        AtomicInteger n = writes.get(unit);
+        return n == null ? 0 : n.get();
+    }
+
+    @Test
+    void anAssignedUnitRunsIsPublishedAndIsRemovedWhenUnassigned() throws Exception {
+        startAgent(registry());
+        String h = engine.place(ME, "web.service", text("web"), DesiredState.LAUNCHED);
+
+        await().atMost(T).until(() -> systemd.isActive("web.service"));
+        assertEquals(text("web"), Files.readString(file("web.service")));
+        assertEquals(text("web"), systemd.startedText("web.service"));
+        awaitPublished("web.service", h, "active", "running");
+        assertEquals("loaded", published("web.service").orElseThrow().loadState());
+        assertEquals(0, systemd.reloads(), "a new unit needs no daemon-reload");
+
+        engine.unassign(ME, "web.service");
+        await().atMost(T).until(() -> published("web.service").isEmpty());
+        assertFalse(systemd.isActive("web.service"));
+        assertFalse(systemd.isLinked("web.service"));
+        assertFalse(Files.exists(file("web.service")));
+        List<String> calls = systemd.calls();
+        assertTrue(calls.indexOf("stop web.service") < calls.indexOf("unlink web.service"), calls.toString());
+        assertEquals("reload", calls.get(calls.size() - 1), calls.toString());
+    }
+
+    @Test
+    void statesArePublishedOnlyWhenTheyChange() {
+        Map<String, AtomicInteger> writes = countStateWrites();
+        startAgent(registry());
+        String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
+        awaitPublished("a.service", ha, "active", "running");
+        int afterStart = count(writes, "a.service");
+        assertTrue(afterStart >= 1 && afterStart <= 2, "loaded/inactive then active, at most: " + afterStart);
+
+        // systemd repeats the same state: nothing is written
+        systemd.startedByOthers("a.service");
+        // a real change of another unit, published after the repeat
+        String hb = engine.place(ME, "b.service", text("b"), DesiredState.LAUNCHED);
+        awaitPublished("b.service", hb, "active", "running");
+        await().atMost(T).until(() -> count(writes, "b.service") >= 1);
+        assertEquals(afterStart, count(writes, "a.service"), "an unchanged state is not written again");
+
+        // the process exits: one write, and the agent does not start it again
+        systemd.exit("a.service");
+        awaitPublished("a.service", ha, "inactive", "dead");
+        assertEquals(afterStart + 1, count(writes, "a.service"));
+        assertEquals(1, systemd.starts("a.service"), "a unit that exited is not started again by the agent");
+    }
+
+    @Test
+    void aRestartedDaemonThatResumesItsLeaseRewritesNothing() {
+        Registry first = Registry.connect(config);
+        DefaultAgent before = startAgent(first);
+        String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
+        String hb = engine.place(ME, "b.service", text("b"), DesiredState.LOADED);
+        awaitPublished("a.service", ha, "active", "running");
+        awaitPublished("b.service", hb, "inactive", "dead");
+        long lease = before.currentPresence().leaseId();
+
+        before.halt(); // crash: no unit touched, no deregistration
+        first.close(); // keep-alives stop; the lease lives out its TTL
+        Map<String, AtomicInteger> writes = countStateWrites();
+        systemd.clearCalls();
+
+        DefaultAgent after = startAgent(registry());
+        assertTrue(after.currentPresence().resumed());
+        assertEquals(lease, after.currentPresence().leaseId());
+        String hc = engine.place(ME, "c.service", text("c"), DesiredState.LAUNCHED);
+        awaitPublished("c.service", hc, "active", "running");
+
+        assertEquals(0, count(writes, "a.service"), "unchanged states are not written again");
+        assertEquals(0, count(writes, "b.service"));
+        List<String> calls = systemd.calls();
+        assertFalse(calls.contains("start a.service"), "a running unit is adopted, not started: " + calls);
+        assertFalse(calls.stream().anyMatch(c -> c.startsWith("stop")), calls.toString());
+        assertEquals(1, systemd.starts("a.service"));
+    }
+
+    @Test
+    void aNewLeaseAfterTheOldExpiredStopsEveryStaleCopyBeforeAnythingElse() throws Exception {
+        DefaultAgent agent = startAgent(registry());
+        String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
+        String hb = engine.place(ME, "b.service", text("b"), DesiredState.LAUNCHED);
+        awaitPublished("a.service", ha, "active", "running");
+        awaitPublished("b.service", hb, "active", "running");
+        MachinePresence old = agent.currentPresence();
+        systemd.clearCalls();
+
+        // The lease expires on the server (as after a partition longer than the TTL) ...
+        try (Client raw = Client.builder().endpoints(etcd.endpoint()).build()) {
+            raw.getLeaseClient().revoke(old.leaseId()).get(5, TimeUnit.SECONDS);
+        }
+        // ... and the engine moves a.service away; b.service stays assigned here.
+        engine.unassign(ME, "a.service");
+
+        await().atMost(T).until(() -> agent.currentPresence() != old && agent.presenceState() == ConnectionState.CONNECTED);
+        assertFalse(agent.currentPresence().resumed());
+        await().atMost(T).until(() -> systemd.isActive("b.service") && systemd.starts("b.service") == 2);
+        assertFalse(systemd.isActive("a.service"));
+        assertFalse(Files.exists(file("a.service")));
+        awaitPublished("b.service", hb, "active", "running");
+
+        // Every stale copy was stopped and unloaded before anything was started again.
+        List<String> calls = systemd.calls();
+        int firstStart = calls.indexOf("start b.service");
+        assertTrue(firstStart > calls.indexOf("stop b.service") && calls.indexOf("stop b.service") >= 0, calls.toString());
+        assertTrue(firstStart > calls.indexOf("stop a.service") && calls.indexOf("stop a.service") >= 0, calls.toString());
+        int unloaded = -1;
+        for (int i = 0; i < firstStart; i++) {
+            if (calls.get(i).startsWith("unlink") && calls.get(i).contains("b.service")) {
+                unloaded = i;
+            }
+        }
+        assertTrue(unloaded >= 0, "b.service was unloaded before it started again: " + calls);
+    }
+
+    @Test
+    void aLeaseResumedAfterEtcdCameBackStopsNothing() {
+        // A longer TTL: the restarted etcd extends the lease by its TTL, and the client needs a moment to reconnect.
+        DefaultAgent agent = startAgent(registry(), agentConfig(Duration.ofSeconds(5)));
+        String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
+        awaitPublished("a.service", ha, "active", "running");
+        systemd.clearCalls();
+
+        etcd.stop();
+        try {
+            await().atMost(T).until(() -> agent.presenceState() == ConnectionState.LOST);
+            assertTrue(systemd.isActive("a.service"), "losing etcd does not stop units");
+        } finally {
+            etcd.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.presenceState() == ConnectionState.CONNECTED);
+        assertTrue(agent.currentPresence().resumed(), "etcd keeps leases alive across its restart");
+        // A barrier: a new unit runs, so the agent is past its passes after the return.
+        engine.place(ME, "b.service", text("b"), DesiredState.LAUNCHED);
+        await().atMost(T).until(() -> systemd.isActive("b.service"));
+        assertTrue(systemd.isActive("a.service"));
+        assertFalse(systemd.calls().stream().anyMatch(c -> c.startsWith("stop")), systemd.calls().toString());
+        assertEquals(1, systemd.starts("a.service"));
+    }
+
+    @Test
+    void aCleanShutdownStopsUnloadsRemovesStatesAndDeregisters() {
+        DefaultAgent agent = startAgent(registry());
+        String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
+        String hb = engine.place(ME, "b.service", text("b"), DesiredState.LOADED);
+        awaitPublished("a.service", ha, "active", "running");
+        awaitPublished("b.service", hb, "inactive", "dead");
+        systemd.clearCalls();
+
+        agent.close();
+
+        assertEquals(List.of("stop a.service", "unlink a.service,b.service", "reload"), systemd.calls());
+        assertFalse(Files.exists(file("a.service")) || Files.exists(file("b.service")));
+        assertEquals(List.of(), engine.registry.unitStates(ME).value());
+        assertTrue(engine.registry.machines().value().isEmpty(), "deregistered at once");
+    }
+
+    @Test
+    void loadedAndLaunchedFollowTheAssignment() {
+        startAgent(registry());
+        String h = engine.place(ME, "a.service", text("a"), DesiredState.LOADED);
+        awaitPublished("a.service", h, "inactive", "dead");
+        assertTrue(systemd.isLinked("a.service"));
+        assertEquals(0, systemd.starts("a.service"));
+
+        engine.assign(ME, "a.service", h, DesiredState.LAUNCHED);
+        awaitPublished("a.service", h, "active", "running");
+
+        engine.assign(ME, "a.service", h, DesiredState.LOADED);
+        awaitPublished("a.service", h, "inactive", "dead");
+        assertTrue(systemd.isLinked("a.service"), "a loaded unit stays installed");
+        assertTrue(Files.exists(file("a.service")));
+    }
+
+    @Test
+    void aChangedHashRestartsTheUnitWithTheNewText() {
+        startAgent(registry());
+        String h1 = engine.place(ME, "a.service", text("one"), DesiredState.LAUNCHED);
+        awaitPublished("a.service", h1, "active", "running");
+        systemd.clearCalls();
+
+        String h2 = engine.place(ME, "a.service", text("two"), DesiredState.LAUNCHED);
+        awaitPublished("a.service", h2, "active", "running");
+        assertEquals(text("two"), systemd.startedText("a.service"));
+        List<String> calls = systemd.calls();
+        assertTrue(calls.indexOf("stop a.service") < calls.indexOf("reload")
+                && calls.indexOf("reload") < calls.indexOf("start a.service"), "stop, rewrite, reload, start: " + calls);
+    }
+
+    @Test
+    void anAssignmentAheadOfItsTextWaitsForTheEngine() {
+        startAgent(registry());
+        String h1 = engine.submit("a.service", text("one"), DesiredState.LAUNCHED);
+        engine.assign(ME, "a.service", UnitDirectory.hash(text("two")), DesiredState.LAUNCHED);
+        // barrier: another unit assigned later is running
+        engine.place(ME, "b.service", text("b"), DesiredState.LAUNCHED);
+        await().atMost(T).until(() -> systemd.isActive("b.service"));
+        assertFalse(Files.exists(file("a.service")), "a text the engine did not assign is not run");
+
+        engine.assign(ME, "a.service", h1, DesiredState.LAUNCHED);
+        awaitPublished("a.service", h1, "active", "running");
+    }
+
+    @Test
+    void globalUnitsRunWhereTheyMatchAndYieldToARunningConflict() {
+        startAgent(registry());
+        String hApp = engine.place(ME, "app.service", text("app"), DesiredState.LAUNCHED);
+        awaitPublished("app.service", hApp, "active", "running");
+
+        String hMine = engine.submit("mine.service", text("g") + "[X-Fleet]\nGlobal=true\nMachineMetadata=az=a\n", DesiredState.LAUNCHED);
+        engine.submit("other.service", text("g") + "[X-Fleet]\nGlobal=true\nMachineMetadata=az=b\n", DesiredState.LAUNCHED);
+        String hMon = engine.submit("mon.service", text("g") + "[X-Fleet]\nGlobal=true\nConflicts=app.service\n", DesiredState.LAUNCHED);
+        engine.submit("off.service", text("g") + "[X-Fleet]\nGlobal=true\n", DesiredState.INACTIVE);
+
+        awaitPublished("mine.service", hMine, "active", "running");
+        awaitPublished("mon.service", hMon, "inactive", "dead");
+        assertFalse(systemd.isActive("mon.service"), "never two conflicting units on one machine");
+        assertTrue(systemd.isActive("app.service"));
+        assertFalse(Files.exists(file("other.service")));
+        assertFalse(Files.exists(file("off.service")));
+
+        // desired state of a global unit follows the unit record
+        engine.submit("mine.service", text("g") + "[X-Fleet]\nGlobal=true\nMachineMetadata=az=a\n", DesiredState.INACTIVE);
+        await().atMost(T).until(() -> !Files.exists(file("mine.service")));
+        assertFalse(systemd.isActive("mine.service"));
+    }
+
+    @Test
+    void unitFilesOfAnEarlierRunAreAdoptedWhenTheLeaseIsResumed() throws Exception {
+        // An earlier run registered with the same session and died; its lease still lives.
+        Registry earlier = Registry.connect(config);
+        earlier.register(agentConfig().machine(), TTL.multipliedBy(5), "session-1", Duration.ZERO);
+        earlier.close();
+        Path dir = Files.createDirectories(tmp.resolve("units"));
+        Files.writeString(dir.resolve("keep.service"), text("keep"));
+        Files.writeString(dir.resolve("gone.service"), text("gone"));
+        Files.writeString(dir.resolve("changed.service"), text("old"));
+        Files.writeString(dir.resolve(".tmp-half.service"), "[Serv");
+        systemd.linkRuntime(List.of(dir.resolve("keep.service"), dir.resolve("gone.service"), dir.resolve("changed.service")));
+        systemd.start("keep.service");
+        systemd.start("gone.service");
+        systemd.start("changed.service");
+        String hKeep = engine.place(ME, "keep.service", text("keep"), DesiredState.LAUNCHED);
+        String hChanged = engine.place(ME, "changed.service", text("new"), DesiredState.LAUNCHED);
+        systemd.clearCalls();
+
+        DefaultAgent agent = startAgent(registry());
+        assertTrue(agent.currentPresence().resumed());
+        awaitPublished("changed.service", hChanged, "active", "running");
+        awaitPublished("keep.service", hKeep, "active", "running");
+        await().atMost(T).until(() -> !Files.exists(dir.resolve("gone.service")));
+        assertFalse(systemd.isActive("gone.service"));
+        assertEquals(text("new"), systemd.startedText("changed.service"));
+        assertFalse(systemd.calls().contains("start keep.service"), "the running unit is adopted: " + systemd.calls());
+        assertFalse(Files.exists(dir.resolve(".tmp-half.service")), "a half-written file of the earlier run is deleted");
+    }
+
+    @Test
+    void unitFilesOfAnEarlierRunAreStaleWhenTheLeaseIsNew() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("units"));
+        Files.writeString(dir.resolve("old.service"), text("old"));
+        systemd.linkRuntime(List.of(dir.resolve("old.service")));
+        systemd.start("old.service");
+        String h = engine.place(ME, "old.service", text("old"), DesiredState.LAUNCHED);
+        systemd.clearCalls();
+
+        startAgent(registry());
+        await().atMost(T).until(() -> systemd.starts("old.service") == 2);
+        awaitPublished("old.service", h, "active", "running");
+        List<String> calls = systemd.calls();
+        assertEquals(List.of("stop old.service", "unlink old.service", "reload"), calls.subList(0, 3),
+                "the earlier run's copy is stopped and unloaded first: " + calls);
+    }
+}
