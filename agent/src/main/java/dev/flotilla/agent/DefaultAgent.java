@@ -581,7 +581,27 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             return;
         }
         long mark = board.mark();
-        board.read(systemd.statuses(names), mark);
+        Set<String> units = new HashSet<>();
+        Map<String, UnitStatus> read = new HashMap<>();
+        for (String n : names) {
+            if (isTemplate(n)) {
+                // systemd refuses to load a template (ListUnitsByNames fails for the whole call): once its
+                // file is linked, it stands ready for its instances, reported as loaded/inactive/dead.
+                read.put(n, memory.linked.contains(n) ? new UnitStatus(n, UnitStatus.LOADED, UnitStatus.INACTIVE, UnitStatus.DEAD)
+                        : UnitStatus.notFound(n));
+            } else {
+                units.add(n);
+            }
+        }
+        if (!units.isEmpty()) {
+            read.putAll(systemd.statuses(units));
+        }
+        board.read(read, mark);
+    }
+
+    static boolean isTemplate(String name) {
+        int at = name.indexOf('@');
+        return at >= 0 && at + 1 == name.lastIndexOf('.');
     }
 
     /** States of the units the board has neither read nor heard of yet. */
