@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 /**
  * List-then-watch over one key prefix. Lists (a {@link WatchEvent.Snapshot}), watches from the
  * list's revision + 1, and on any break (compaction, etcd restart, stream end) lists again.
- * Events are delivered on one thread, in revision order; anything at or below the last
- * delivered revision is dropped, so nothing is seen twice.
+ * Events are delivered on one thread, in revision order (the keys of one transaction share its
+ * revision); anything the last snapshot already held is dropped, so nothing is seen twice.
  */
 final class PrefixWatcher<T> implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(PrefixWatcher.class);
@@ -39,7 +39,8 @@ final class PrefixWatcher<T> implements Subscription {
     private final Consumer<WatchEvent<T>> listener;
     private final ScheduledExecutorService thread;
     private final String what;
-    private long lastRevision;
+    /** Revision of the last snapshot: anything at or below it is already in that snapshot. */
+    private long listedRevision;
     private Watch.Watcher watcher;
     private long backoffMs = 100;
     private boolean failing;
@@ -89,7 +90,7 @@ final class PrefixWatcher<T> implements Subscription {
             failing = false;
         }
         backoffMs = 100;
-        lastRevision = revision;
+        listedRevision = revision;
         deliver(new WatchEvent.Snapshot<>(items, revision));
         watcher = registry.client().getWatchClient().watch(Keys.bytes(prefix),
                 WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(revision + 1).build(),
@@ -114,10 +115,11 @@ final class PrefixWatcher<T> implements Subscription {
         for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
             long revision = kv.getModRevision();
-            if (revision <= lastRevision) {
+            // One transaction's keys share a revision: each is delivered. Only what the last
+            // snapshot already held is dropped.
+            if (revision <= listedRevision) {
                 continue;
             }
-            lastRevision = revision;
             String key = relative(kv.getKey());
             switch (event.getEventType()) {
                 case PUT -> {
