@@ -115,7 +115,9 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             apply.accept(e);
-            requestPass(t, options.passDelay().toMillis());
+            // Under a burst, wait at least as long as the last pass took: the engine then spends
+            // at most about half of a core on passes, and each pass takes in more of the burst.
+            requestPass(t, Math.max(options.passDelay().toMillis(), lastPassMillis));
         });
     }
 
