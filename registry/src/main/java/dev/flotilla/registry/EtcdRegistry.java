@@ -130,21 +130,9 @@ final class EtcdRegistry implements Registry {
                 .map(kv -> new Versioned<>(decodeUnit(name, kv.getValue()), kv.getModRevision()));
     }
 
-    /**
-     * Global units are also indexed under globals/, in the same transaction, so an agent can follow
-     * them without watching every unit of the cluster.
-     */
-    static boolean isGlobal(UnitRecord unit) {
-        try {
-            return dev.flotilla.unitfile.UnitFile.parse(unit.name(), unit.text()).fleet().global();
-        } catch (RuntimeException e) {
-            return false; // the API refuses invalid units before they get here
-        }
-    }
-
     private Op[] writeUnit(UnitRecord unit) {
         ByteSequence value = Codec.encode(Codec.UnitValue.of(unit));
-        Op index = isGlobal(unit)
+        Op index = GlobalUnits.isGlobal(unit)
                 ? Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)
                 : Op.delete(keys.global(unit.name()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
         return new Op[]{Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT), index};
@@ -229,14 +217,10 @@ final class EtcdRegistry implements Registry {
         return Codec.decode(value, Codec.AssignmentValue.class).assignment(key.substring(0, slash), key.substring(slash + 1));
     }
 
-    /** etcd refuses transactions of more than 128 operations by default. */
-    private static final int MAX_TXN_OPS = 100;
-
     @Override
     public boolean applyAssignments(long fencingRevision, List<AssignmentChange> changes) {
         Cmp stillLeader = new Cmp(keys.engineLeader(), Cmp.Op.EQUAL, CmpTarget.createRevision(fencingRevision));
-        for (int from = 0; from < changes.size(); from += MAX_TXN_OPS) {
-            List<AssignmentChange> batch = changes.subList(from, Math.min(changes.size(), from + MAX_TXN_OPS));
+        for (List<AssignmentChange> batch : Batches.of(changes)) {
             Op[] ops = batch.stream().map(this::op).toArray(Op[]::new);
             if (!await(client.getKVClient().txn().If(stillLeader).Then(ops).commit(), "write assignments").isSucceeded()) {
                 return false;
@@ -330,9 +314,8 @@ final class EtcdRegistry implements Registry {
     }
 
     private void inBatches(List<? extends Op> ops, String what) {
-        for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
-            Op[] batch = ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS)).toArray(Op[]::new);
-            await(client.getKVClient().txn().Then(batch).commit(), what);
+        for (List<? extends Op> batch : Batches.of(ops)) {
+            await(client.getKVClient().txn().Then(batch.toArray(Op[]::new)).commit(), what);
         }
     }
 

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 /**
  * List-then-watch over one key prefix. Lists (a {@link WatchEvent.Snapshot}), watches from the
  * list's revision + 1, and on any break (compaction, etcd restart, stream end) lists again.
- * Events are delivered on one thread, in revision order; anything at or below the last
- * delivered revision is dropped, so nothing is seen twice.
+ * Events are delivered on one thread, in revision order (all keys of a multi-key write share its
+ * revision); anything at or below a revision already delivered is dropped, so nothing is seen twice.
  */
 final class PrefixWatcher<T> implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(PrefixWatcher.class);
@@ -111,13 +111,16 @@ final class PrefixWatcher<T> implements Subscription {
         if (closed) {
             return;
         }
+        // One write can change several keys at one revision; etcd never splits a revision across
+        // responses, so only revisions delivered by earlier responses (or the list) are repeats.
+        long delivered = lastRevision;
         for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
             long revision = kv.getModRevision();
-            if (revision <= lastRevision) {
+            if (revision <= delivered) {
                 continue;
             }
-            lastRevision = revision;
+            lastRevision = Math.max(lastRevision, revision);
             String key = relative(kv.getKey());
             switch (event.getEventType()) {
                 case PUT -> {
