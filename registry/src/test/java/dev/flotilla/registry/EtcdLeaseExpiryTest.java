@@ -1,14 +1,11 @@
 package dev.flotilla.registry;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +21,8 @@ class EtcdLeaseExpiryTest {
     static final EtcdFixture etcd = new EtcdFixture();
 
     private static final Duration TTL = Duration.ofSeconds(2);
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private EtcdConfig config;
 
     @BeforeEach
@@ -32,16 +30,8 @@ class EtcdLeaseExpiryTest {
         config = etcd.newConfig();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     @Test

@@ -1,14 +1,11 @@
 package dev.flotilla.registry;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,19 +21,11 @@ class EtcdWatchRecoveryTest {
     @RegisterExtension
     static final EtcdFixture etcd = new EtcdFixture();
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private Registry registry(EtcdConfig config) {
-        Registry r = Registry.connect(config);
-        toClose.add(r);
-        return r;
+        return closer.add(Registry.connect(config));
     }
 
     private static Map<String, UnitRecord> unitsOf(Registry r) {
@@ -49,7 +38,7 @@ class EtcdWatchRecoveryTest {
     void aWatchRecoversAfterAnEtcdRestartWithoutLosingOrRepeatingAnything() {
         Registry r = registry(etcd.newConfig());
         WatchView<UnitRecord> view = new WatchView<>();
-        toClose.add(r.watchUnits(view));
+        closer.add(r.watchUnits(view));
         r.createUnit(RegistryContract.unit("before.service", "x"));
         await().atMost(Duration.ofSeconds(10)).until(() -> view.items.containsKey("before.service"));
 
@@ -84,7 +73,7 @@ class EtcdWatchRecoveryTest {
                 }
             }
         };
-        toClose.add(r.watchUnits(view));
+        closer.add(r.watchUnits(view));
         assertTrue(inFirstSnapshot.await(10, TimeUnit.SECONDS));
         r.deleteUnit("first.service");
         for (int i = 0; i < 10; i++) {

@@ -1,7 +1,7 @@
 package dev.flotilla.registry;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class RegistryContract {
     static final Duration TTL = Duration.ofSeconds(30);
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     /** A new client of this test's cluster, as a daemon connects; the caller closes it. */
     protected abstract Registry connect();
@@ -34,16 +35,8 @@ abstract class RegistryContract {
     /** Waits until condition holds: as long as etcd needs, or until the in-memory cluster is quiet. */
     protected abstract void eventually(Callable<Boolean> condition) throws Exception;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
     protected <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     private Registry client() {
@@ -72,8 +65,12 @@ abstract class RegistryContract {
 
     /** Starts a candidate on r and returns the fencing revision it gained. */
     private long lead(Registry r, String candidate) throws Exception {
+        return gain(closeLater(r.leaderElection(candidate, TTL)));
+    }
+
+    /** Starts the candidate, which must gain the leadership, and returns its fencing revision. */
+    private long gain(LeaderElection e) throws Exception {
         List<Long> fencing = new CopyOnWriteArrayList<>();
-        LeaderElection e = closeLater(r.leaderElection(candidate, TTL));
         e.start(l -> {
             if (l instanceof LeaderElection.Leadership.Gained g) {
                 fencing.add(g.fencingRevision());
@@ -261,14 +258,7 @@ abstract class RegistryContract {
     void aDeposedEngineCannotWriteAssignments() throws Exception {
         Registry r1 = client();
         LeaderElection e1 = closeLater(r1.leaderElection("m1", TTL));
-        List<Long> fencing = new CopyOnWriteArrayList<>();
-        e1.start(l -> {
-            if (l instanceof LeaderElection.Leadership.Gained g) {
-                fencing.add(g.fencingRevision());
-            }
-        });
-        eventually(() -> fencing.size() == 1);
-        long oldFence = fencing.get(0);
+        long oldFence = gain(e1);
         assertTrue(r1.applyAssignments(oldFence, List.of(assign("m1", "a.service"))));
 
         e1.close(); // resigns
