@@ -131,18 +131,6 @@ final class EtcdRegistry implements Registry {
     }
 
     /**
-     * Global units are also indexed under globals/, in the same transaction, so an agent can follow
-     * them without watching every unit of the cluster.
-     */
-    static boolean isGlobal(UnitRecord unit) {
-        try {
-            return dev.flotilla.unitfile.UnitFile.parse(unit.name(), unit.text()).fleet().global();
-        } catch (RuntimeException e) {
-            return false; // the API refuses invalid units before they get here
-        }
-    }
-
-    /**
      * The ops that store a unit and keep the globals index in step.
      *
      * @param mayBeIndexed whether an index entry may exist already (false for a new unit, or a unit
@@ -151,7 +139,7 @@ final class EtcdRegistry implements Registry {
     private Op[] writeUnit(UnitRecord unit, boolean mayBeIndexed) {
         ByteSequence value = Codec.encode(Codec.UnitValue.of(unit));
         Op put = Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT);
-        if (isGlobal(unit)) {
+        if (GlobalUnits.isGlobal(unit)) {
             return new Op[]{put, Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)};
         }
         return mayBeIndexed
@@ -191,7 +179,7 @@ final class EtcdRegistry implements Registry {
                 return false;
             }
             UnitRecord now = current.get().value();
-            if (now.desired() == desired || replace(now.withDesired(desired), current.get().revision(), isGlobal(now))) {
+            if (now.desired() == desired || replace(now.withDesired(desired), current.get().revision(), GlobalUnits.isGlobal(now))) {
                 return true;
             }
         }
@@ -243,9 +231,6 @@ final class EtcdRegistry implements Registry {
         return Codec.decode(value, Codec.AssignmentValue.class).assignment(key.substring(0, slash), key.substring(slash + 1));
     }
 
-    /** etcd refuses transactions of more than 128 operations by default. */
-    private static final int MAX_TXN_OPS = 100;
-
     /** Transactions of one phase in flight at once: etcd commits concurrent ones together. */
     private static final int MAX_TXNS_IN_FLIGHT = 8;
 
@@ -273,8 +258,8 @@ final class EtcdRegistry implements Registry {
     private boolean applyPhase(Cmp stillLeader, List<AssignmentChange> phase) {
         List<CompletableFuture<TxnResponse>> inFlight = new ArrayList<>();
         boolean ok = true;
-        for (int from = 0; from < phase.size(); from += MAX_TXN_OPS) {
-            Op[] ops = phase.subList(from, Math.min(phase.size(), from + MAX_TXN_OPS)).stream().map(this::op).toArray(Op[]::new);
+        for (List<AssignmentChange> batch : Batches.of(phase)) {
+            Op[] ops = batch.stream().map(this::op).toArray(Op[]::new);
             inFlight.add(client.getKVClient().txn().If(stillLeader).Then(ops).commit());
             if (inFlight.size() == MAX_TXNS_IN_FLIGHT) {
                 ok &= awaitAll(inFlight);
@@ -389,9 +374,8 @@ final class EtcdRegistry implements Registry {
     }
 
     private void inBatches(List<? extends Op> ops, String what) {
-        for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
-            Op[] batch = ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS)).toArray(Op[]::new);
-            await(client.getKVClient().txn().Then(batch).commit(), what);
+        for (List<? extends Op> batch : Batches.of(ops)) {
+            await(client.getKVClient().txn().Then(batch.toArray(Op[]::new)).commit(), what);
         }
     }
 
