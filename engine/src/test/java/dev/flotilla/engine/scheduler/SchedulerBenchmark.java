@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Scheduler cost at fleet's documented limit times ten: 10,000 units, on 100, 1,000 and 10,000 machines.
  *
- * <p>Run: {@code mvn -B -pl engine -am test-compile exec:exec@jmh} (defaults: 1 fork, 3 warm-up and 5
+ * <p>Run: {@code mvn -B -pl engine -am test-compile exec:exec@engine-jmh} (defaults: 1 fork, 3 warm-up and 5
  * measured iterations of 2 s); pass other JMH options with {@code -Djmh.args="SchedulerBenchmark -f 1 ..."}.
  */
 @State(Scope.Benchmark)
