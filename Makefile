@@ -6,7 +6,7 @@ MVN ?= mvn -B -ntp
 CLUSTER := test-vms/cluster
 DIST := packaging/target/flotilla/flotilla
 
-.PHONY: demo test setup dist down clean
+.PHONY: demo test setup dist down clean bench
 
 setup:
 	test-vms/setup-host
@@ -31,3 +31,7 @@ down:
 clean:
 	-$(CLUSTER) down
 	$(MVN) -q clean
+
+# The benchmarks at full size (1,000 simulated machines, 10,000 units against a real etcd); prints a table.
+bench: setup
+	bench/run

@@ -1,10 +1,11 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.api.server.ApiServer;
+import dev.flotilla.engine.Engine;
+import dev.flotilla.engine.EngineOptions;
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
-import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
@@ -34,7 +35,7 @@ final class Flotd implements AutoCloseable {
     private EtcdProcess embeddedEtcd;
     private Registry registry;
     private volatile MachinePresence presence;
-    private LeaderElection election;
+    private Engine engine;
     private ApiServer api;
     private Machine machine;
     private String session;
@@ -57,8 +58,8 @@ final class Flotd implements AutoCloseable {
         log.info("machine {} ({}) joined the cluster at {} with metadata {}", machineId, ip,
                 String.join(",", etcd.endpoints()), machine.metadata());
 
-        election = registry.leaderElection(machineId, config.engineTtl());
-        election.start(change -> log.debug("engine leadership: {}", change));
+        engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
+                EngineOptions.defaults(config.machineTtl()));
 
         api = ApiServer.start(new ApiServer.Config(config.apiSocket(), config.apiSocketGroup(),
                 config.apiListen().map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))), registry, this::health);
@@ -120,8 +121,8 @@ final class Flotd implements AutoCloseable {
         if (api != null) {
             api.close();
         }
-        if (election != null) {
-            election.close();
+        if (engine != null) {
+            engine.close();
         }
         background.shutdownNow();
         Optional.ofNullable(presence).ifPresent(MachinePresence::close);

@@ -60,11 +60,7 @@ final class EtcdMachinePresence implements MachinePresence {
             }
             registry.revokeQuietly(lease);
             if (System.nanoTime() >= deadline) {
-                throw new MachineIdConflictException(holder.machine(), "machine id " + machine.id()
-                        + " is already registered by another running daemon (public IP "
-                        + (holder.publicIp().isEmpty() ? "unknown" : holder.publicIp())
-                        + "); every machine needs its own /etc/machine-id. A dead daemon's registration expires"
-                        + " within its TTL; this one stayed alive for " + conflictWait.toSeconds() + " s.");
+                throw MachineIdConflictException.stillHeld(holder.machine(), conflictWait);
             }
             EtcdKeyWaiter.awaitDeletion(registry, key, existing.get().getModRevision(), deadline);
         }

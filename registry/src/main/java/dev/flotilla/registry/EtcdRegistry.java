@@ -131,23 +131,20 @@ final class EtcdRegistry implements Registry {
     }
 
     /**
-     * Global units are also indexed under globals/, in the same transaction, so an agent can follow
-     * them without watching every unit of the cluster.
+     * The ops that store a unit and keep the globals index in step.
+     *
+     * @param mayBeIndexed whether an index entry may exist already (false for a new unit, or a unit
+     *                     known not to be global): then a non-global unit costs no index write at all
      */
-    static boolean isGlobal(UnitRecord unit) {
-        try {
-            return dev.flotilla.unitfile.UnitFile.parse(unit.name(), unit.text()).fleet().global();
-        } catch (RuntimeException e) {
-            return false; // the API refuses invalid units before they get here
-        }
-    }
-
-    private Op[] writeUnit(UnitRecord unit) {
+    private Op[] writeUnit(UnitRecord unit, boolean mayBeIndexed) {
         ByteSequence value = Codec.encode(Codec.UnitValue.of(unit));
-        Op index = isGlobal(unit)
-                ? Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)
-                : Op.delete(keys.global(unit.name()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
-        return new Op[]{Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT), index};
+        Op put = Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT);
+        if (GlobalUnits.isGlobal(unit)) {
+            return new Op[]{put, Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)};
+        }
+        return mayBeIndexed
+                ? new Op[]{put, Op.delete(keys.global(unit.name()), io.etcd.jetcd.options.DeleteOption.DEFAULT)}
+                : new Op[]{put};
     }
 
     @Override
@@ -155,29 +152,34 @@ final class EtcdRegistry implements Registry {
         ByteSequence key = keys.unit(unit.name());
         return await(client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(writeUnit(unit))
+                .Then(writeUnit(unit, false))
                 .commit(), "create unit " + unit.name()).isSucceeded();
     }
 
     @Override
     public boolean replaceUnit(UnitRecord unit, long expectedRevision) {
+        return replace(unit, expectedRevision, true);
+    }
+
+    private boolean replace(UnitRecord unit, long expectedRevision, boolean mayBeIndexed) {
         ByteSequence key = keys.unit(unit.name());
         return await(client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
-                .Then(writeUnit(unit))
+                .Then(writeUnit(unit, mayBeIndexed))
                 .commit(), "replace unit " + unit.name()).isSucceeded();
     }
 
     @Override
     public boolean setDesiredState(String name, DesiredState desired) {
-        // Compare-and-set, so a concurrent --replace of the text is never overwritten.
+        // Compare-and-set, so a concurrent --replace of the text is never overwritten. The text
+        // stays, so a unit that is not global has no index entry to touch.
         for (int attempt = 0; attempt < 20; attempt++) {
             Optional<Versioned<UnitRecord>> current = unit(name);
             if (current.isEmpty()) {
                 return false;
             }
-            if (current.get().value().desired() == desired
-                    || replaceUnit(current.get().value().withDesired(desired), current.get().revision())) {
+            UnitRecord now = current.get().value();
+            if (now.desired() == desired || replace(now.withDesired(desired), current.get().revision(), GlobalUnits.isGlobal(now))) {
                 return true;
             }
         }
@@ -229,20 +231,62 @@ final class EtcdRegistry implements Registry {
         return Codec.decode(value, Codec.AssignmentValue.class).assignment(key.substring(0, slash), key.substring(slash + 1));
     }
 
-    /** etcd refuses transactions of more than 128 operations by default. */
-    private static final int MAX_TXN_OPS = 100;
+    /** Transactions of one phase in flight at once: etcd commits concurrent ones together. */
+    private static final int MAX_TXNS_IN_FLIGHT = 8;
 
     @Override
     public boolean applyAssignments(long fencingRevision, List<AssignmentChange> changes) {
         Cmp stillLeader = new Cmp(keys.engineLeader(), Cmp.Op.EQUAL, CmpTarget.createRevision(fencingRevision));
-        for (int from = 0; from < changes.size(); from += MAX_TXN_OPS) {
-            List<AssignmentChange> batch = changes.subList(from, Math.min(changes.size(), from + MAX_TXN_OPS));
-            Op[] ops = batch.stream().map(this::op).toArray(Op[]::new);
-            if (!await(client.getKVClient().txn().If(stillLeader).Then(ops).commit(), "write assignments").isSucceeded()) {
+        // Unassigns must land before the assigns after them (a moved unit is never on two
+        // machines), so each run of unassigns is a phase that completes before the next begins.
+        // Within a phase the keys are distinct and the batches go out concurrently.
+        int from = 0;
+        while (from < changes.size()) {
+            boolean unassigns = changes.get(from) instanceof AssignmentChange.Unassign;
+            int to = from;
+            while (to < changes.size() && (changes.get(to) instanceof AssignmentChange.Unassign) == unassigns) {
+                to++;
+            }
+            if (!applyPhase(stillLeader, changes.subList(from, to))) {
                 return false;
             }
+            from = to;
         }
         return true;
+    }
+
+    private boolean applyPhase(Cmp stillLeader, List<AssignmentChange> phase) {
+        List<CompletableFuture<TxnResponse>> inFlight = new ArrayList<>();
+        boolean ok = true;
+        for (List<AssignmentChange> batch : Batches.of(phase)) {
+            Op[] ops = batch.stream().map(this::op).toArray(Op[]::new);
+            inFlight.add(client.getKVClient().txn().If(stillLeader).Then(ops).commit());
+            if (inFlight.size() == MAX_TXNS_IN_FLIGHT) {
+                ok &= awaitAll(inFlight);
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return awaitAll(inFlight) && ok;
+    }
+
+    /** Waits for every transaction (none is left running unobserved); true if all succeeded. */
+    private static boolean awaitAll(List<CompletableFuture<TxnResponse>> txns) {
+        boolean ok = true;
+        RegistryException failure = null;
+        for (CompletableFuture<TxnResponse> txn : txns) {
+            try {
+                ok &= await(txn, "write assignments").isSucceeded();
+            } catch (RegistryException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        txns.clear();
+        if (failure != null) {
+            throw failure;
+        }
+        return ok;
     }
 
     private Op op(AssignmentChange change) {
@@ -330,9 +374,8 @@ final class EtcdRegistry implements Registry {
     }
 
     private void inBatches(List<? extends Op> ops, String what) {
-        for (int from = 0; from < ops.size(); from += MAX_TXN_OPS) {
-            Op[] batch = ops.subList(from, Math.min(ops.size(), from + MAX_TXN_OPS)).toArray(Op[]::new);
-            await(client.getKVClient().txn().Then(batch).commit(), what);
+        for (List<? extends Op> batch : Batches.of(ops)) {
+            await(client.getKVClient().txn().Then(batch.toArray(Op[]::new)).commit(), what);
         }
     }
 

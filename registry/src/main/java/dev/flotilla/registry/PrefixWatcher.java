@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 /**
  * List-then-watch over one key prefix. Lists (a {@link WatchEvent.Snapshot}), watches from the
  * list's revision + 1, and on any break (compaction, etcd restart, stream end) lists again.
- * Events are delivered on one thread, in revision order; anything at or below the last
- * delivered revision is dropped, so nothing is seen twice.
+ * Events are delivered on one thread, in revision order (all keys of a multi-key write share its
+ * revision); anything at or below a revision already delivered is dropped, so nothing is seen twice.
  */
 final class PrefixWatcher<T> implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(PrefixWatcher.class);
@@ -44,6 +44,8 @@ final class PrefixWatcher<T> implements Subscription {
     private long backoffMs = 100;
     private boolean failing;
     private volatile boolean closed;
+    /** Which watcher is current; touched only on the watcher's thread. */
+    private long generation;
 
     PrefixWatcher(EtcdRegistry registry, String prefix, Decoder<T> decoder, Consumer<WatchEvent<T>> listener, String what) {
         this.registry = registry;
@@ -91,11 +93,26 @@ final class PrefixWatcher<T> implements Subscription {
         backoffMs = 100;
         lastRevision = revision;
         deliver(new WatchEvent.Snapshot<>(items, revision));
+        // A broken stream may report twice (an error, then completion); only the current
+        // watcher's first report leads to a new list.
+        long mine = ++generation;
         watcher = registry.client().getWatchClient().watch(Keys.bytes(prefix),
                 WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(revision + 1).build(),
-                Watch.listener(r -> onThread(() -> onEvents(r)),
-                        e -> onThread(() -> onBroken(e)),
-                        () -> onThread(() -> onBroken(null))));
+                Watch.listener(r -> onThread(() -> {
+                            if (mine == generation) {
+                                onEvents(r);
+                            }
+                        }),
+                        e -> onThread(() -> {
+                            if (mine == generation) {
+                                onBroken(e);
+                            }
+                        }),
+                        () -> onThread(() -> {
+                            if (mine == generation) {
+                                onBroken(null);
+                            }
+                        })));
     }
 
     /** Callbacks from jetcd may still arrive after close (e.g. when the client shuts down). */
@@ -111,13 +128,16 @@ final class PrefixWatcher<T> implements Subscription {
         if (closed) {
             return;
         }
+        // One write can change several keys at one revision; etcd never splits a revision across
+        // responses, so only revisions delivered by earlier responses (or the list) are repeats.
+        long delivered = lastRevision;
         for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
             long revision = kv.getModRevision();
-            if (revision <= lastRevision) {
+            if (revision <= delivered) {
                 continue;
             }
-            lastRevision = revision;
+            lastRevision = Math.max(lastRevision, revision);
             String key = relative(kv.getKey());
             switch (event.getEventType()) {
                 case PUT -> {
@@ -143,6 +163,7 @@ final class PrefixWatcher<T> implements Subscription {
             return;
         }
         closeWatcher();
+        generation++;
         if (error instanceof CompactedException || error != null && error.getCause() instanceof CompactedException) {
             log.info("watch of {} fell behind a compaction; listing again", what);
             thread.execute(this::list);

@@ -15,6 +15,14 @@ public interface Registry extends AutoCloseable {
         return new EtcdRegistry(config);
     }
 
+    /**
+     * A registry on an in-memory cluster of its own (it ends when the registry is closed), for
+     * logic tests; {@link InMemoryCluster} gives several clients of one cluster.
+     */
+    static InMemoryRegistry inMemory() {
+        return MemoryCluster.standalone();
+    }
+
     /** All registered machines, sorted by id. */
     Versioned<List<Machine>> machines();
 

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * What a watch delivers, in revision order. A {@link Snapshot} replaces everything the
  * listener knew (it comes first, and again after any gap such as a compaction or an etcd
- * restart); {@link Updated} and {@link Removed} follow it without gaps or repeats.
+ * restart); {@link Updated} and {@link Removed} follow it without gaps or repeats. Changes written
+ * in one transaction share its revision, so revisions do not decrease but may repeat.
  */
 public sealed interface WatchEvent<T> {
     long revision();

@@ -13,7 +13,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Parsing speed of a typical 30-line unit with an [X-Fleet] section, from bytes (UTF-8 check
  * included) to the extracted requirements. Single-threaded, so the score is units/s per core.
- * Run: {@code mvn -q -pl unitfile test-compile exec:exec} (see README.md).
+ * Run: {@code mvn -q -pl unitfile test-compile exec:exec@unitfile-jmh} (see README.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -1,5 +1,8 @@
 package dev.flotilla.engine.scheduler;
 
+import dev.flotilla.unitfile.Glob;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,13 +14,13 @@ import java.util.Optional;
  * @param machineId  a full machine id, or a prefix of at least 8 characters naming exactly one machine
  * @param machineOf  names of the units this one must share a machine with
  * @param metadata   which machines' metadata are acceptable ({@link MetadataRule#ANY} for all)
- * @param conflicts  glob patterns ({@code * ? [...]}) of units that may not share a machine with this one;
+ * @param conflicts  compiled glob patterns ({@code * ? [...]}) of units that may not share a machine with this one;
  *                   symmetric: either side's pattern matching the other's name is a conflict
- * @param replaces   glob patterns of units this one pushes off the machine it lands on
+ * @param replaces   compiled glob patterns of units this one pushes off the machine it lands on
  * @param global     run by every matching machine's agent; never placed by the scheduler
  */
 public record Constraints(Optional<String> machineId, List<String> machineOf, MetadataRule metadata,
-                          List<String> conflicts, List<String> replaces, boolean global) {
+                          List<Glob> conflicts, List<Glob> replaces, boolean global) {
 
     public static final Constraints NONE =
             new Constraints(Optional.empty(), List.of(), MetadataRule.ANY, List.of(), List.of(), false);
@@ -43,11 +46,25 @@ public record Constraints(Optional<String> machineId, List<String> machineOf, Me
     }
 
     public Constraints withConflicts(String... globs) {
-        return new Constraints(machineId, machineOf, metadata, List.of(globs), replaces, global);
+        return new Constraints(machineId, machineOf, metadata, compile(globs), replaces, global);
     }
 
     public Constraints withReplaces(String... globs) {
-        return new Constraints(machineId, machineOf, metadata, conflicts, List.of(globs), global);
+        return new Constraints(machineId, machineOf, metadata, conflicts, compile(globs), global);
+    }
+
+    private static List<Glob> compile(String... patterns) {
+        return Arrays.stream(patterns).map(Glob::compile).toList();
+    }
+
+    /** Whether any of the patterns matches the name. */
+    static boolean anyMatches(List<Glob> patterns, String name) {
+        for (Glob g : patterns) {
+            if (g.matches(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Constraints asGlobal() {

@@ -96,13 +96,13 @@ sealed interface Filter {
         public Optional<Veto> veto(Job job, Node node) {
             if (job.hasConflicts()) {
                 for (Job other : node.residents) {
-                    if (other != job && Glob.anyMatches(job.constraints.conflicts(), other.name)) {
+                    if (other != job && Constraints.anyMatches(job.constraints.conflicts(), other.name)) {
                         return Optional.of(new Veto.ConflictsWith(other.name));
                     }
                 }
             }
             for (Job other : node.conflicters) {
-                if (other != job && Glob.anyMatches(other.constraints.conflicts(), job.name)) {
+                if (other != job && Constraints.anyMatches(other.constraints.conflicts(), job.name)) {
                     return Optional.of(new Veto.ConflictsWith(other.name));
                 }
             }

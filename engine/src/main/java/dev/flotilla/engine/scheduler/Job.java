@@ -90,13 +90,13 @@ final class Job {
 
     /** Symmetric, as in fleet: either side's pattern matching the other's name. */
     boolean conflictsWith(Job other) {
-        return Glob.anyMatches(constraints.conflicts(), other.name)
-                || Glob.anyMatches(other.constraints.conflicts(), name);
+        return Constraints.anyMatches(constraints.conflicts(), other.name)
+                || Constraints.anyMatches(other.constraints.conflicts(), name);
     }
 
     /** Directional: this unit's Replaces= matches the other's name. */
     boolean replaces(Job other) {
-        return other != this && Glob.anyMatches(constraints.replaces(), other.name);
+        return other != this && Constraints.anyMatches(constraints.replaces(), other.name);
     }
 
     @Override

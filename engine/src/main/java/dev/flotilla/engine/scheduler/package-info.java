@@ -3,8 +3,9 @@
  * machines, units, current assignments) to {@link dev.flotilla.engine.scheduler.Decisions} (Unassign
  * and Assign decisions, plus a reason for every unit left waiting). No I/O, no clock, no threads; the
  * engine reads etcd, calls {@link dev.flotilla.engine.scheduler.Scheduler#leastLoaded()}, and writes
- * the decisions. Its inputs are its own records, so it depends on neither the unit-file parser nor the
- * registry: the engine adapts the parsed [X-Fleet] section into {@link dev.flotilla.engine.scheduler.Constraints}.
+ * the decisions. Its inputs are its own records (only glob patterns come compiled from the unit-file
+ * module), so it does not depend on the registry: the engine adapts the parsed [X-Fleet] section into
+ * {@link dev.flotilla.engine.scheduler.Constraints}.
  *
  * <h2>The pass</h2>
  * <ol>

@@ -258,14 +258,14 @@ class SchedulerPropertyTest {
                 if (other == u) {
                     continue;
                 }
-                assertFalse(Glob.anyMatches(k.conflicts(), other.name()), () -> name + " conflicts with " + other.name());
-                assertFalse(Glob.anyMatches(other.constraints().replaces(), name), () -> other.name() + " replaces " + name);
+                assertFalse(Constraints.anyMatches(k.conflicts(), other.name()), () -> name + " conflicts with " + other.name());
+                assertFalse(Constraints.anyMatches(other.constraints().replaces(), name), () -> other.name() + " replaces " + name);
             }
             boolean moved = !machineId.equals(c.assignments.get(name));
             if (moved) {
                 for (UnitView g : c.units) {
                     if (g.constraints().global() && g.desired() != DesiredState.INACTIVE && g.constraints().metadata().matches(m.metadata())) {
-                        assertFalse(Glob.anyMatches(k.conflicts(), g.name()) || Glob.anyMatches(g.constraints().conflicts(), name),
+                        assertFalse(Constraints.anyMatches(k.conflicts(), g.name()) || Constraints.anyMatches(g.constraints().conflicts(), name),
                                 () -> name + " placed next to conflicting global " + g.name());
                     }
                 }
@@ -279,7 +279,7 @@ class SchedulerPropertyTest {
                     continue;
                 }
                 boolean targeted = c.units.stream().anyMatch(o -> o != u
-                        && (Glob.anyMatches(o.constraints().conflicts(), u.name()) || Glob.anyMatches(o.constraints().replaces(), u.name())));
+                        && (Constraints.anyMatches(o.constraints().conflicts(), u.name()) || Constraints.anyMatches(o.constraints().replaces(), u.name())));
                 if (!targeted) {
                     assertTrue(after.containsKey(u.name()), () -> u.name() + " is free to go anywhere: " + d.waiting().get(u.name()));
                 }

@@ -1,0 +1,91 @@
+package dev.flotilla.bench;
+
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.MachinePresence;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.unitfile.UnitFile;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Machines registered on real leases, and a mix of units as users submit them. */
+final class SimulatedCluster {
+    private SimulatedCluster() {
+    }
+
+    static String machineId(int i) {
+        return String.format("%032x", 0xf1a7000000L + i);
+    }
+
+    /** Registers n machines (metadata az=a..d, disk=ssd on every other one) on leases of the given TTL. */
+    static List<MachinePresence> register(Registry registry, int n, Duration ttl) {
+        List<MachinePresence> presences = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, String> metadata = i % 2 == 0
+                    ? Map.of("az", String.valueOf((char) ('a' + i % 4)), "disk", "ssd")
+                    : Map.of("az", String.valueOf((char) ('a' + i % 4)));
+            presences.add(registry.register(new Machine(machineId(i), "127.0.0.1", metadata, "bench"), ttl,
+                    "bench-" + i, Duration.ZERO));
+        }
+        return presences;
+    }
+
+    /**
+     * The unit mix: 70% plain, 15% MachineMetadata (az=a, or disk=ssd and az!=d), 5% Conflicts
+     * among themselves (at most one per machine), 10% MachineOf followers of a plain unit. Every
+     * unit fits somewhere when there are at least as many machines as conflicting units.
+     */
+    static List<UnitRecord> units(int n, DesiredState desired) {
+        List<UnitRecord> units = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name;
+            String xfleet;
+            int kind = i % 20;
+            if (kind < 14) {
+                name = "app-" + i + ".service";
+                xfleet = "";
+            } else if (kind < 16) {
+                name = "zonal-" + i + ".service";
+                xfleet = "MachineMetadata=az=a\n";
+            } else if (kind < 17) {
+                name = "fast-" + i + ".service";
+                xfleet = "MachineMetadata=disk=ssd\nMachineMetadata=az!=d\n";
+            } else if (kind < 18) {
+                name = "solo-" + i + ".service";
+                xfleet = "Conflicts=solo-*\n";
+            } else {
+                name = "side-" + i + ".service";
+                xfleet = "MachineOf=app-" + (i - kind) + ".service\n";
+            }
+            String text = "[Unit]\nDescription=bench unit " + i + "\n\n[Service]\nExecStart=/bin/sleep infinity\n"
+                    + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet);
+            units.add(new UnitRecord(name, text, UnitFile.parse(name, text).hash(), desired));
+        }
+        return units;
+    }
+
+    /** Submits units as many concurrent API calls would; returns when all are in etcd. */
+    static void submit(Registry registry, List<UnitRecord> units, int parallelism) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>(units.size());
+            for (UnitRecord u : units) {
+                results.add(pool.submit(() -> registry.createUnit(u)));
+            }
+            for (Future<Boolean> f : results) {
+                if (!f.get()) {
+                    throw new IllegalStateException("a unit already existed");
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+}

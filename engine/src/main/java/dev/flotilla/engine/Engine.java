@@ -1,0 +1,228 @@
+package dev.flotilla.engine;
+
+import dev.flotilla.engine.scheduler.Scheduler;
+import dev.flotilla.registry.LeaderElection;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.RegistryException;
+import dev.flotilla.registry.Subscription;
+import dev.flotilla.registry.WatchEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The engine of one daemon: campaigns for the leadership and, while it leads, keeps the
+ * assignments equal to what the scheduler decides. Event driven: every watch event schedules a
+ * pass (gathered for {@link EngineOptions#passDelay()}); a periodic pass is the safety net.
+ *
+ * <p>Everything runs on one thread, so the view, the planner and the writes never race. A
+ * follower watches nothing: only the leader pays for following the whole cluster.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final Registry registry;
+    private final LeaderElection election;
+    private final EngineOptions options;
+    private final Planner planner;
+    private final ScheduledExecutorService thread;
+
+    // engine-thread state
+    private Term term;
+    private long leaderChanges;
+    private long passes;
+    private long lastPassMillis;
+    private long totalPassMillis;
+    private long writes;
+    private long failedPasses;
+    private int units;
+    private int waiting;
+    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** One leadership: its fencing revision, its watches and its view. */
+    private final class Term {
+        final long fence;
+        final long gainedNanos = System.nanoTime();
+        final ClusterView view = new ClusterView();
+        final List<Subscription> watches = new ArrayList<>();
+        ScheduledFuture<?> pendingPass;
+        ScheduledFuture<?> resync;
+        boolean failing;
+        boolean ended;
+
+        Term(long fence) {
+            this.fence = fence;
+        }
+    }
+
+    private Engine(Registry registry, LeaderElection election, EngineOptions options, Scheduler scheduler) {
+        this.registry = registry;
+        this.election = election;
+        this.options = options;
+        this.planner = new Planner(scheduler);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flotilla-engine");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts campaigning through the election; reconciles whenever this candidate leads. */
+    public static Engine start(Registry registry, LeaderElection election, EngineOptions options) {
+        return start(registry, election, options, Scheduler.leastLoaded());
+    }
+
+    static Engine start(Registry registry, LeaderElection election, EngineOptions options, Scheduler scheduler) {
+        Engine engine = new Engine(registry, election, options, scheduler);
+        election.start(change -> engine.onThread(() -> engine.onLeadership(change)));
+        return engine;
+    }
+
+    public EngineStats stats() {
+        return stats;
+    }
+
+    private void onLeadership(LeaderElection.Leadership change) {
+        leaderChanges++;
+        endTerm();
+        if (change instanceof LeaderElection.Leadership.Gained gained) {
+            log.info("this engine leads (fencing revision {}); loading the cluster state", gained.fencingRevision());
+            Term t = new Term(gained.fencingRevision());
+            term = t;
+            t.watches.add(registry.watchMachines(event(t, t.view::onMachines)));
+            t.watches.add(registry.watchUnits(event(t, t.view::onUnits)));
+            t.watches.add(registry.watchAssignments(event(t, t.view::onAssignments)));
+            t.watches.add(registry.watchWaiting(event(t, t.view::onWaiting)));
+            long resyncMs = options.resyncInterval().toMillis();
+            t.resync = thread.scheduleWithFixedDelay(() -> requestPass(t, 0), resyncMs, resyncMs, TimeUnit.MILLISECONDS);
+        } else {
+            log.info("this engine no longer leads: {}", ((LeaderElection.Leadership.Lost) change).reason());
+        }
+        publishStats();
+    }
+
+    /** Watch events come on the registry's threads; the view is touched only on the engine thread. */
+    private <T> Consumer<WatchEvent<T>> event(Term t, Consumer<WatchEvent<T>> apply) {
+        return e -> onThread(() -> {
+            if (t.ended) {
+                return;
+            }
+            apply.accept(e);
+            // Under a burst, wait at least as long as the last pass took: the engine then spends
+            // at most about half of a core on passes, and each pass takes in more of the burst.
+            requestPass(t, Math.max(options.passDelay().toMillis(), lastPassMillis));
+        });
+    }
+
+    private void requestPass(Term t, long delayMs) {
+        if (t.ended || t.pendingPass != null && !t.pendingPass.isDone()) {
+            return;
+        }
+        t.pendingPass = thread.schedule(() -> pass(t), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void pass(Term t) {
+        if (t.ended || !t.view.complete()) {
+            return;
+        }
+        long start = System.nanoTime();
+        boolean hold = start - t.gainedNanos < options.absentGrace().toNanos();
+        ClusterView v = t.view;
+        Planner.Plan plan = planner.plan(v.machines(), v.units(), v.assignments(), v.waiting(), hold);
+        if (plan.deferred() != null) {
+            long left = options.absentGrace().toNanos() - (start - t.gainedNanos);
+            log.info("holding placements for up to {} ms: {}", TimeUnit.NANOSECONDS.toMillis(left), plan.deferred());
+            t.pendingPass = thread.schedule(() -> pass(t), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        boolean written = true;
+        if (!plan.isEmpty()) {
+            try {
+                written = registry.applyAssignments(t.fence, plan.changes());
+                if (written) {
+                    v.applied(plan.changes());
+                    writes += plan.changes().size();
+                    if (t.failing) {
+                        log.info("the registry accepts writes again");
+                        t.failing = false;
+                    }
+                } else {
+                    log.warn("a write was refused: this engine is no longer the leader");
+                }
+            } catch (RegistryException e) {
+                failedPasses++;
+                if (!t.failing) {
+                    log.warn("cannot write assignments: {}; retrying every second", e.getMessage());
+                    t.failing = true;
+                }
+                t.pendingPass = thread.schedule(() -> pass(t), 1, TimeUnit.SECONDS);
+                written = false;
+            }
+        }
+        passes++;
+        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        totalPassMillis += lastPassMillis;
+        units = v.units().size();
+        waiting = v.waiting().size();
+        if (written && !plan.isEmpty()) {
+            log.debug("pass: {} assigned, {} unassigned, {} rewritten, {} waiting changes in {} ms",
+                    plan.assigns(), plan.unassigns(), plan.rewrites(), plan.waiting(), lastPassMillis);
+        }
+        publishStats();
+    }
+
+    private void endTerm() {
+        Term t = term;
+        if (t == null) {
+            return;
+        }
+        t.ended = true;
+        t.watches.forEach(Subscription::close);
+        if (t.pendingPass != null) {
+            t.pendingPass.cancel(false);
+        }
+        if (t.resync != null) {
+            t.resync.cancel(false);
+        }
+        term = null;
+    }
+
+    private void publishStats() {
+        stats = new EngineStats(term != null, leaderChanges, passes, lastPassMillis, totalPassMillis, writes,
+                failedPasses, units, waiting);
+    }
+
+    private void onThread(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("engine step failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** Resigns at once (another engine takes over without waiting for a TTL) and stops. */
+    @Override
+    public void close() {
+        election.close();
+        onThread(this::endTerm);
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

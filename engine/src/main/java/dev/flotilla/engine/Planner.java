@@ -1,0 +1,164 @@
+package dev.flotilla.engine;
+
+import dev.flotilla.engine.scheduler.ClusterSnapshot;
+import dev.flotilla.engine.scheduler.Decision;
+import dev.flotilla.engine.scheduler.Decisions;
+import dev.flotilla.engine.scheduler.MachineView;
+import dev.flotilla.engine.scheduler.Scheduler;
+import dev.flotilla.engine.scheduler.UnitView;
+import dev.flotilla.registry.Assignment;
+import dev.flotilla.registry.AssignmentChange;
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.UnitRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One reconcile pass as a pure function: the engine's view of the cluster in, the registry writes
+ * that make the assignments match it out. Besides the scheduler's placements it rewrites an
+ * assignment whose unit changed text or desired state, removes duplicate assignments, and keeps
+ * the recorded waiting reasons equal to the scheduler's.
+ */
+final class Planner {
+    private final Scheduler scheduler;
+    private final UnitConstraints constraints = new UnitConstraints();
+
+    Planner(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * @param changes   in the order they must be written: every unassign before any assign
+     * @param deferred  why nothing was planned yet (null if planned)
+     */
+    record Plan(List<AssignmentChange> changes, int assigns, int unassigns, int rewrites, int waiting,
+                String deferred) {
+        boolean isEmpty() {
+            return changes.isEmpty();
+        }
+    }
+
+    /**
+     * @param holdAbsentMachines true while a freshly elected engine gives machines that hold
+     *                           assignments but are not (yet) registered a chance to come back:
+     *                           then nothing is planned if such a machine exists
+     */
+    Plan plan(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
+              Map<String, String> recordedWaiting, boolean holdAbsentMachines) {
+        constraints.retainOnly(units);
+        List<AssignmentChange> unassign = new ArrayList<>();
+        List<AssignmentChange> assign = new ArrayList<>();
+        List<AssignmentChange> rewrite = new ArrayList<>();
+
+        // One assignment per unit: a second one (e.g. written by an engine that crashed between
+        // transactions) is dropped, keeping the copy on a live machine.
+        Map<String, Assignment> current = new HashMap<>();
+        for (Assignment a : assignments) {
+            Assignment other = current.get(a.unit());
+            if (other == null) {
+                current.put(a.unit(), a);
+                continue;
+            }
+            Assignment keep = prefer(other, a, machines);
+            Assignment drop = keep == a ? other : a;
+            current.put(a.unit(), keep);
+            unassign.add(new AssignmentChange.Unassign(drop.machineId(), drop.unit()));
+        }
+        if (holdAbsentMachines) {
+            for (Assignment a : current.values()) {
+                if (!machines.containsKey(a.machineId())) {
+                    return new Plan(List.of(), 0, 0, 0, 0, "machine " + a.machineId() + " holds units but is not registered");
+                }
+            }
+        }
+
+        List<MachineView> machineViews = new ArrayList<>(machines.size());
+        for (Machine m : machines.values()) {
+            machineViews.add(new MachineView(m.id(), m.metadata()));
+        }
+        List<UnitView> unitViews = new ArrayList<>(units.size());
+        Map<String, String> waiting = new TreeMap<>();
+        Map<String, String> scheduled = new HashMap<>(current.size());
+        for (UnitRecord u : units.values()) {
+            UnitConstraints.Parsed parsed = constraints.of(u);
+            if (!parsed.ok()) {
+                if (u.desired() != DesiredState.INACTIVE) {
+                    waiting.put(u.name(), parsed.problem());
+                }
+                continue; // not scheduled: an assignment it has is removed below
+            }
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), parsed.constraints()));
+        }
+        for (Assignment a : current.values()) {
+            UnitRecord u = units.get(a.unit());
+            if (u != null && !constraints.of(u).ok()) {
+                unassign.add(new AssignmentChange.Unassign(a.machineId(), a.unit()));
+            } else {
+                scheduled.put(a.unit(), a.machineId());
+            }
+        }
+
+        Decisions decisions = scheduler.schedule(new ClusterSnapshot(machineViews, unitViews, scheduled));
+        Set<String> decided = new HashSet<>();
+        for (Decision d : decisions.decisions()) {
+            decided.add(d.unit());
+            if (d instanceof Decision.Unassign) {
+                unassign.add(new AssignmentChange.Unassign(d.machine(), d.unit()));
+            } else {
+                UnitRecord u = units.get(d.unit());
+                assign.add(new AssignmentChange.Assign(new Assignment(d.machine(), u.name(), u.hash(), u.desired())));
+            }
+        }
+        for (Map.Entry<String, String> kept : scheduled.entrySet()) {
+            UnitRecord u = units.get(kept.getKey());
+            if (u == null || decided.contains(u.name()) || u.desired() == DesiredState.INACTIVE) {
+                continue;
+            }
+            Assignment a = current.get(u.name());
+            if (!a.hash().equals(u.hash()) || a.desired() != u.desired()) {
+                rewrite.add(new AssignmentChange.Assign(new Assignment(a.machineId(), u.name(), u.hash(), u.desired())));
+            }
+        }
+        waiting.putAll(decisions.waiting());
+
+        List<AssignmentChange> changes = new ArrayList<>(unassign.size() + assign.size() + rewrite.size());
+        changes.addAll(unassign);
+        changes.addAll(assign);
+        changes.addAll(rewrite);
+        int waitingChanges = 0;
+        for (Map.Entry<String, String> w : waiting.entrySet()) {
+            if (!w.getValue().equals(recordedWaiting.get(w.getKey()))) {
+                changes.add(new AssignmentChange.Waiting(w.getKey(), w.getValue()));
+                waitingChanges++;
+            }
+        }
+        for (String unit : new TreeMap<>(recordedWaiting).keySet()) {
+            if (!waiting.containsKey(unit)) {
+                changes.add(new AssignmentChange.NotWaiting(unit));
+                waitingChanges++;
+            }
+        }
+        return new Plan(List.copyOf(changes), assign.size(), unassign.size(), rewrite.size(), waitingChanges, null);
+    }
+
+    /** Of two assignments of one unit: the one on a live machine, else the lower machine id. */
+    private static Assignment prefer(Assignment a, Assignment b, Map<String, Machine> machines) {
+        boolean aLive = machines.containsKey(a.machineId());
+        boolean bLive = machines.containsKey(b.machineId());
+        if (aLive != bLive) {
+            return aLive ? a : b;
+        }
+        return a.machineId().compareTo(b.machineId()) <= 0 ? a : b;
+    }
+
+    static dev.flotilla.engine.scheduler.DesiredState desired(DesiredState state) {
+        return dev.flotilla.engine.scheduler.DesiredState.valueOf(state.name());
+    }
+}

@@ -1,0 +1,439 @@
+package dev.flotilla.registry;
+
+import io.etcd.jetcd.ByteSequence;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One client of an in-memory cluster. Every operation is the etcd transaction EtcdRegistry sends,
+ * applied atomically to the shared store, over the same key layout.
+ */
+final class MemoryClient implements InMemoryRegistry {
+    private final MemoryCluster cluster;
+    private final MemoryStore store;
+    private final boolean ownsCluster;
+    private final Keys keys = new Keys("/");
+    // guarded by store
+    private boolean connected = true;
+    private boolean closed;
+    private final List<MemoryWatch<?>> watches = new ArrayList<>();
+    private final List<MemoryPresence> presences = new ArrayList<>();
+    private final List<MemoryElection> elections = new ArrayList<>();
+    private final List<MemoryRegistration> registrations = new ArrayList<>();
+
+    MemoryClient(MemoryCluster cluster, boolean ownsCluster) {
+        this.cluster = cluster;
+        this.store = cluster.store();
+        this.ownsCluster = ownsCluster;
+    }
+
+    @Override
+    public InMemoryCluster cluster() {
+        return cluster;
+    }
+
+    // ---- connection (all under the store's monitor) ----
+
+    boolean sendsKeepAlives() {
+        return connected && !closed;
+    }
+
+    void check(String what) {
+        checkOpen(what);
+        if (!connected) {
+            throw new RegistryException(what + ": cut off from the cluster");
+        }
+    }
+
+    private void checkOpen(String what) {
+        if (closed) {
+            throw new RegistryException(what + ": the registry is closed");
+        }
+    }
+
+    Mailbox mailbox(String what) {
+        return cluster.delivery().mailbox(what);
+    }
+
+    void registered(MemoryPresence presence) {
+        presences.add(presence);
+    }
+
+    void waiting(MemoryRegistration registration) {
+        registrations.add(registration);
+    }
+
+    void doneWaiting(MemoryRegistration registration) {
+        registrations.remove(registration);
+    }
+
+    void forget(Object closedPart) {
+        watches.remove(closedPart);
+        presences.remove(closedPart);
+        elections.remove(closedPart);
+    }
+
+    @Override
+    public void disconnect() {
+        store.atomically(() -> {
+            checkOpen("disconnect");
+            if (!connected) {
+                return;
+            }
+            connected = false;
+            store.keepAlivesChanged(this);
+            presences.forEach(p -> p.transition(ConnectionState.SUSPENDED));
+            watches.forEach(MemoryWatch::pause);
+            List.copyOf(registrations).forEach(r -> r.fail(new RegistryException("register machine: cut off from the cluster")));
+        });
+    }
+
+    @Override
+    public void reconnect() {
+        store.atomically(() -> {
+            checkOpen("reconnect");
+            if (connected) {
+                return;
+            }
+            connected = true;
+            store.keepAlivesChanged(this);
+            presences.forEach(MemoryPresence::reconnected);
+            watches.forEach(MemoryWatch::resync);
+            List.copyOf(elections).forEach(MemoryElection::reconnected);
+        });
+    }
+
+    @Override
+    public void stop() {
+        List<AutoCloseable> parts = store.atomically(() -> {
+            List<AutoCloseable> all = new ArrayList<>(elections);
+            all.addAll(presences);
+            return all;
+        });
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        List<Mailbox> mailboxes = store.atomically(() -> {
+            if (closed) {
+                return List.<Mailbox>of();
+            }
+            closed = true;
+            store.keepAlivesChanged(this);
+            List.copyOf(registrations).forEach(r -> r.fail(new RegistryException("register machine: the registry is closed")));
+            List<Mailbox> all = new ArrayList<>();
+            watches.forEach(w -> {
+                w.detach();
+                all.add(w.mailbox());
+            });
+            presences.forEach(p -> all.add(p.mailbox()));
+            elections.forEach(e -> all.add(e.mailbox()));
+            watches.clear();
+            return all;
+        });
+        mailboxes.forEach(Mailbox::close);
+        if (ownsCluster) {
+            cluster.close();
+        }
+    }
+
+    // ---- machines and the election ----
+
+    @Override
+    public Versioned<List<Machine>> machines() {
+        return list("list machines", key(keys.machinesPrefix()), v -> ((Codec.MachineRecord) v).machine());
+    }
+
+    @Override
+    public MachinePresence register(Machine machine, Duration ttl, String session, Duration conflictWait) {
+        MemoryRegistration registration = store.atomically(() -> {
+            check("register machine " + machine.id());
+            MemoryRegistration r = new MemoryRegistration(store, this, key(keys.machine(machine.id())), machine, ttl,
+                    session, conflictWait);
+            r.attempt();
+            return r;
+        });
+        return registration.await();
+    }
+
+    @Override
+    public LeaderElection leaderElection(String candidateId, Duration ttl) {
+        return store.atomically(() -> {
+            checkOpen("engine election");
+            MemoryElection e = new MemoryElection(store, this, key(keys.engineLeader()), candidateId, ttl,
+                    mailbox("election of " + candidateId));
+            elections.add(e);
+            return e;
+        });
+    }
+
+    @Override
+    public Optional<String> engineLeader() {
+        return store.atomically(() -> {
+            check("read engine leader");
+            return Optional.ofNullable(store.get(key(keys.engineLeader()))).map(e -> (String) e.value());
+        });
+    }
+
+    // ---- units ----
+
+    @Override
+    public Versioned<List<UnitRecord>> units() {
+        return list("list units", keys.unitsPrefix(), UnitRecord.class::cast);
+    }
+
+    @Override
+    public Optional<Versioned<UnitRecord>> unit(String name) {
+        return store.atomically(() -> {
+            check("read unit " + name);
+            return Optional.ofNullable(store.get(key(keys.unit(name))))
+                    .map(e -> new Versioned<>((UnitRecord) e.value(), e.modRevision()));
+        });
+    }
+
+    private List<MemoryStore.Op> writeUnit(UnitRecord unit) {
+        String global = key(keys.global(unit.name()));
+        return List.of(new MemoryStore.Put(key(keys.unit(unit.name())), unit, 0),
+                GlobalUnits.isGlobal(unit) ? new MemoryStore.Put(global, unit, 0) : new MemoryStore.Delete(global));
+    }
+
+    @Override
+    public boolean createUnit(UnitRecord unit) {
+        return replaceAt(unit, 0, "create unit ");
+    }
+
+    @Override
+    public boolean replaceUnit(UnitRecord unit, long expectedRevision) {
+        return replaceAt(unit, expectedRevision, "replace unit ");
+    }
+
+    /** etcd compares a missing key's mod revision as 0, so "at revision 0" means "absent". */
+    private boolean replaceAt(UnitRecord unit, long expectedRevision, String what) {
+        return store.atomically(() -> {
+            check(what + unit.name());
+            MemoryStore.Entry current = store.get(key(keys.unit(unit.name())));
+            if ((current == null ? 0 : current.modRevision()) != expectedRevision) {
+                return false;
+            }
+            store.commit(writeUnit(unit), what + unit.name());
+            return true;
+        });
+    }
+
+    @Override
+    public boolean setDesiredState(String name, DesiredState desired) {
+        return store.atomically(() -> {
+            check("set desired state of " + name);
+            MemoryStore.Entry current = store.get(key(keys.unit(name)));
+            if (current == null) {
+                return false;
+            }
+            UnitRecord unit = (UnitRecord) current.value();
+            if (unit.desired() != desired) {
+                store.commit(writeUnit(unit.withDesired(desired)), "set desired state of " + name);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean deleteUnit(String name) {
+        return store.atomically(() -> {
+            check("delete unit " + name);
+            boolean existed = store.get(key(keys.unit(name))) != null;
+            store.commit(List.of(new MemoryStore.Delete(key(keys.unit(name))), new MemoryStore.Delete(key(keys.global(name)))),
+                    "delete unit " + name);
+            return existed;
+        });
+    }
+
+    @Override
+    public Versioned<List<UnitRecord>> globalUnits() {
+        return list("list global units", keys.globalsPrefix(), UnitRecord.class::cast);
+    }
+
+    // ---- assignments ----
+
+    @Override
+    public Versioned<List<Assignment>> assignments() {
+        return list("list assignments", keys.assignPrefix(), Assignment.class::cast);
+    }
+
+    @Override
+    public boolean applyAssignments(long fencingRevision, List<AssignmentChange> changes) {
+        String leaderKey = key(keys.engineLeader());
+        for (List<AssignmentChange> batch : Batches.of(changes)) {
+            List<MemoryStore.Op> ops = batch.stream().map(this::op).toList();
+            boolean written = store.atomically(() -> {
+                check("write assignments");
+                store.validate(ops, "write assignments");
+                MemoryStore.Entry leader = store.get(leaderKey);
+                if ((leader == null ? 0 : leader.createRevision()) != fencingRevision) {
+                    return false;
+                }
+                store.commit(ops, "write assignments");
+                return true;
+            });
+            if (!written) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private MemoryStore.Op op(AssignmentChange change) {
+        if (change instanceof AssignmentChange.Assign a) {
+            return new MemoryStore.Put(key(keys.assignment(a.assignment().machineId(), a.assignment().unit())),
+                    a.assignment(), 0);
+        }
+        if (change instanceof AssignmentChange.Unassign u) {
+            return new MemoryStore.Delete(key(keys.assignment(u.machineId(), u.unit())));
+        }
+        if (change instanceof AssignmentChange.Waiting w) {
+            return new MemoryStore.Put(key(keys.waiting(w.unit())), w.reason(), 0);
+        }
+        return new MemoryStore.Delete(key(keys.waiting(((AssignmentChange.NotWaiting) change).unit())));
+    }
+
+    @Override
+    public Versioned<SortedMap<String, String>> waiting() {
+        return store.atomically(() -> {
+            check("list waiting units");
+            SortedMap<String, String> reasons = new TreeMap<>();
+            store.range(keys.waitingPrefix()).forEach((k, e) ->
+                    reasons.put(k.substring(keys.waitingPrefix().length()), (String) e.value()));
+            return new Versioned<>(Collections.unmodifiableSortedMap(reasons), store.revision());
+        });
+    }
+
+    // ---- unit states ----
+
+    @Override
+    public Versioned<List<UnitState>> unitStates() {
+        return list("list unit states", keys.statesPrefix(), UnitState.class::cast);
+    }
+
+    @Override
+    public Versioned<List<UnitState>> unitStates(String machineId) {
+        return list("list unit states", keys.statesPrefix() + machineId + "/", UnitState.class::cast);
+    }
+
+    @Override
+    public void publishState(MachinePresence presence, UnitState state) {
+        publishStates(presence, List.of(state), "publish state of " + state.unit());
+    }
+
+    @Override
+    public void removeState(MachinePresence presence, String unit) {
+        removeStates(presence, List.of(unit), "remove state of " + unit);
+    }
+
+    @Override
+    public void publishStates(MachinePresence presence, List<UnitState> states) {
+        publishStates(presence, states, "publish unit states");
+    }
+
+    @Override
+    public void removeStates(MachinePresence presence, List<String> units) {
+        removeStates(presence, units, "remove unit states");
+    }
+
+    private void publishStates(MachinePresence presence, List<UnitState> states, String what) {
+        write(states.stream().<MemoryStore.Op>map(s ->
+                new MemoryStore.Put(key(keys.state(s.machineId(), s.unit())), s, presence.leaseId())).toList(), what);
+    }
+
+    private void removeStates(MachinePresence presence, List<String> units, String what) {
+        String machineId = presence.machine().id();
+        write(units.stream().<MemoryStore.Op>map(u -> new MemoryStore.Delete(key(keys.state(machineId, u)))).toList(), what);
+    }
+
+    private void write(List<MemoryStore.Op> ops, String what) {
+        for (List<MemoryStore.Op> batch : Batches.of(ops)) {
+            store.atomically(() -> {
+                check(what);
+                store.commit(batch, what);
+            });
+        }
+    }
+
+    // ---- watches ----
+
+    @Override
+    public Subscription watchMachines(Consumer<WatchEvent<Machine>> listener) {
+        return watch(key(keys.machinesPrefix()), v -> ((Codec.MachineRecord) v).machine(), listener, "machines");
+    }
+
+    @Override
+    public Subscription watchUnits(Consumer<WatchEvent<UnitRecord>> listener) {
+        return watch(keys.unitsPrefix(), UnitRecord.class::cast, listener, "units");
+    }
+
+    @Override
+    public Subscription watchAssignments(Consumer<WatchEvent<Assignment>> listener) {
+        return watch(keys.assignPrefix(), Assignment.class::cast, listener, "assignments");
+    }
+
+    @Override
+    public Subscription watchAssignments(String machineId, Consumer<WatchEvent<Assignment>> listener) {
+        return watch(keys.assignPrefix(machineId), Assignment.class::cast, listener, "assignments of " + machineId);
+    }
+
+    @Override
+    public Subscription watchGlobalUnits(Consumer<WatchEvent<UnitRecord>> listener) {
+        return watch(keys.globalsPrefix(), UnitRecord.class::cast, listener, "global units");
+    }
+
+    @Override
+    public Subscription watchWaiting(Consumer<WatchEvent<String>> listener) {
+        return watch(keys.waitingPrefix(), String.class::cast, listener, "waiting");
+    }
+
+    @Override
+    public Subscription watchStates(Consumer<WatchEvent<UnitState>> listener) {
+        return watch(keys.statesPrefix(), UnitState.class::cast, listener, "states");
+    }
+
+    /** Like an etcd watch, it is set up even while cut off and starts with its Snapshot once connected. */
+    private <T> Subscription watch(String prefix, Function<Object, T> decoder, Consumer<WatchEvent<T>> listener,
+                                   String what) {
+        return store.atomically(() -> {
+            checkOpen("watch " + what);
+            MemoryWatch<T> w = new MemoryWatch<>(store, this, prefix, decoder, listener, mailbox("watch of " + what));
+            watches.add(w);
+            store.add(w);
+            if (connected) {
+                w.resync();
+            }
+            return w;
+        });
+    }
+
+    private <T> Versioned<List<T>> list(String what, String prefix, Function<Object, T> decoder) {
+        return store.atomically(() -> {
+            check(what);
+            List<T> items = store.range(prefix).values().stream().map(e -> decoder.apply(e.value())).toList();
+            return new Versioned<>(items, store.revision());
+        });
+    }
+
+    private static String key(ByteSequence key) {
+        return Keys.string(key);
+    }
+}

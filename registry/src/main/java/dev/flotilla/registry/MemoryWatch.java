@@ -1,0 +1,88 @@
+package dev.flotilla.registry;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A watch of one key prefix of the in-memory cluster: a Snapshot, then every change in revision
+ * order; while its client is cut off it hears nothing, and a new Snapshot follows the reconnection,
+ * as after a gap in etcd.
+ */
+final class MemoryWatch<T> implements Subscription {
+    private final MemoryStore store;
+    private final MemoryClient client;
+    private final String prefix;
+    private final Function<Object, T> decoder;
+    private final Consumer<WatchEvent<T>> listener;
+    private final Mailbox mailbox;
+    private boolean live; // guarded by store
+    private boolean closed; // guarded by store
+
+    MemoryWatch(MemoryStore store, MemoryClient client, String prefix, Function<Object, T> decoder,
+                Consumer<WatchEvent<T>> listener, Mailbox mailbox) {
+        this.store = store;
+        this.client = client;
+        this.prefix = prefix;
+        this.decoder = decoder;
+        this.listener = listener;
+        this.mailbox = mailbox;
+    }
+
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
+    /** Lists the prefix and hears changes from here on. */
+    void resync() {
+        if (closed) {
+            return;
+        }
+        live = true;
+        Map<String, T> items = new HashMap<>();
+        store.range(prefix).forEach((key, entry) -> items.put(key.substring(prefix.length()), decoder.apply(entry.value())));
+        post(new WatchEvent.Snapshot<>(items, store.revision()));
+    }
+
+    void pause() {
+        live = false;
+    }
+
+    void changed(long revision, List<MemoryStore.Change> changes) {
+        if (!live || closed) {
+            return;
+        }
+        for (MemoryStore.Change c : changes) {
+            if (!c.key().startsWith(prefix)) {
+                continue;
+            }
+            String key = c.key().substring(prefix.length());
+            if (c.now() != null) {
+                post(new WatchEvent.Updated<>(key, decoder.apply(c.now().value()), revision));
+            } else {
+                post(new WatchEvent.Removed<>(key, decoder.apply(c.previous().value()), revision));
+            }
+        }
+    }
+
+    private void post(WatchEvent<T> event) {
+        mailbox.post(() -> listener.accept(event));
+    }
+
+    /** Stops hearing changes; the caller closes the mailbox outside the store's monitor. */
+    void detach() {
+        closed = true;
+        store.remove(this);
+    }
+
+    @Override
+    public void close() {
+        store.atomically(() -> {
+            detach();
+            client.forget(this);
+        });
+        mailbox.close();
+    }
+}

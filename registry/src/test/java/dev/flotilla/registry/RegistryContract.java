@@ -1,0 +1,447 @@
+package dev.flotilla.registry;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@link Registry} does, run against etcd and against the in-memory cluster, so the
+ * two cannot drift apart. Leases here are long: nothing may expire during a test; expiry is
+ * tested per implementation (real time for etcd, the manual clock in memory).
+ */
+abstract class RegistryContract {
+    static final Duration TTL = Duration.ofSeconds(30);
+    @RegisterExtension
+    final Closer closer = new Closer();
+
+    /** A new client of this test's cluster, as a daemon connects; the caller closes it. */
+    protected abstract Registry connect();
+
+    /** Waits until condition holds: as long as etcd needs, or until the in-memory cluster is quiet. */
+    protected abstract void eventually(Callable<Boolean> condition) throws Exception;
+
+    protected <T extends AutoCloseable> T closeLater(T closeable) {
+        return closer.add(closeable);
+    }
+
+    private Registry client() {
+        return closeLater(connect());
+    }
+
+    static Machine machine(char id, String ip) {
+        return new Machine(String.valueOf(id).repeat(32), ip, Map.of("az", "a"), "test");
+    }
+
+    static UnitRecord unit(String name, String text) {
+        return new UnitRecord(name, text, Integer.toHexString(text.hashCode()), DesiredState.INACTIVE);
+    }
+
+    static UnitState state(MachinePresence p, String unit, String active) {
+        return new UnitState(p.machine().id(), unit, "h", "loaded", active, active.equals("active") ? "running" : active);
+    }
+
+    static AssignmentChange assign(String machine, String unit) {
+        return new AssignmentChange.Assign(new Assignment(machine, unit, "h"));
+    }
+
+    private MachinePresence register(Registry r, char id, String session) {
+        return closeLater(r.register(machine(id, "127.0.0.1" + id), TTL, session, Duration.ZERO));
+    }
+
+    /** Starts a candidate on r and returns the fencing revision it gained. */
+    private long lead(Registry r, String candidate) throws Exception {
+        return gain(closeLater(r.leaderElection(candidate, TTL)));
+    }
+
+    /** Starts the candidate, which must gain the leadership, and returns its fencing revision. */
+    private long gain(LeaderElection e) throws Exception {
+        List<Long> fencing = new CopyOnWriteArrayList<>();
+        e.start(l -> {
+            if (l instanceof LeaderElection.Leadership.Gained g) {
+                fencing.add(g.fencingRevision());
+            }
+        });
+        eventually(() -> fencing.size() == 1);
+        return fencing.get(0);
+    }
+
+    private <T> WatchView<T> snapshotSeen(WatchView<T> view) throws Exception {
+        eventually(() -> view.snapshots() == 1);
+        return view;
+    }
+
+    // ---- machines and unit states ----
+
+    @Test
+    void registeredMachinesAreListedByIdWithTheirMetadataAndTheRevisionSeen() {
+        Registry r = client();
+        register(r, 'b', "s2");
+        register(r, 'a', "s1");
+        Versioned<List<Machine>> machines = r.machines();
+        assertEquals(List.of(machine('a', "127.0.0.1a"), machine('b', "127.0.0.1b")), machines.value());
+        assertEquals(r.units().revision(), machines.revision(), "nothing was written in between");
+    }
+
+    @Test
+    void aCleanlyClosedMachineIsGoneAtOnceWithItsStates() {
+        Registry r = client();
+        MachinePresence a = register(r, 'a', "s1");
+        r.publishState(a, state(a, "x.service", "active"));
+        a.close();
+        assertEquals(List.of(), r.machines().value(), "close() revokes the lease before it returns");
+        assertEquals(List.of(), r.unitStates().value());
+        assertThrows(RegistryException.class, () -> r.publishState(a, state(a, "y.service", "active")),
+                "nothing can be published on an ended lease");
+    }
+
+    @Test
+    void aSecondDaemonWithTheSameMachineIdIsRefused() {
+        Registry r = client();
+        register(r, 'a', "first");
+        MachineIdConflictException e = assertThrows(MachineIdConflictException.class,
+                () -> client().register(machine('a', "127.0.0.99"), TTL, "second", Duration.ZERO));
+        assertTrue(e.getMessage().contains("already registered"), e.getMessage());
+        assertTrue(e.getMessage().contains("127.0.0.1a"), e.getMessage());
+        assertEquals(machine('a', "127.0.0.1a"), e.holder());
+        assertEquals(List.of(machine('a', "127.0.0.1a")), r.machines().value(), "the first registration is untouched");
+    }
+
+    @Test
+    void aRestartedDaemonAdoptsItsOwnLivingRegistrationAndKeepsItsStates() {
+        Registry before = connect();
+        MachinePresence old = before.register(machine('a', "127.0.0.11"), TTL, "same-session", Duration.ZERO);
+        assertFalse(old.resumed(), "a first registration is fresh");
+        before.publishState(old, state(old, "x.service", "active"));
+        before.close(); // a crash: nothing is revoked
+
+        Registry after = client();
+        MachinePresence adopted = register(after, 'a', "same-session");
+        assertTrue(adopted.resumed());
+        assertEquals(old.leaseId(), adopted.leaseId(), "the machine kept its lease, so its units do not move");
+        assertEquals(List.of(machine('a', "127.0.0.1a")), after.machines().value(), "the announcement is rewritten");
+        assertEquals(List.of(state(old, "x.service", "active")), after.unitStates().value());
+    }
+
+    @Test
+    void metadataUpdatesKeepTheLease() {
+        Registry r = client();
+        MachinePresence a = register(r, 'a', "s1");
+        long lease = a.leaseId();
+        a.update(a.machine().withMetadata(Map.of("az", "b", "disk", "ssd")));
+        assertEquals(Map.of("az", "b", "disk", "ssd"), r.machines().value().get(0).metadata());
+        assertEquals(Map.of("az", "b", "disk", "ssd"), a.machine().metadata());
+        assertEquals(lease, a.leaseId());
+        assertEquals(ConnectionState.CONNECTED, a.state());
+    }
+
+    @Test
+    void unitStatesLiveOnTheMachineLease() {
+        Registry r = client();
+        Registry agent = client();
+        MachinePresence p = register(agent, 'a', "s");
+        agent.publishState(p, state(p, "a.service", "active"));
+        assertEquals(List.of(state(p, "a.service", "active")), r.unitStates().value());
+        agent.publishStates(p, List.of(state(p, "c.service", "failed"), state(p, "b.service", "active")));
+        assertEquals(List.of("a.service", "b.service", "c.service"),
+                r.unitStates(p.machine().id()).value().stream().map(UnitState::unit).toList(), "sorted by unit");
+        assertEquals(List.of(), r.unitStates("b".repeat(32)).value());
+        agent.removeStates(p, List.of("a.service", "b.service"));
+        agent.removeState(p, "never-published.service");
+        assertEquals(List.of(state(p, "c.service", "failed")), r.unitStates().value());
+        p.close();
+        assertEquals(List.of(), r.unitStates().value(), "a machine's states leave with it");
+    }
+
+    // ---- units ----
+
+    @Test
+    void unitsAreCreatedOnceAndReplacedOnlyAtTheRevisionRead() {
+        Registry r = client();
+        assertTrue(r.createUnit(unit("a.service", "[Service]\nExecStart=/bin/true\n")));
+        assertFalse(r.createUnit(unit("a.service", "other")), "a second create of the same name is refused");
+
+        Versioned<UnitRecord> read = r.unit("a.service").orElseThrow();
+        assertTrue(r.replaceUnit(unit("a.service", "v2"), read.revision()));
+        assertFalse(r.replaceUnit(unit("a.service", "v3"), read.revision()), "a stale revision loses");
+        assertFalse(r.replaceUnit(unit("missing.service", "v3"), read.revision()), "a vanished unit is not replaced");
+        assertEquals("v2", r.unit("a.service").orElseThrow().value().text());
+
+        assertTrue(r.setDesiredState("a.service", DesiredState.LAUNCHED));
+        assertEquals(DesiredState.LAUNCHED, r.units().value().get(0).desired());
+        assertEquals("v2", r.units().value().get(0).text(), "the text survives a desired-state change");
+        assertFalse(r.setDesiredState("missing.service", DesiredState.LOADED));
+
+        assertTrue(r.deleteUnit("a.service"));
+        assertFalse(r.deleteUnit("a.service"));
+        assertEquals(Optional.empty(), r.unit("a.service"));
+    }
+
+    @Test
+    void unitTextIsKeptByteForByteAndUnitsAreListedInKeyOrder() {
+        Registry r = client();
+        String text = "[Unit]\r\nDescription=caf\u00e9 \\\\ \"quoted\" \ud83d\ude80\t\n\n[Service]\nExecStart=/bin/sh -c 'echo %i'\n";
+        r.createUnit(unit("t@.service", text));
+        r.createUnit(unit("t.service", "x"));
+        r.createUnit(unit("a.service", "x"));
+        assertEquals(text, r.unit("t@.service").orElseThrow().value().text());
+        assertEquals(List.of("a.service", "t.service", "t@.service"),
+                r.units().value().stream().map(UnitRecord::name).toList());
+    }
+
+    @Test
+    void everyChangeBumpsTheRevisionAndEveryReadReturnsIt() {
+        Registry r = client();
+        long start = r.units().revision();
+        assertTrue(r.createUnit(unit("a.service", "x")));
+        long created = r.unit("a.service").orElseThrow().revision();
+        assertTrue(created > start);
+        assertEquals(created, r.units().revision());
+        assertEquals(created, client().waiting().revision(), "another client reads the same revision");
+
+        assertFalse(r.createUnit(unit("a.service", "y")));
+        assertTrue(r.setDesiredState("a.service", DesiredState.INACTIVE), "already inactive");
+        assertFalse(r.deleteUnit("missing.service"));
+        assertEquals(created, r.units().revision(), "writes that change nothing leave the revision");
+
+        assertTrue(r.setDesiredState("a.service", DesiredState.LOADED));
+        assertEquals(created + 1, r.unit("a.service").orElseThrow().revision());
+        assertEquals(created + 1, r.assignments().revision());
+    }
+
+    @Test
+    void globalUnitsAreIndexedInTheSameWriteAndFollowReplaceAndDelete() throws Exception {
+        Registry r = client();
+        WatchView<UnitRecord> globals = new WatchView<>();
+        closeLater(r.watchGlobalUnits(globals));
+        String global = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
+        assertTrue(r.createUnit(unit("g.service", global)));
+        assertTrue(r.createUnit(unit("plain.service", "[Service]\nExecStart=/bin/true\n")));
+        assertTrue(r.createUnit(unit("broken.service", "[X-Fleet]\nGlobal=true\n[Unit\n")));
+        assertEquals(List.of("g.service"), r.globalUnits().value().stream().map(UnitRecord::name).toList());
+        assertEquals(r.unit("g.service").orElseThrow().revision(), r.unit("plain.service").orElseThrow().revision() - 1,
+                "unit and index in one revision");
+        eventually(() -> globals.items.keySet().equals(Set.of("g.service")));
+
+        assertTrue(r.setDesiredState("g.service", DesiredState.LAUNCHED));
+        eventually(() -> globals.items.get("g.service").desired() == DesiredState.LAUNCHED);
+
+        Versioned<UnitRecord> current = r.unit("g.service").orElseThrow();
+        assertTrue(r.replaceUnit(unit("g.service", "[Service]\nExecStart=/bin/false\n"), current.revision()));
+        assertEquals(List.of(), r.globalUnits().value(), "no longer global: dropped from the index");
+
+        assertTrue(r.createUnit(unit("g2.service", global)));
+        assertTrue(r.deleteUnit("g2.service"));
+        assertFalse(r.deleteUnit("g2.service"));
+        assertEquals(List.of(), r.globalUnits().value());
+        eventually(() -> globals.items.isEmpty());
+        assertNull(globals.violation());
+    }
+
+    // ---- assignments (fenced) ----
+
+    @Test
+    void aDeposedEngineCannotWriteAssignments() throws Exception {
+        Registry r1 = client();
+        LeaderElection e1 = closeLater(r1.leaderElection("m1", TTL));
+        long oldFence = gain(e1);
+        assertTrue(r1.applyAssignments(oldFence, List.of(assign("m1", "a.service"))));
+
+        e1.close(); // resigns
+        Registry r2 = client();
+        long newFence = lead(r2, "m2");
+        assertTrue(newFence > oldFence);
+        assertFalse(r1.applyAssignments(oldFence, List.of(assign("m1", "b.service"))),
+                "the old leader's fenced write is refused");
+        assertEquals(List.of(new Assignment("m1", "a.service", "h")), r2.assignments().value());
+    }
+
+    @Test
+    void assignmentsCarryTheDesiredStateAndWaitingReasonsAreFenced() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine-1");
+        WatchView<Assignment> m1 = new WatchView<>();
+        WatchView<String> waiting = new WatchView<>();
+        closeLater(r.watchAssignments("m1", m1));
+        closeLater(r.watchWaiting(waiting));
+        Assignment loaded = new Assignment("m1", "a.service", "h", DesiredState.LOADED);
+        assertTrue(r.applyAssignments(fence, List.of(new AssignmentChange.Assign(loaded),
+                new AssignmentChange.Waiting("b.service", "no machine has metadata az=x"))));
+        assertEquals(List.of(loaded), r.assignments().value());
+        assertEquals(Map.of("b.service", "no machine has metadata az=x"), r.waiting().value());
+        eventually(() -> m1.items.equals(Map.of("a.service", loaded)));
+        eventually(() -> waiting.items.equals(Map.of("b.service", "no machine has metadata az=x")));
+
+        assertTrue(r.applyAssignments(fence, List.of(
+                new AssignmentChange.Assign(new Assignment("m1", "a.service", "h", DesiredState.LAUNCHED)),
+                new AssignmentChange.NotWaiting("b.service"))));
+        assertEquals(Map.of(), r.waiting().value());
+        eventually(() -> m1.items.get("a.service").desired() == DesiredState.LAUNCHED && waiting.items.isEmpty());
+        assertFalse(r.applyAssignments(fence + 1_000_000, List.of(new AssignmentChange.Waiting("c.service", "x"))),
+                "a write at a fencing revision that is not the leader's is refused");
+        assertEquals(Map.of(), r.waiting().value());
+    }
+
+    @Test
+    void largeAssignmentBatchesAreSplitBelowEtcdsTransactionLimit() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "m1");
+        List<AssignmentChange> changes = new ArrayList<>();
+        for (int i = 0; i < 350; i++) {
+            changes.add(assign("m" + (i % 3), "u" + i + ".service"));
+        }
+        assertTrue(r.applyAssignments(fence, changes));
+        assertEquals(350, r.assignments().value().size());
+    }
+
+    @Test
+    void assignmentsAreListedInKeyOrderAndAKeyWrittenTwiceInOneBatchIsRefused() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine");
+        assertTrue(r.applyAssignments(fence, List.of(assign("m2", "a.service"), assign("m10", "b.service"),
+                assign("m1", "c.service"), assign("m1", "a.service"))));
+        assertEquals(List.of("m1/a.service", "m1/c.service", "m10/b.service", "m2/a.service"),
+                r.assignments().value().stream().map(a -> a.machineId() + "/" + a.unit()).toList(),
+                "sorted by key, as etcd sorts them");
+        long before = r.assignments().revision();
+        assertThrows(RegistryException.class, () -> r.applyAssignments(fence, List.of(assign("m3", "d.service"),
+                new AssignmentChange.Assign(new Assignment("m3", "d.service", "other", DesiredState.LOADED)))));
+        assertEquals(before, r.assignments().revision(), "nothing of the refused batch was written");
+    }
+
+    // ---- watches ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aWatchStartsWithASnapshotThenDeliversChangesInOrder() throws Exception {
+        Registry r = client();
+        r.createUnit(unit("a.service", "a"));
+        WatchView<UnitRecord> view = new WatchView<>();
+        closeLater(r.watchUnits(view));
+        snapshotSeen(view);
+        assertEquals(Map.of("a.service", unit("a.service", "a")), view.items);
+
+        r.createUnit(unit("b.service", "b"));
+        r.setDesiredState("a.service", DesiredState.LAUNCHED);
+        r.deleteUnit("b.service");
+        eventually(() -> view.events.size() == 4);
+        assertInstanceOf(WatchEvent.Updated.class, view.events.get(1));
+        assertInstanceOf(WatchEvent.Updated.class, view.events.get(2));
+        WatchEvent.Removed<UnitRecord> removed = (WatchEvent.Removed<UnitRecord>) view.events.get(3);
+        assertEquals("b", removed.previous().text(), "a removal carries the last value");
+        assertEquals(r.units().revision(), removed.revision());
+        assertEquals(Map.of("a.service", unit("a.service", "a").withDesired(DesiredState.LAUNCHED)), view.items);
+        assertNull(view.violation());
+    }
+
+    @Test
+    void aWatchHearsEveryKeyOfAWriteThatChangesSeveral() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine");
+        WatchView<Assignment> assignments = new WatchView<>();
+        WatchView<UnitState> states = new WatchView<>();
+        closeLater(r.watchAssignments(assignments));
+        closeLater(r.watchStates(states));
+        snapshotSeen(assignments);
+        snapshotSeen(states);
+        assertTrue(r.applyAssignments(fence, List.of(assign("m1", "a.service"), assign("m2", "b.service"),
+                assign("m1", "c.service"))));
+        eventually(() -> assignments.items.keySet().equals(Set.of("m1/a.service", "m2/b.service", "m1/c.service")));
+        assertEquals(1, assignments.events.stream().skip(1).map(WatchEvent::revision).distinct().count(),
+                "one transaction, one revision");
+
+        MachinePresence p = register(r, 'a', "s");
+        r.publishStates(p, List.of(state(p, "a.service", "active"), state(p, "b.service", "active")));
+        eventually(() -> states.items.size() == 2);
+        p.close();
+        eventually(() -> states.items.isEmpty());
+        assertEquals(List.of(WatchEvent.Removed.class, WatchEvent.Removed.class),
+                states.events.stream().skip(3).map(Object::getClass).toList(), "the lease took both in one revision");
+        assertNull(assignments.violation());
+        assertNull(states.violation());
+    }
+
+    @Test
+    void perMachineAssignmentWatchSeesOnlyThatMachine() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "m1");
+        WatchView<Assignment> m1 = new WatchView<>();
+        closeLater(r.watchAssignments("m1", m1));
+        snapshotSeen(m1);
+        r.applyAssignments(fence, List.of(assign("m1", "a.service"), assign("m10", "b.service"), assign("m2", "c.service")));
+        r.applyAssignments(fence, List.of(new AssignmentChange.Unassign("m10", "b.service"), assign("m1", "d.service")));
+        eventually(() -> m1.items.size() == 2);
+        assertEquals(Map.of("a.service", new Assignment("m1", "a.service", "h"),
+                "d.service", new Assignment("m1", "d.service", "h")), m1.items);
+        assertEquals(3, m1.events.size(), "nothing of the other machines");
+    }
+
+    @Test
+    void aMachineWatchHearsArrivalsAndDepartures() throws Exception {
+        Registry r = client();
+        WatchView<Machine> view = new WatchView<>();
+        closeLater(r.watchMachines(view));
+        snapshotSeen(view);
+        MachinePresence a = register(client(), 'a', "s");
+        eventually(() -> view.items.equals(Map.of(a.machine().id(), a.machine())));
+        a.close();
+        eventually(() -> view.items.isEmpty());
+        WatchEvent<Machine> last = view.events.get(view.events.size() - 1);
+        assertEquals(a.machine(), ((WatchEvent.Removed<Machine>) last).previous());
+    }
+
+    // ---- the election ----
+
+    @Test
+    void exactlyOneLeaderAndACleanResignationHandsOverAtOnce() throws Exception {
+        Registry r1 = client();
+        Registry r2 = client();
+        List<LeaderElection.Leadership> events1 = new CopyOnWriteArrayList<>();
+        LeaderElection e1 = closeLater(r1.leaderElection("m1", TTL));
+        e1.start(events1::add);
+        eventually(e1::isLeader);
+        assertEquals(Optional.of("m1"), r1.engineLeader());
+
+        LeaderElection e2 = closeLater(r2.leaderElection("m2", TTL));
+        e2.start(l -> { });
+        eventually(() -> e2.leader().equals(Optional.of("m1")));
+        assertFalse(e2.isLeader());
+
+        e1.close();
+        assertInstanceOf(LeaderElection.Leadership.Lost.class, events1.get(events1.size() - 1),
+                "close() returns after the loss was heard");
+        assertFalse(e1.isLeader());
+        // The lease is 30 s: only the resignation explains the handover.
+        eventually(e2::isLeader);
+        assertEquals(Optional.of("m2"), r2.engineLeader());
+        assertEquals(Optional.of("m2"), e2.leader());
+    }
+
+    @Test
+    void aRestartedEngineTakesBackItsOwnLeaderKeyAtOnce() throws Exception {
+        Registry before = connect();
+        long oldFence = lead(before, "m1");
+        before.close(); // a crash: the key stays until its 30 s lease runs out
+
+        Registry after = client();
+        long newFence = lead(after, "m1");
+        assertTrue(newFence > oldFence);
+        assertEquals(Optional.of("m1"), after.engineLeader());
+        assertFalse(after.applyAssignments(oldFence, List.of(assign("m1", "a.service"))));
+        assertTrue(after.applyAssignments(newFence, List.of(assign("m1", "a.service"))));
+    }
+}
