@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the tiny root filesystem the example's container runs: a statically linked busybox,
-# the page it serves, and an empty os-release (systemd-nspawn wants one to accept the folder).
+# the page it serves, an empty os-release and an empty /usr (systemd-nspawn wants both before it
+# accepts a folder as an OS tree).
 # Run it on every machine that may run web.socket (needs Debian's busybox-static).
 #
 #   build-rootfs.sh [FOLDER]     default: /var/lib/flotilla-examples/web-rootfs
@@ -16,7 +17,7 @@ if command -v file >/dev/null 2>&1 && ! LC_ALL=C file -L "$BUSYBOX" | grep -q 's
     echo "build-rootfs.sh: $BUSYBOX is not statically linked (install busybox-static)" >&2
     exit 1
 fi
-mkdir -p "$ROOTFS/bin" "$ROOTFS/www" "$ROOTFS/etc"
+mkdir -p "$ROOTFS/bin" "$ROOTFS/www" "$ROOTFS/etc" "$ROOTFS/usr"
 cp "$BUSYBOX" "$ROOTFS/bin/busybox.new"
 mv "$ROOTFS/bin/busybox.new" "$ROOTFS/bin/busybox"
 : > "$ROOTFS/etc/os-release"

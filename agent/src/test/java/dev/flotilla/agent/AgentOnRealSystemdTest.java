@@ -127,6 +127,16 @@ class AgentOnRealSystemdTest {
         await().atMost(T).until(() -> published(unit).filter(s -> s.activeState().equals(active) && s.subState().equals(sub)).isPresent());
     }
 
+    /** Waits for systemd to report the unit active; on timeout the message carries systemctl status. */
+    static void awaitActive(String unit) {
+        try {
+            await().atMost(T).until(() -> "active".equals(isActive(unit)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(unit + " is not active:\n" + Sh.run("systemctl", "status", "--no-pager", "-l", unit).out()
+                    + "\npublished: " + published(unit), e);
+        }
+    }
+
     static String isActive(String unit) {
         return Sh.run("systemctl", "is-active", unit).out();
     }
@@ -271,6 +281,7 @@ class AgentOnRealSystemdTest {
         engine.place(me, "web.socket", socket, DesiredState.LAUNCHED);
         engine.place(me, "web@.service", service, DesiredState.LAUNCHED);
 
+        awaitActive("web.socket");
         awaitPublished("web.socket", "active", "listening");
         await().atMost(T).until(() -> published("web@.service").isPresent());
         System.out.println("FIGURE (state) web@.service as published: " + published("web@.service").get());
@@ -281,7 +292,13 @@ class AgentOnRealSystemdTest {
             s.connect(new InetSocketAddress("127.0.0.70", 18080), 5000);
             s.setSoTimeout(20_000);
             // systemd accepted the connection and started an instance of the template for it
-            await().atMost(T).until(() -> !activeInstances().isEmpty());
+            try {
+                await().atMost(T).until(() -> !activeInstances().isEmpty());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no active instance of web@.service:\n"
+                        + Sh.run("systemctl", "list-units", "--all", "--no-pager", "web*").out() + "\n"
+                        + Sh.run("journalctl", "--no-pager", "-n", "40").out(), e);
+            }
             String instance = activeInstances().get(0);
             OutputStream out = s.getOutputStream();
             out.write("GET / HTTP/1.0\r\nHost: 127.0.0.70\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
