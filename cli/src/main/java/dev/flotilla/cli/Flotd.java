@@ -1,5 +1,7 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.agent.Agent;
+import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.api.server.ApiServer;
 import dev.flotilla.engine.Engine;
 import dev.flotilla.engine.EngineOptions;
@@ -7,9 +9,11 @@ import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
 import dev.flotilla.registry.Machine;
-import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.RegistryException;
+import dev.flotilla.systemd.ConnectionState.Connected;
+import dev.flotilla.systemd.Systemd;
+import dev.flotilla.systemd.SystemdException;
+import dev.flotilla.systemd.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,24 +21,17 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-/** The daemon: wires registry, presence, engine election and API together; stops them in reverse. */
+/** The daemon: wires registry, agent (presence + units), engine and API together; stops them in reverse. */
 final class Flotd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flotd.class);
 
     private final FlotdConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flotd-presence");
-        t.setDaemon(true);
-        return t;
-    });
     private EtcdProcess embeddedEtcd;
     private Registry registry;
-    private volatile MachinePresence presence;
+    private Systemd systemd;
+    private volatile Agent agent;
     private Engine engine;
     private ApiServer api;
     private Machine machine;
@@ -51,10 +48,13 @@ final class Flotd implements AutoCloseable {
         String ip = config.publicIp().isBlank() ? MachineIdentity.guessPublicIp() : config.publicIp();
         machine = new Machine(machineId, ip, config.metadata(), Version.get());
 
+        systemd = config.systemd() ? connectSystemd() : null;
         EtcdConfig etcd = etcdConfig();
         registry = Registry.connect(etcd);
-        presence = registry.register(machine, config.machineTtl(), session, config.machineTtl().plusSeconds(2));
-        presence.onStateChange(this::onPresenceState);
+        AgentConfig agentConfig = AgentConfig.of(machine, config.machineTtl(), session, config.unitDir());
+        Agent machineAgent = systemd == null ? Agent.presenceOnly(agentConfig, registry) : Agent.create(agentConfig, registry, systemd);
+        agent = machineAgent;
+        machineAgent.start(); // registers the machine: the engine campaigns only once the machine has joined
         log.info("machine {} ({}) joined the cluster at {} with metadata {}", machineId, ip,
                 String.join(",", etcd.endpoints()), machine.metadata());
 
@@ -75,42 +75,40 @@ final class Flotd implements AutoCloseable {
         return EtcdConfig.of(embeddedEtcd.clientUrl()).withPrefix(config.etcdPrefix());
     }
 
+    /** flotd runs this machine's units through systemd: without it there is no agent, so refuse to start. */
+    private static Systemd connectSystemd() {
+        Systemd sd;
+        try {
+            sd = Systemd.connect();
+        } catch (SystemdException e) {
+            throw new IllegalStateException("cannot reach systemd (" + e.getMessage() + "): flotd runs this machine's units "
+                    + "through systemd's D-Bus API, so it must run as root on a machine booted with systemd; "
+                    + "set systemd=off to run without units", e);
+        }
+        if (sd.connectionState() instanceof Connected c && c.transport() != Transport.PRIVATE_SOCKET) {
+            log.warn("connected to systemd over the system bus, not its private socket: not running as root? "
+                    + "systemd will refuse to start units");
+        }
+        return sd;
+    }
+
     private ApiServer.Health health() {
-        MachinePresence p = presence;
-        if (p == null) {
+        Agent a = agent;
+        if (a == null) {
             return new ApiServer.Health(false, machine.id(), "not registered");
         }
-        ConnectionState s = p.state();
+        ConnectionState s = a.presenceState();
         return new ApiServer.Health(s != ConnectionState.LOST, machine.id(), "etcd " + s.name().toLowerCase());
-    }
-
-    private void onPresenceState(ConnectionState state) {
-        if (state == ConnectionState.LOST && stopped.getCount() > 0) {
-            background.execute(this::reRegister);
-        }
-    }
-
-    /** After a lost lease the cluster has moved on; join again as a fresh registration. */
-    private void reRegister() {
-        if (stopped.getCount() == 0) {
-            return;
-        }
-        try {
-            MachinePresence fresh = registry.register(machine, config.machineTtl(), session, config.machineTtl().plusSeconds(2));
-            fresh.onStateChange(this::onPresenceState);
-            presence = fresh;
-            log.info("machine registered again after losing its lease");
-        } catch (RegistryException e) {
-            log.warn("cannot register again yet: {}; retrying in 1 s", e.getMessage());
-            background.schedule(this::reRegister, 1, TimeUnit.SECONDS);
-        }
     }
 
     void awaitStop() throws InterruptedException {
         stopped.await();
     }
 
-    /** Clean shutdown: API first, then resign, then deregister (so units move at once). */
+    /**
+     * Clean shutdown: API first, then the engine resigns, then the agent stops and unloads this
+     * machine's units and deregisters (so the cluster moves them at once).
+     */
     @Override
     public void close() {
         if (stopped.getCount() == 0) {
@@ -124,15 +122,17 @@ final class Flotd implements AutoCloseable {
         if (engine != null) {
             engine.close();
         }
-        background.shutdownNow();
-        Optional.ofNullable(presence).ifPresent(MachinePresence::close);
+        Optional.ofNullable(agent).ifPresent(Agent::close);
+        if (systemd != null) {
+            systemd.close();
+        }
         if (registry != null) {
             registry.close();
         }
         if (embeddedEtcd != null) {
             embeddedEtcd.stop();
         }
-        log.info("stopped; machine deregistered");
+        log.info("stopped; units stopped and machine deregistered");
     }
 
     Optional<InetSocketAddress> apiTcpAddress() {

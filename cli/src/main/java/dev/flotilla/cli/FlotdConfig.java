@@ -19,12 +19,14 @@ import java.util.TreeMap;
  * flotd's settings: the config file's key=value lines, overridden by command-line flags.
  *
  * @param etcdEndpoints empty = start an embedded etcd under the state directory
+ * @param unitDir       the agent's own folder of unit files (absolute)
+ * @param systemd       false: run without systemd (the machine registers but runs no units)
  */
 record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path> etcdCaFile,
                    Optional<Path> etcdCertFile, Optional<Path> etcdKeyFile, Map<String, String> metadata,
                    String publicIp, Optional<Path> apiSocket, Optional<String> apiSocketGroup,
                    Optional<InetSocketAddress> apiListen, Path stateDir, Duration machineTtl, Duration engineTtl,
-                   String logLevel, Path machineIdFile) {
+                   String logLevel, Path machineIdFile, Path unitDir, boolean systemd) {
 
     /** Every key the file (and the flags) know, with its default. */
     static final Map<String, String> DEFAULTS;
@@ -46,6 +48,8 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
         d.put("engine_ttl", "3");
         d.put("log_level", "info");
         d.put("machine_id_file", "/etc/machine-id");
+        d.put("unit_dir", "/run/flotilla/units");
+        d.put("systemd", "on");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -124,7 +128,31 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
                 path(v, "etcd_keyfile"), metadata(v.get("metadata"), origin), v.get("public_ip"),
                 path(v, "api_socket"), optional(v.get("api_socket_group")), listen(v.get("api_listen"), origin),
                 Path.of(v.get("state_dir")), seconds(v, origin, "machine_ttl"), seconds(v, origin, "engine_ttl"),
-                level, Path.of(v.get("machine_id_file")));
+                level, Path.of(v.get("machine_id_file")), unitDir(v.get("unit_dir"), origin), onOff(v, origin, "systemd"));
+    }
+
+    private static Path unitDir(String text, Map<String, String> origin) throws ConfigException {
+        Path p;
+        try {
+            p = Path.of(text.strip());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad(origin, "unit_dir", "'" + text + "' is not a path");
+        }
+        if (!p.isAbsolute() || p.normalize().getNameCount() == 0) {
+            throw bad(origin, "unit_dir", "'" + text + "' must be an absolute path of a folder the agent owns (e.g. /run/flotilla/units)");
+        }
+        return p.normalize();
+    }
+
+    private static boolean onOff(Map<String, String> v, Map<String, String> origin, String key) throws ConfigException {
+        switch (v.get(key).strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes", "1":
+                return true;
+            case "off", "false", "no", "0":
+                return false;
+            default:
+                throw bad(origin, key, "'" + v.get(key) + "' is not on or off");
+        }
     }
 
     static Map<String, String> metadata(String text, Map<String, String> origin) throws ConfigException {

@@ -43,6 +43,8 @@ public final class FlotdMain implements Callable<Integer> {
     @Option(names = "--engine-ttl") String engineTtl;
     @Option(names = "--log-level") String logLevel;
     @Option(names = "--machine-id-file") String machineIdFile;
+    @Option(names = "--unit-dir") String unitDir;
+    @Option(names = "--systemd", paramLabel = "on|off") String systemd;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -65,6 +67,8 @@ public final class FlotdMain implements Callable<Integer> {
         put(overrides, "engine_ttl", engineTtl);
         put(overrides, "log_level", logLevel);
         put(overrides, "machine_id_file", machineIdFile);
+        put(overrides, "unit_dir", unitDir);
+        put(overrides, "systemd", systemd);
         boolean explicitFile = spec.commandLine().getParseResult().hasMatchedOption("--config");
         FlotdConfig config;
         try {

@@ -1,8 +1,11 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdFixture;
+import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.MachineIdConflictException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,7 +55,8 @@ class FlotdClusterTest {
                 "api_listen", "127.0.0.1:0",
                 "public_ip", "127.0.0.1" + daemons.size(),
                 "metadata", metadata,
-                "machine_ttl", "2"));
+                "machine_ttl", "2",
+                "systemd", "off")); // no systemd on the build host: these daemons register but run no units
         Flotd d = new Flotd(config);
         daemons.add(d);
         d.start();
@@ -124,6 +128,29 @@ class FlotdClusterTest {
         int exit = cl.execute("--endpoint", "unix://" + dir.resolve("nothing.sock"), "list-machines");
         assertEquals(1, exit);
         assertTrue(err.toString().contains("cannot reach flotd"), err.toString());
+    }
+
+    @Test
+    void withoutSystemdTheDaemonRefusesToStartAndSaysWhy() throws Exception {
+        Assumptions.assumeFalse(Files.exists(Path.of("/run/systemd/private")) || Files.exists(Path.of("/run/dbus/system_bus_socket")),
+                "this host runs systemd");
+        Path home = Files.createDirectories(dir.resolve("nosd"));
+        Files.writeString(home.resolve("machine-id"), id('c') + "\n");
+        FlotdConfig config = FlotdConfig.load(Optional.empty(), false, Map.of(
+                "etcd_endpoints", etcd.endpoint(),
+                "etcd_prefix", prefix,
+                "machine_id_file", home.resolve("machine-id").toString(),
+                "state_dir", home.resolve("state").toString(),
+                "api_socket", home.resolve("api.sock").toString(),
+                "unit_dir", home.resolve("units").toString()));
+        Flotd d = new Flotd(config);
+        daemons.add(d);
+        IllegalStateException e = assertThrows(IllegalStateException.class, d::start);
+        assertTrue(e.getMessage().startsWith("cannot reach systemd"), e.getMessage());
+        assertTrue(e.getMessage().contains("set systemd=off"), e.getMessage());
+        try (Registry r = Registry.connect(EtcdConfig.of(etcd.endpoint()).withPrefix(prefix))) {
+            assertEquals(List.of(), r.machines().value(), "nothing was registered");
+        }
     }
 
     @Test

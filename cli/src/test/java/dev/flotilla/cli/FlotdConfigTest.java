@@ -34,6 +34,8 @@ class FlotdConfigTest {
         assertEquals(List.of(), c.etcdEndpoints(), "no endpoints = embedded etcd");
         assertEquals(Optional.of(Path.of("/run/flotilla/flotd.sock")), c.apiSocket());
         assertEquals(Duration.ofSeconds(5), c.machineTtl());
+        assertEquals(Path.of("/run/flotilla/units"), c.unitDir());
+        assertTrue(c.systemd());
     }
 
     @Test
@@ -44,13 +46,15 @@ class FlotdConfigTest {
                 metadata="region=eu,disk=ssd"
                 api_listen=127.0.0.11:49153
                 machine_ttl=3
-                """, Map.of("machine_ttl", "7", "public_ip", "10.1.2.3"));
+                """, Map.of("machine_ttl", "7", "public_ip", "10.1.2.3", "systemd", "off", "unit_dir", "/run/x/../units"));
         assertEquals(List.of("http://127.0.0.1:2379", "http://127.0.0.2:2379"), c.etcdEndpoints());
         assertEquals(Map.of("disk", "ssd", "region", "eu"), c.metadata());
         assertEquals("127.0.0.11", c.apiListen().orElseThrow().getHostString());
         assertEquals(49153, c.apiListen().orElseThrow().getPort());
         assertEquals(Duration.ofSeconds(7), c.machineTtl());
         assertEquals("10.1.2.3", c.publicIp());
+        assertEquals(false, c.systemd());
+        assertEquals(Path.of("/run/units"), c.unitDir());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -63,6 +67,9 @@ class FlotdConfigTest {
             "api_listen=nowhere     | flotd.conf:2: api_listen: 'nowhere' is not host:port",
             "etcd_endpoints=etcd:1  | flotd.conf:2: etcd_endpoints: 'etcd:1' is not an http",
             "log_level=loud         | flotd.conf:2: log_level: 'loud' is not one of",
+            "unit_dir=units         | flotd.conf:2: unit_dir: 'units' must be an absolute path",
+            "unit_dir=/             | flotd.conf:2: unit_dir: '/' must be an absolute path",
+            "systemd=maybe          | flotd.conf:2: systemd: 'maybe' is not on or off",
     })
     void badLinesAreRefusedWithFileLineAndKey(String line, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> load("# first line\n" + line + "\n", Map.of()));
