@@ -202,6 +202,11 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         loop.shutdownNow();
     }
 
+    /** How many unit states this agent wrote or removed in the registry (figures). */
+    long stateWrites() {
+        return publisher.writes();
+    }
+
     /** The current registration (tests). */
     MachinePresence currentPresence() {
         return membership.current();
