@@ -1,0 +1,59 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.registry.Assignment;
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.unitfile.UnitFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The socket-activated container example, read as the agent reads it (the real run is in AgentOnRealSystemdTest). */
+class ExampleUnitsTest {
+    static final Path EXAMPLE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath()
+            .resolve("../examples/socket-activated-container").normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theSocketStartsAndSystemdActivatesTheTemplateOnTheSameMachine() throws IOException {
+        UnitFacts socket = UnitFacts.of("web.socket", Files.readString(EXAMPLE.resolve("web.socket")),
+                UnitDirectory.hash(Files.readString(EXAMPLE.resolve("web.socket"))));
+        UnitFacts service = UnitFacts.of("web@.service", Files.readString(EXAMPLE.resolve("web@.service")),
+                UnitDirectory.hash(Files.readString(EXAMPLE.resolve("web@.service"))));
+        assertTrue(socket.problem().isEmpty() && service.problem().isEmpty(), socket.problem() + " " + service.problem());
+        assertEquals("web@.service", socket.activates().orElseThrow());
+        assertEquals(List.of("web.socket"), service.fleet().machineOf(), "the pair is placed together");
+        assertTrue(UnitFile.parse("web@.service", service.text()).warnings().isEmpty());
+
+        String m = "e".repeat(32);
+        DesiredSet d = DesiredSets.build(List.of(new Assignment(m, "web.socket", socket.hash(), DesiredState.LAUNCHED),
+                        new Assignment(m, "web@.service", service.hash(), DesiredState.LAUNCHED)),
+                Map.of("web.socket", socket, "web@.service", service), List.of(), Map.of(), Set.of());
+        assertEquals(Goal.LAUNCHED, d.units().get("web.socket").goal());
+        assertEquals(Goal.ACTIVATED, d.units().get("web@.service").goal());
+    }
+
+    @Test
+    void theRootfsScriptBuildsWhatNspawnNeeds() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "busybox-static is not installed");
+        Path rootfs = tmp.resolve("rootfs");
+        Process p = new ProcessBuilder(EXAMPLE.resolve("build-rootfs.sh").toString(), rootfs.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(Files.isExecutable(rootfs.resolve("bin/busybox")));
+        assertTrue(Files.isDirectory(rootfs.resolve("usr")));
+        assertTrue(Files.exists(rootfs.resolve("etc/os-release")));
+        assertTrue(Files.readString(rootfs.resolve("www/index.html")).contains("Hello from a socket-activated container"));
+    }
+}
