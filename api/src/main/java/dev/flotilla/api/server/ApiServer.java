@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -23,11 +26,18 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     /**
-     * @param unixSocket  path of the API socket, if any
-     * @param socketGroup group that may use the socket (mode 0660), if any
-     * @param tcp         TCP address (port 0 = any free port), if any
+     * @param unixSocket          path of the API socket, if any
+     * @param socketGroup         group that may use the socket (mode 0660), if any
+     * @param tcp                 TCP address (port 0 = any free port), if any
+     * @param unixSocketInherited the unix socket is the listening socket this process inherited on
+     *                            fd 0 ({@link System#inheritedChannel()}, e.g. systemd's socket
+     *                            activation): it is served as it is, never bound, chmod-ed or removed
      */
-    public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
+    public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
+                         boolean unixSocketInherited) {
+        public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
+            this(unixSocket, socketGroup, tcp, false);
+        }
     }
 
     /** What /health reports; unhealthy = 503. */
@@ -49,7 +59,10 @@ public final class ApiServer implements AutoCloseable {
         Server server = new Server(threads);
         server.setHandler(new ApiHandler(registry, health));
         ServerConnector tcp = null;
-        if (config.unixSocket().isPresent()) {
+        if (config.unixSocketInherited()) {
+            requireInheritedUnixSocket();
+            server.addConnector(new InheritedUnixConnector(server));
+        } else if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
             UnixDomainServerConnector unix = new UnixDomainServerConnector(server);
@@ -72,11 +85,34 @@ public final class ApiServer implements AutoCloseable {
             }
             throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
         }
-        config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
+        if (!config.unixSocketInherited()) {
+            config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
+        }
         ApiServer api = new ApiServer(server, tcp);
-        log.info("API listening on {}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
+        log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
+                config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
         return api;
+    }
+
+    private static void requireInheritedUnixSocket() {
+        Channel inherited;
+        try {
+            inherited = System.inheritedChannel();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take the inherited API socket: " + e.getMessage(), e);
+        }
+        if (!(inherited instanceof ServerSocketChannel listening)) {
+            throw new IllegalStateException("no listening socket was inherited on fd 0 (found " + inherited + ")");
+        }
+        try {
+            if (!(listening.getLocalAddress() instanceof UnixDomainSocketAddress)) {
+                throw new IllegalStateException("the socket inherited on fd 0 is not a unix socket: "
+                        + listening.getLocalAddress());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the inherited API socket: " + e.getMessage(), e);
+        }
     }
 
     private static void prepareSocketPath(Path socket) {
@@ -100,6 +136,11 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             log.warn("cannot set owner/mode of API socket {}: {}", socket, e.getMessage());
         }
+    }
+
+    /** True from a successful start until {@link #close()}. */
+    public boolean isRunning() {
+        return server.isRunning();
     }
 
     /** The bound TCP address (useful when port 0 was asked for). */
