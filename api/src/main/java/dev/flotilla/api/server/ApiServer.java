@@ -18,12 +18,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** The flotd HTTP API on a unix socket (mode 0660) and optionally TCP. */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     /**
      * @param unixSocket          path of the API socket, if any
@@ -46,10 +51,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector tcpConnector;
+    private final InheritedUnixConnector inheritedConnector;
 
-    private ApiServer(Server server, ServerConnector tcpConnector) {
+    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector) {
         this.server = server;
         this.tcpConnector = tcpConnector;
+        this.inheritedConnector = inheritedConnector;
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
@@ -59,9 +66,11 @@ public final class ApiServer implements AutoCloseable {
         Server server = new Server(threads);
         server.setHandler(new ApiHandler(registry, health));
         ServerConnector tcp = null;
+        InheritedUnixConnector inherited = null;
         if (config.unixSocketInherited()) {
             requireInheritedUnixSocket();
-            server.addConnector(new InheritedUnixConnector(server));
+            inherited = new InheritedUnixConnector(server);
+            server.addConnector(inherited);
         } else if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
@@ -88,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp);
+        ApiServer api = new ApiServer(server, tcp, inherited);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -140,7 +149,34 @@ public final class ApiServer implements AutoCloseable {
 
     /** True from a successful start until {@link #close()}. */
     public boolean isRunning() {
-        return server.isRunning();
+        return server.isRunning() && (inheritedConnector == null || inheritedConnector.isAccepting());
+    }
+
+    /**
+     * Closing an inherited channel makes the JDK point fds 0, 1 and 2 at /dev/null
+     * (sun.nio.ch.InheritedChannel), which would silence every later log line of the daemon. So
+     * the inherited socket only stops accepting and its connections finish; it closes when the
+     * process exits. systemd keeps its own copy: connections made meanwhile wait for the next
+     * daemon. The TCP listener closes as usual.
+     */
+    private void closeKeepingInheritedSocket() {
+        inheritedConnector.setAccepting(false);
+        try {
+            inheritedConnector.shutdown().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("API connections still open after {} s", SHUTDOWN_WAIT.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("API did not stop cleanly: {}", e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (tcpConnector != null) {
+            try {
+                tcpConnector.stop();
+            } catch (Exception e) {
+                log.warn("API TCP listener did not stop cleanly: {}", e.getMessage());
+            }
+        }
     }
 
     /** The bound TCP address (useful when port 0 was asked for). */
@@ -153,6 +189,10 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (inheritedConnector != null) {
+            closeKeepingInheritedSocket();
+            return;
+        }
         try {
             server.stop();
         } catch (Exception e) {
