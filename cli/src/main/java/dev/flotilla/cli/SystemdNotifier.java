@@ -28,10 +28,11 @@ import java.util.function.BooleanSupplier;
  * {@code --pid=<this JVM>}. Running as root, systemd-notify sends them with this process's
  * credentials (SCM_CREDENTIALS), so systemd attributes them to the unit's main PID even when the
  * short-lived sender has already exited; that is why the unit can use {@code NotifyAccess=main}.
- * Checked against systemd 252 over 75 starts (50 under CPU load) without a miss. A sender that
- * used its own PID would race with its own exit (systemd can no longer find its unit). A native
- * library (JNA) would avoid the extra process but is a new dependency; a ping costs one short
- * process every {@code WatchdogSec/2}.
+ * Checked against systemd 252 in an nspawn machine: 25 of 25 starts of flotd.service, and 75 of
+ * 75 of a test service (50 under CPU load); a sender from a grandchild without {@code --pid} was
+ * refused, with it accepted. A sender that used its own PID would race with its own exit
+ * (systemd can then no longer find its unit). A native library (JNA) would spare the extra
+ * process but is a new dependency; a ping costs one short process every {@code WatchdogSec/2}.
  */
 final class SystemdNotifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SystemdNotifier.class);

@@ -215,6 +215,9 @@ class PackageInstallTest {
         ok("sed -i 's/^metadata=.*/metadata=role=test,broken/' /etc/flotilla/flotd.conf");
         ok("systemctl reload flotd");
         await().atMost(BOUND).until(() -> out("journalctl -u flotd --no-pager").contains("reload refused"));
+        // Logged with its priority: journalctl -p err shows the error and not the info lines.
+        String errors = out("journalctl -u flotd -p err --no-pager");
+        assertTrue(errors.contains("reload refused") && !errors.contains("joined the cluster"), errors);
         assertEquals(Map.of("role", "test", "az", "b", "disk", "ssd"), registered().orElseThrow().metadata());
         assertEquals("active", unitState());
         ok("sed -i 's/^metadata=.*/metadata=role=test,az=b,disk=ssd/' /etc/flotilla/flotd.conf");
