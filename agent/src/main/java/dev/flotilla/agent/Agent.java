@@ -44,7 +44,17 @@ public interface Agent extends AutoCloseable {
      */
     void start();
 
+    /** This machine as it is announced now. */
     Machine machine();
+
+    /**
+     * Announces the machine anew (e.g. its metadata reloaded), keeping the lease; the global units
+     * are matched against it from now on, and a later registration uses it.
+     *
+     * @throws IllegalStateException                  if the machine is not registered right now
+     * @throws dev.flotilla.registry.RegistryException if etcd refused the update (nothing changed)
+     */
+    void update(Machine machine);
 
     /** The current registration's state; LOST while the machine is not registered. */
     ConnectionState presenceState();

@@ -166,7 +166,13 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
 
     @Override
     public Machine machine() {
-        return config.machine();
+        return membership.machine();
+    }
+
+    @Override
+    public void update(Machine updated) {
+        membership.update(updated);
+        post(this::markDirty); // global units match against the new metadata
     }
 
     @Override
@@ -642,7 +648,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             }
             gl.add(new DesiredSets.Global(f, r.desired()));
         }
-        return DesiredSets.build(assignments.values(), assignedTexts(assignments.values()), gl, config.machine().metadata(),
+        return DesiredSets.build(assignments.values(), assignedTexts(assignments.values()), gl, membership.machine().metadata(),
                 running);
     }
 

@@ -1,6 +1,7 @@
 package dev.flotilla.agent;
 
 import dev.flotilla.registry.ConnectionState;
+import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.MachineIdConflictException;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
@@ -40,6 +41,8 @@ final class Membership implements AutoCloseable {
         return t;
     });
     private volatile MachinePresence current;
+    /** The machine as announced; changes with {@link #update}. */
+    private volatile Machine machine;
     private volatile boolean closed;
     private volatile boolean retryLogged;
 
@@ -47,11 +50,29 @@ final class Membership implements AutoCloseable {
         this.registry = registry;
         this.config = config;
         this.listener = listener;
+        this.machine = config.machine();
+    }
+
+    Machine machine() {
+        return machine;
+    }
+
+    /** Announces the machine anew on the current registration; later registrations use it too. */
+    synchronized void update(Machine updated) {
+        if (!updated.id().equals(machine.id())) {
+            throw new IllegalArgumentException("a machine cannot change its id");
+        }
+        MachinePresence p = current;
+        if (p == null || p.state() == ConnectionState.LOST) {
+            throw new IllegalStateException("the machine is not registered right now");
+        }
+        p.update(updated);
+        machine = updated;
     }
 
     /** The first registration, on the caller's thread: a duplicate machine id fails here. */
     MachinePresence registerFirst() {
-        MachinePresence p = registry.register(config.machine(), config.machineTtl(), config.session(), config.conflictWait());
+        MachinePresence p = registry.register(machine, config.machineTtl(), config.session(), config.conflictWait());
         current = p;
         follow(p);
         return p;
@@ -94,7 +115,7 @@ final class Membership implements AutoCloseable {
         }
         MachinePresence p;
         try {
-            p = registry.register(config.machine(), config.machineTtl(), config.session(), config.conflictWait());
+            p = registry.register(machine, config.machineTtl(), config.session(), config.conflictWait());
         } catch (MachineIdConflictException e) {
             if (!retryLogged) {
                 log.error("cannot register again: {}", e.getMessage());

@@ -357,6 +357,23 @@ class AgentLoopTest {
     }
 
     @Test
+    void newMetadataIsAnnouncedAndGlobalUnitsFollowIt() {
+        DefaultAgent agent = startAgent(registry());
+        String h = engine.submit("b-only.service", text("g") + "[X-Fleet]\nGlobal=true\nMachineMetadata=az=b\n", DesiredState.LAUNCHED);
+        engine.place(ME, "barrier.service", text("barrier"), DesiredState.LAUNCHED);
+        await().atMost(T).until(() -> systemd.isActive("barrier.service"));
+        assertFalse(Files.exists(file("b-only.service")));
+
+        agent.update(agent.machine().withMetadata(Map.of("az", "b")));
+        assertEquals(Map.of("az", "b"), engine.registry.machines().value().get(0).metadata(), "announced on the same lease");
+        awaitPublished("b-only.service", h, "active", "running");
+
+        agent.update(agent.machine().withMetadata(Map.of("az", "c")));
+        await().atMost(T).until(() -> !Files.exists(file("b-only.service")));
+        assertFalse(systemd.isActive("b-only.service"));
+    }
+
+    @Test
     void unitFilesOfAnEarlierRunAreAdoptedWhenTheLeaseIsResumed() throws Exception {
         // An earlier run registered with the same session and died; its lease still lives.
         Registry earlier = Registry.connect(config);

@@ -16,6 +16,12 @@ import java.util.Locale;
 @Command(name = "flotctl", mixinStandardHelpOptions = true, versionProvider = FlotctlMain.VersionProvider.class,
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
         subcommands = {ListMachinesCommand.class, VerifyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        footer = {"",
+                "Run 'flotctl help <command>' for a command's options.",
+                "Every flag can come from the environment: FLOTCTL_<FLAG>, e.g. FLOTCTL_ENDPOINT.",
+                "The unix socket is open to root and the 'flotilla' group.",
+                "Exit codes: 0 ok, 1 failure, 2 usage error.",
+                "Documentation: /opt/flotilla/share/doc/flotctl.md"},
         exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
 public final class FlotctlMain {
 

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,6 +28,8 @@ final class Flotd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flotd.class);
 
     private final FlotdConfig config;
+    private final ConfigSource configSource;
+    private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private EtcdProcess embeddedEtcd;
     private Registry registry;
@@ -34,11 +37,17 @@ final class Flotd implements AutoCloseable {
     private volatile Agent agent;
     private Engine engine;
     private ApiServer api;
-    private Machine machine;
+    private volatile Machine machine;
     private String session;
 
     Flotd(FlotdConfig config) {
+        this(config, () -> config);
+    }
+
+    /** @param configSource reads the configuration again on {@link #reloadMetadata()} */
+    Flotd(FlotdConfig config, ConfigSource configSource) {
         this.config = config;
+        this.configSource = configSource;
     }
 
     /** Starts everything; throws with a clear message if this machine cannot join. */
@@ -61,8 +70,52 @@ final class Flotd implements AutoCloseable {
         engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
                 EngineOptions.defaults(config.machineTtl()));
 
-        api = ApiServer.start(new ApiServer.Config(config.apiSocket(), config.apiSocketGroup(),
-                config.apiListen().map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))), registry, this::health);
+        api = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health);
+
+        notifier.ready("machine " + machineId + " joined the cluster");
+        notifier.startWatchdog(this::alive);
+    }
+
+    /**
+     * What the systemd watchdog checks: the daemon runs and serves its API. A lost etcd session
+     * is not a reason to be restarted: the daemon registers again by itself.
+     */
+    private boolean alive() {
+        return stopped.getCount() > 0 && api != null && api.isRunning();
+    }
+
+    /**
+     * SIGHUP: reads the config file's {@code metadata} again and announces it. A config that
+     * does not load is refused with an error in the log; the machine keeps its metadata.
+     */
+    synchronized void reloadMetadata() {
+        Agent a = agent;
+        if (a == null || stopped.getCount() == 0 || a.presenceState() == ConnectionState.LOST) {
+            log.warn("reload ignored: the machine is not registered");
+            return;
+        }
+        Map<String, String> metadata;
+        try {
+            metadata = configSource.load().metadata();
+        } catch (ConfigException e) {
+            log.error("reload refused, metadata stays {}: {}", machine.metadata(), e.getMessage());
+            return;
+        }
+        Machine updated = machine.withMetadata(metadata);
+        if (updated.equals(machine)) {
+            log.info("reload: metadata unchanged {}", machine.metadata());
+            return;
+        }
+        try {
+            a.update(updated);
+        } catch (RuntimeException e) {
+            log.error("reload: cannot announce metadata {}, stays {}: {}", updated.metadata(), machine.metadata(),
+                    e.getMessage());
+            return;
+        }
+        machine = updated;
+        log.info("reload: metadata is now {}", updated.metadata());
+        notifier.statusUpdate("machine " + updated.id() + " in the cluster; metadata reloaded");
     }
 
     private EtcdConfig etcdConfig() {
@@ -115,6 +168,7 @@ final class Flotd implements AutoCloseable {
             return;
         }
         stopped.countDown();
+        notifier.stopping();
         log.info("stopping");
         if (api != null) {
             api.close();
@@ -132,6 +186,7 @@ final class Flotd implements AutoCloseable {
         if (embeddedEtcd != null) {
             embeddedEtcd.stop();
         }
+        notifier.close();
         log.info("stopped; units stopped and machine deregistered");
     }
 

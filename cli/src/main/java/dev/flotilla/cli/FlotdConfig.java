@@ -45,7 +45,7 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
         d.put("api_listen", "");
         d.put("state_dir", "/var/lib/flotilla");
         d.put("machine_ttl", "5");
-        d.put("engine_ttl", "3");
+        d.put("engine_ttl", "2");
         d.put("log_level", "info");
         d.put("machine_id_file", "/etc/machine-id");
         d.put("unit_dir", "/run/flotilla/units");

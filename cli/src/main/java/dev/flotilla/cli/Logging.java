@@ -2,7 +2,7 @@ package dev.flotilla.cli;
 
 /**
  * Configures slf4j-simple before the first logger exists. Under systemd (JOURNAL_STREAM set)
- * journald adds timestamps itself, so ours are left out.
+ * journald adds timestamps itself, so ours are left out, and each line carries its priority.
  */
 final class Logging {
     private Logging() {
@@ -12,6 +12,9 @@ final class Logging {
         set("org.slf4j.simpleLogger.logFile", "System.err");
         set("org.slf4j.simpleLogger.defaultLogLevel", level);
         boolean journal = System.getenv("JOURNAL_STREAM") != null;
+        if (journal && !(System.err instanceof JournalPriorityStream)) {
+            System.setErr(new JournalPriorityStream(System.err));
+        }
         set("org.slf4j.simpleLogger.showDateTime", Boolean.toString(!journal));
         set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         set("org.slf4j.simpleLogger.showThreadName", "false");

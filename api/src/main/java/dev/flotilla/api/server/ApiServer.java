@@ -10,24 +10,39 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** The flotd HTTP API on a unix socket (mode 0660) and optionally TCP. */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     /**
-     * @param unixSocket  path of the API socket, if any
-     * @param socketGroup group that may use the socket (mode 0660), if any
-     * @param tcp         TCP address (port 0 = any free port), if any
+     * @param unixSocket          path of the API socket, if any
+     * @param socketGroup         group that may use the socket (mode 0660), if any
+     * @param tcp                 TCP address (port 0 = any free port), if any
+     * @param unixSocketInherited the unix socket is the listening socket this process inherited on
+     *                            fd 0 ({@link System#inheritedChannel()}, e.g. systemd's socket
+     *                            activation): it is served as it is, never bound, chmod-ed or removed
      */
-    public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
+    public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
+                         boolean unixSocketInherited) {
+        public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
+            this(unixSocket, socketGroup, tcp, false);
+        }
     }
 
     /** What /health reports; unhealthy = 503. */
@@ -36,10 +51,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector tcpConnector;
+    private final InheritedUnixConnector inheritedConnector;
 
-    private ApiServer(Server server, ServerConnector tcpConnector) {
+    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector) {
         this.server = server;
         this.tcpConnector = tcpConnector;
+        this.inheritedConnector = inheritedConnector;
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
@@ -49,7 +66,12 @@ public final class ApiServer implements AutoCloseable {
         Server server = new Server(threads);
         server.setHandler(new ApiHandler(registry, health));
         ServerConnector tcp = null;
-        if (config.unixSocket().isPresent()) {
+        InheritedUnixConnector inherited = null;
+        if (config.unixSocketInherited()) {
+            requireInheritedUnixSocket();
+            inherited = new InheritedUnixConnector(server);
+            server.addConnector(inherited);
+        } else if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
             UnixDomainServerConnector unix = new UnixDomainServerConnector(server);
@@ -72,11 +94,34 @@ public final class ApiServer implements AutoCloseable {
             }
             throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
         }
-        config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
-        ApiServer api = new ApiServer(server, tcp);
-        log.info("API listening on {}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
+        if (!config.unixSocketInherited()) {
+            config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
+        }
+        ApiServer api = new ApiServer(server, tcp, inherited);
+        log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
+                config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
         return api;
+    }
+
+    private static void requireInheritedUnixSocket() {
+        Channel inherited;
+        try {
+            inherited = System.inheritedChannel();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take the inherited API socket: " + e.getMessage(), e);
+        }
+        if (!(inherited instanceof ServerSocketChannel listening)) {
+            throw new IllegalStateException("no listening socket was inherited on fd 0 (found " + inherited + ")");
+        }
+        try {
+            if (!(listening.getLocalAddress() instanceof UnixDomainSocketAddress)) {
+                throw new IllegalStateException("the socket inherited on fd 0 is not a unix socket: "
+                        + listening.getLocalAddress());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the inherited API socket: " + e.getMessage(), e);
+        }
     }
 
     private static void prepareSocketPath(Path socket) {
@@ -102,6 +147,38 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** True from a successful start until {@link #close()}. */
+    public boolean isRunning() {
+        return server.isRunning() && (inheritedConnector == null || inheritedConnector.isAccepting());
+    }
+
+    /**
+     * Closing an inherited channel makes the JDK point fds 0, 1 and 2 at /dev/null
+     * (sun.nio.ch.InheritedChannel), which would silence every later log line of the daemon. So
+     * the inherited socket only stops accepting and its connections finish; it closes when the
+     * process exits. systemd keeps its own copy: connections made meanwhile wait for the next
+     * daemon. The TCP listener closes as usual.
+     */
+    private void closeKeepingInheritedSocket() {
+        inheritedConnector.setAccepting(false);
+        try {
+            inheritedConnector.shutdown().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("API connections still open after {} s", SHUTDOWN_WAIT.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("API did not stop cleanly: {}", e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (tcpConnector != null) {
+            try {
+                tcpConnector.stop();
+            } catch (Exception e) {
+                log.warn("API TCP listener did not stop cleanly: {}", e.getMessage());
+            }
+        }
+    }
+
     /** The bound TCP address (useful when port 0 was asked for). */
     public Optional<InetSocketAddress> tcpAddress() {
         if (tcpConnector == null) {
@@ -112,6 +189,10 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (inheritedConnector != null) {
+            closeKeepingInheritedSocket();
+            return;
+        }
         try {
             server.stop();
         } catch (Exception e) {
