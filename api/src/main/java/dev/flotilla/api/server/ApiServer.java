@@ -1,6 +1,9 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.Registry;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
@@ -48,16 +51,23 @@ public final class ApiServer implements AutoCloseable {
         threads.setDaemon(true);
         Server server = new Server(threads);
         server.setHandler(new ApiHandler(registry, health));
+        server.setErrorHandler(new JsonErrorHandler());
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // The handler splits the raw path itself and decodes each segment alone, so an encoded
+        // '/' or '..' inside a unit name reaches the name check (400) instead of Jetty's refusal.
+        // Nothing here maps paths to files.
+        http.setUriCompliance(UriCompliance.UNSAFE);
         ServerConnector tcp = null;
         if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server);
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
             unix.setUnixDomainPath(socket);
             server.addConnector(unix);
         }
         if (config.tcp().isPresent()) {
-            tcp = new ServerConnector(server, 1, 1);
+            tcp = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
             tcp.setHost(config.tcp().get().getHostString());
             tcp.setPort(config.tcp().get().getPort());
             server.addConnector(tcp);
