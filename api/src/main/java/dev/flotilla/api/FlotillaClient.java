@@ -58,6 +58,9 @@ public interface FlotillaClient extends AutoCloseable {
     /** The same as {@link #listing()} for the named units only (empty = all). */
     UnitListing listing(Collection<String> unitNames);
 
+    /** Only the given parts of the listing (the other part comes back empty), for the named units (empty = all). */
+    UnitListing listing(Collection<String> unitNames, java.util.Set<UnitListing.Part> parts);
+
     /** One unit with its exact text; empty if there is none. */
     Optional<UnitDetail> unitDetail(String name);
 

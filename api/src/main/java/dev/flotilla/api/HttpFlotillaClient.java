@@ -4,12 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.registry.DesiredState;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.io.Transport;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -19,31 +13,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-/** The client over Jetty's HttpClient (TCP or unix socket). */
+/** The client over {@link HttpTransport} (unix socket, TCP or TLS); safe to share between threads. */
 final class HttpFlotillaClient implements FlotillaClient {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** A listing of 10,000 units is a few MB; allow clusters far larger than that. */
-    private static final int MAX_ANSWER_BYTES = 512 << 20;
+    /** Error bodies are short; anything longer is cut. */
+    private static final int MAX_ERROR_BYTES = 64 << 10;
 
-    private final Endpoint endpoint;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final HttpTransport http;
 
     HttpFlotillaClient(Endpoint endpoint, Duration timeout) {
-        this.endpoint = endpoint;
-        this.timeout = timeout;
-        this.http = new HttpClient();
-        http.setUserAgentField(null);
-        try {
-            http.start();
-        } catch (Exception e) {
-            throw new ApiException("cannot start the HTTP client: " + e.getMessage(), e);
-        }
+        this.http = new HttpTransport(endpoint, timeout);
     }
 
     @Override
@@ -84,14 +65,13 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     @Override
     public boolean putUnit(Unit unit) {
-        ContentResponse r = send(json(http.newRequest(uri("/fleet/v1/units/" + segment(unit.name()))).method("PUT"), unit));
-        return r.getStatus() == 201;
+        return exchange("PUT", "/fleet/v1/units/" + segment(unit.name()), encode(unit), null) == 201;
     }
 
     @Override
     public boolean deleteUnit(String name) {
         try {
-            send(http.newRequest(uri("/flotilla/v1/units/" + segment(name))).method("DELETE"));
+            exchange("DELETE", "/flotilla/v1/units/" + segment(name), null, null);
             return true;
         } catch (ApiException e) {
             if (e.status() == 404) {
@@ -130,12 +110,19 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     @Override
     public UnitListing listing(Collection<String> unitNames) {
-        if (unitNames.isEmpty()) {
-            return listing();
-        }
+        return listing(unitNames, java.util.EnumSet.allOf(UnitListing.Part.class));
+    }
+
+    @Override
+    public UnitListing listing(Collection<String> unitNames, java.util.Set<UnitListing.Part> parts) {
         StringBuilder query = new StringBuilder();
         for (String name : unitNames) {
             query.append(query.length() == 0 ? "?" : "&").append("unit=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+        }
+        if (parts.size() < UnitListing.Part.values().length) {
+            for (UnitListing.Part p : parts) {
+                query.append(query.length() == 0 ? "?" : "&").append("include=").append(p.queryValue());
+            }
         }
         return get("/flotilla/v1/units" + query, UnitListing.class);
     }
@@ -156,8 +143,9 @@ final class HttpFlotillaClient implements FlotillaClient {
     }
 
     private UnitChange put(String name, UnitRequest body) {
-        ContentResponse r = send(json(http.newRequest(uri("/flotilla/v1/units/" + segment(name))).method("PUT"), body));
-        return decode(r, UnitChange.class);
+        Object[] answer = new Object[1];
+        exchange("PUT", "/flotilla/v1/units/" + segment(name), encode(body), a -> answer[0] = decode(a, UnitChange.class));
+        return (UnitChange) answer[0];
     }
 
     // ---- plumbing ----
@@ -188,20 +176,18 @@ final class HttpFlotillaClient implements FlotillaClient {
         return sb.toString();
     }
 
-    private String uri(String path) {
-        return endpoint.baseUri() + path;
-    }
-
-    private static Request json(Request request, Object body) {
+    private static byte[] encode(Object body) {
         try {
-            return request.body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(body)));
+            return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new ApiException("cannot encode the request: " + e.getMessage(), e);
         }
     }
 
     private <T> T get(String path, Class<T> type) {
-        return decode(send(http.newRequest(uri(path)).method("GET")), type);
+        Object[] answer = new Object[1];
+        exchange("GET", path, null, a -> answer[0] = decode(a, type));
+        return type.cast(answer[0]);
     }
 
     private <T> Optional<T> getIfExists(String path, Class<T> type) {
@@ -215,66 +201,49 @@ final class HttpFlotillaClient implements FlotillaClient {
         }
     }
 
-    private ContentResponse send(Request request) {
-        endpoint.unixSocket().ifPresent(socket -> request.transport(new Transport.TCPUnix(socket)));
-        request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            ContentResponse response = new CompletableResponseListener(request, MAX_ANSWER_BYTES).send()
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            if (response.getStatus() >= 400) {
-                throw new ApiException(response.getStatus(), errorMessage(response));
+    private interface Reader {
+        void read(HttpTransport.Answer answer) throws IOException;
+    }
+
+    /** One request; an error status becomes an ApiException with the server's message. */
+    private int exchange(String method, String path, byte[] body, Reader onSuccess) {
+        try (HttpTransport.Answer answer = http.send(method, path, body)) {
+            try {
+                if (answer.status >= 400) {
+                    throw new ApiException(answer.status, errorMessage(answer.status, answer.bytes(MAX_ERROR_BYTES)));
+                }
+                if (onSuccess != null) {
+                    onSuccess.read(answer);
+                }
+                return answer.status;
+            } catch (IOException e) {
+                if (answer.timedOut()) {
+                    throw http.noAnswer(e);
+                }
+                throw new ApiException(answer.status, "unreadable answer from flotd: " + HttpTransport.describe(e));
             }
-            return response;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw noAnswer(e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof TimeoutException) {
-                throw noAnswer(cause);
-            }
-            throw new ApiException("cannot reach flotd at " + endpoint + ": " + describe(cause), cause);
         }
     }
 
-    private ApiException noAnswer(Throwable cause) {
-        return new ApiException("no answer from " + endpoint + " within " + timeout.toMillis() + " ms", cause);
-    }
-
-    private static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
-    }
-
-    private static String errorMessage(ContentResponse response) {
+    private static String errorMessage(int status, byte[] body) {
         try {
-            ApiError error = JSON.readValue(response.getContent(), ApiError.class);
+            ApiError error = JSON.readValue(body, ApiError.class);
             if (error != null && error.error() != null && error.error().message() != null) {
                 return error.error().message();
             }
         } catch (IOException e) {
             // not a fleet error body: fall through to the raw text
         }
-        String body = response.getContentAsString();
-        return "HTTP " + response.getStatus() + (body == null || body.isBlank() ? "" : ": " + body.strip());
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return "HTTP " + status + (text.isEmpty() ? "" : ": " + text);
     }
 
-    private static <T> T decode(ContentResponse response, Class<T> type) {
-        try {
-            return JSON.readValue(response.getContent(), type);
-        } catch (IOException e) {
-            throw new ApiException(response.getStatus(), "unreadable answer from flotd: " + e.getMessage());
-        }
+    private static <T> T decode(HttpTransport.Answer answer, Class<T> type) throws IOException {
+        return JSON.readValue(answer.body, type);
     }
 
     @Override
     public void close() {
-        try {
-            http.stop();
-        } catch (Exception e) {
-            // closing a client: nothing useful to do
-        }
+        // Every exchange has its own connection, closed when it ends: nothing is left open.
     }
 }

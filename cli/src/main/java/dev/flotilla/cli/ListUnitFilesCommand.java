@@ -2,9 +2,11 @@ package dev.flotilla.cli;
 
 import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitFileEntry;
+import dev.flotilla.api.UnitListing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.EnumSet;
 import java.util.List;
 
 @Command(name = "list-unit-files", description = {"List the units in the cluster, whether or not they are scheduled.",
@@ -27,7 +29,7 @@ final class ListUnitFilesCommand extends ClusterCommand {
     int run(FlotillaClient client) {
         Table<UnitFileEntry> table = UnitTables.unitFiles(full);
         List<String> chosen = table.fields(fields);
-        List<UnitFileEntry> units = client.listing().units();
+        List<UnitFileEntry> units = client.listing(List.of(), EnumSet.of(UnitListing.Part.UNITS)).units();
         if (output == OutputFormat.json) {
             OutputFormat.printJson(out(), units);
         } else {

@@ -1,10 +1,12 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.api.FlotillaClient;
+import dev.flotilla.api.UnitListing;
 import dev.flotilla.api.UnitStateEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.EnumSet;
 import java.util.List;
 
 @Command(name = "list-units", description = {"List the state of units on the machines that run them (one line per machine).",
@@ -27,7 +29,7 @@ final class ListUnitsCommand extends ClusterCommand {
     int run(FlotillaClient client) {
         Table<UnitStateEntry> table = UnitTables.units(full);
         List<String> chosen = table.fields(fields);
-        List<UnitStateEntry> states = client.listing().states();
+        List<UnitStateEntry> states = client.listing(List.of(), EnumSet.of(UnitListing.Part.STATES)).states();
         if (output == OutputFormat.json) {
             OutputFormat.printJson(out(), states);
         } else {

@@ -26,12 +26,12 @@ final class ApiHandler extends Handler.Abstract {
     private final FleetUnits fleetUnits;
     private final FlotillaUnits flotillaUnits;
 
-    ApiHandler(Registry registry, Supplier<ApiServer.Health> health) {
+    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads) {
         this.registry = registry;
         this.health = health;
         UnitFacts facts = new UnitFacts();
-        this.fleetUnits = new FleetUnits(registry, facts);
-        this.flotillaUnits = new FlotillaUnits(registry, facts);
+        this.fleetUnits = new FleetUnits(registry, facts, reads);
+        this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
     }
 
     @Override

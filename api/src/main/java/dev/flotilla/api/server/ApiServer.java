@@ -39,10 +39,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector tcpConnector;
+    private final Reads reads;
 
-    private ApiServer(Server server, ServerConnector tcpConnector) {
+    private ApiServer(Server server, ServerConnector tcpConnector, Reads reads) {
         this.server = server;
         this.tcpConnector = tcpConnector;
+        this.reads = reads;
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
@@ -50,7 +52,8 @@ public final class ApiServer implements AutoCloseable {
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
-        server.setHandler(new ApiHandler(registry, health));
+        Reads reads = new Reads();
+        server.setHandler(new ApiHandler(registry, health, reads));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -80,10 +83,11 @@ public final class ApiServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
+            reads.close();
             throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
         }
         config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
-        ApiServer api = new ApiServer(server, tcp);
+        ApiServer api = new ApiServer(server, tcp, reads);
         log.info("API listening on {}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
         return api;
@@ -127,5 +131,6 @@ public final class ApiServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("API did not stop cleanly: {}", e.getMessage());
         }
+        reads.close();
     }
 }

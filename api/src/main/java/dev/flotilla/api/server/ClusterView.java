@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The parts of the cluster state a unit view combines: where each unit is assigned, why units
@@ -28,19 +29,27 @@ final class ClusterView {
         this.ipByMachine = ipByMachine;
     }
 
-    static ClusterView read(Registry registry) {
-        List<Assignment> assignments = registry.assignments().value();
-        Map<String, Assignment> byUnit = new HashMap<>(assignments.size() * 2);
-        for (Assignment a : assignments) {
-            // While a unit moves it may briefly be assigned twice: show the first machine (by id).
-            byUnit.putIfAbsent(a.unit(), a);
+    /** Starts the three reads; {@link Pending#get()} waits for them. */
+    static Pending read(Registry registry, Reads reads) {
+        return new Pending(reads.start(() -> registry.assignments().value()), reads.start(() -> registry.waiting().value()),
+                reads.start(() -> registry.machines().value()));
+    }
+
+    record Pending(CompletableFuture<List<Assignment>> assignments, CompletableFuture<SortedMap<String, String>> waiting,
+                   CompletableFuture<List<Machine>> machines) {
+        ClusterView get() {
+            List<Assignment> all = Reads.get(assignments);
+            Map<String, Assignment> byUnit = new HashMap<>(all.size() * 2);
+            for (Assignment a : all) {
+                // While a unit moves it may briefly be assigned twice: show the first machine (by id).
+                byUnit.putIfAbsent(a.unit(), a);
+            }
+            Map<String, String> ips = new HashMap<>();
+            for (Machine m : Reads.get(machines)) {
+                ips.put(m.id(), m.publicIp());
+            }
+            return new ClusterView(byUnit, Reads.get(waiting), ips);
         }
-        SortedMap<String, String> waiting = registry.waiting().value();
-        Map<String, String> ips = new HashMap<>();
-        for (Machine m : registry.machines().value()) {
-            ips.put(m.id(), m.publicIp());
-        }
-        return new ClusterView(byUnit, waiting, ips);
     }
 
     /** The assignment of a (non-global) unit, or null. */

@@ -25,21 +25,24 @@ final class FleetUnits {
 
     private final Registry registry;
     private final UnitFacts facts;
+    private final Reads reads;
 
-    FleetUnits(Registry registry, UnitFacts facts) {
+    FleetUnits(Registry registry, UnitFacts facts, Reads reads) {
         this.registry = registry;
         this.facts = facts;
+        this.reads = reads;
     }
 
     void list(Exchange ex) {
         String after = PageToken.decode(ex.query("nextPageToken"));
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
         List<UnitRecord> all = registry.units().value();
         int from = 0;
         while (from < all.size() && all.get(from).name().compareTo(after) <= 0 && !after.isEmpty()) {
             from++;
         }
         int to = Math.min(all.size(), from + PAGE_SIZE);
-        ClusterView view = ClusterView.read(registry);
+        ClusterView view = viewRead.get();
         List<Unit> units = new ArrayList<>(to - from);
         for (UnitRecord u : all.subList(from, to)) {
             units.add(fleetUnit(u, view));
@@ -50,9 +53,10 @@ final class FleetUnits {
 
     void get(Exchange ex, String rawName) {
         UnitName name = UnitInput.name(rawName);
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
         UnitRecord unit = registry.unit(name.value())
                 .orElseThrow(() -> HttpFailure.notFound("unit " + name + " does not exist")).value();
-        ex.json(200, fleetUnit(unit, ClusterView.read(registry)));
+        ex.json(200, fleetUnit(unit, viewRead.get()));
     }
 
     void delete(Exchange ex, String rawName) {

@@ -16,57 +16,111 @@ import dev.flotilla.unitfile.UnitName;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** Flotilla's own unit resource: the exact text, and one listing call for both list commands. */
 final class FlotillaUnits {
     private static final int WRITE_ATTEMPTS = 20;
+    /** Up to this many named units are read one by one. */
+    private static final int FEW = 16;
     private static final Comparator<UnitStateEntry> STATE_ORDER =
             Comparator.comparing(UnitStateEntry::name).thenComparing(UnitStateEntry::machineID);
 
     private final Registry registry;
     private final UnitFacts facts;
+    private final Reads reads;
 
-    FlotillaUnits(Registry registry, UnitFacts facts) {
+    FlotillaUnits(Registry registry, UnitFacts facts, Reads reads) {
         this.registry = registry;
         this.facts = facts;
+        this.reads = reads;
     }
 
-    /** GET /flotilla/v1/units[?unit=a.service&unit=b.service]: units and states, optionally only those named. */
+    /**
+     * GET /flotilla/v1/units[?unit=a.service&unit=b.service][&include=units|states]: units and
+     * states, optionally only those named, optionally only one part.
+     */
     void list(Exchange ex) {
         Set<String> only = new HashSet<>(ex.queryAll("unit"));
-        List<UnitRecord> units = registry.units().value();
-        ClusterView view = ClusterView.read(registry);
-        List<UnitState> states = registry.unitStates().value();
+        Set<UnitListing.Part> parts = parts(ex.queryAll("include"));
+        boolean withUnits = parts.contains(UnitListing.Part.UNITS);
+        boolean withStates = parts.contains(UnitListing.Part.STATES);
+        CompletableFuture<List<UnitRecord>> unitsRead = withUnits ? reads.start(() -> units(only)) : null;
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        CompletableFuture<List<UnitState>> statesRead = withStates ? reads.start(() -> registry.unitStates().value()) : null;
+        ClusterView view = viewRead.get();
 
-        List<UnitFileEntry> entries = new ArrayList<>(only.isEmpty() ? units.size() : only.size());
-        for (UnitRecord u : units) {
-            if (only.isEmpty() || only.contains(u.name())) {
-                UnitFacts.Facts f = facts.of(u);
-                String machine = f.global() ? "" : view.machineId(u.name());
-                entries.add(new UnitFileEntry(u.name(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
-                        machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name())));
+        List<UnitFileEntry> entries = new ArrayList<>();
+        if (withUnits) {
+            for (UnitRecord u : Reads.get(unitsRead)) {
+                if (only.isEmpty() || only.contains(u.name())) {
+                    UnitFacts.Facts f = facts.of(u);
+                    String machine = f.global() ? "" : view.machineId(u.name());
+                    entries.add(new UnitFileEntry(u.name(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
+                            machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name())));
+                }
             }
         }
-        List<UnitStateEntry> stateEntries = new ArrayList<>(only.isEmpty() ? states.size() : only.size());
-        for (UnitState s : states) {
-            if (only.isEmpty() || only.contains(s.unit())) {
-                stateEntries.add(new UnitStateEntry(s.unit(), s.machineId(), view.ip(s.machineId()), s.hash(),
-                        s.loadState(), s.activeState(), s.subState()));
+        List<UnitStateEntry> stateEntries = new ArrayList<>();
+        if (withStates) {
+            for (UnitState s : Reads.get(statesRead)) {
+                if (only.isEmpty() || only.contains(s.unit())) {
+                    stateEntries.add(new UnitStateEntry(s.unit(), s.machineId(), view.ip(s.machineId()), s.hash(),
+                            s.loadState(), s.activeState(), s.subState()));
+                }
             }
+            stateEntries.sort(STATE_ORDER);
         }
-        stateEntries.sort(STATE_ORDER);
         ex.json(200, new UnitListing(entries, stateEntries));
+    }
+
+    private static Set<UnitListing.Part> parts(List<String> include) {
+        if (include.isEmpty()) {
+            return EnumSet.allOf(UnitListing.Part.class);
+        }
+        Set<UnitListing.Part> parts = EnumSet.noneOf(UnitListing.Part.class);
+        for (String value : include) {
+            for (String v : value.split(",")) {
+                UnitListing.Part part = null;
+                for (UnitListing.Part p : UnitListing.Part.values()) {
+                    if (p.queryValue().equals(v.strip())) {
+                        part = p;
+                    }
+                }
+                if (part == null) {
+                    throw HttpFailure.badRequest("include=" + v + ": expected units or states");
+                }
+                parts.add(part);
+            }
+        }
+        return parts;
+    }
+
+    /** A few named units are read one by one: cheaper than every unit's text when polling a few. */
+    private List<UnitRecord> units(Set<String> only) {
+        if (only.isEmpty() || only.size() > FEW) {
+            return registry.units().value();
+        }
+        List<UnitRecord> found = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(only)) {
+            if (UnitName.isValid(name)) {
+                registry.unit(name).ifPresent(u -> found.add(u.value()));
+            }
+        }
+        return found;
     }
 
     void get(Exchange ex, String rawName) {
         UnitName name = UnitInput.name(rawName);
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
         UnitRecord unit = registry.unit(name.value())
                 .orElseThrow(() -> HttpFailure.notFound("unit " + name + " does not exist")).value();
-        ex.json(200, detail(unit, ClusterView.read(registry)));
+        ex.json(200, detail(unit, viewRead.get()));
     }
 
     void delete(Exchange ex, String rawName) {

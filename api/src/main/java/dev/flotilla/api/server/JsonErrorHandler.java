@@ -1,14 +1,10 @@
 package dev.flotilla.api.server;
 
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
 
 /**
  * Errors Jetty answers itself (a malformed request line, oversized headers, ...) get fleet's JSON
@@ -19,12 +15,6 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         Exchange.error(response, callback, code, describe(code, message));
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(Exchange.errorBytes(status, describe(status, reason)));
     }
 
     private static String describe(int code, String message) {

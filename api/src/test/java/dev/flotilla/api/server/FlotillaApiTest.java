@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -226,6 +227,13 @@ class FlotillaApiTest {
     }
 
     @Test
+    void anUnknownListingPartIs400() throws Exception {
+        assertTrue(message(api.raw("GET", "/flotilla/v1/units?include=machines", null, (String) null), 400)
+                .contains("include=machines"));
+        assertEquals(200, api.raw("GET", "/flotilla/v1/units?include=units,states", null, (String) null).status());
+    }
+
+    @Test
     void deleteIs204Then404() {
         api.client.submit("web.service", TEXT, null, false);
         assertTrue(api.client.deleteUnit("web.service"));
@@ -264,6 +272,13 @@ class FlotillaApiTest {
         UnitListing only = api.client.listing(List.of("web.service", "gone.service"));
         assertEquals(List.of("web.service"), only.units().stream().map(UnitFileEntry::name).toList());
         assertEquals(List.of("gone.service", "web.service"), only.states().stream().map(UnitStateEntry::name).toList());
+
+        UnitListing statesOnly = api.client.listing(List.of(), EnumSet.of(UnitListing.Part.STATES));
+        assertEquals(List.of(), statesOnly.units());
+        assertEquals(l.states(), statesOnly.states());
+        UnitListing unitsOnly = api.client.listing(List.of("db.service"), EnumSet.of(UnitListing.Part.UNITS));
+        assertEquals(List.of(l.units().get(0)), unitsOnly.units());
+        assertEquals(List.of(), unitsOnly.states());
 
         UnitDetail d = api.client.unitDetail("web.service").orElseThrow();
         assertEquals(M2, d.machineID());
