@@ -18,6 +18,11 @@ import java.util.Optional;
 final class HttpFlotillaClient implements FlotillaClient {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /**
+     * Beyond this, names are not put in the URL (servers limit the request line, Jetty to 8 KiB):
+     * everything is asked for and filtered here.
+     */
+    static final int MAX_QUERY_CHARS = 4096;
     /** Error bodies are short; anything longer is cut. */
     private static final int MAX_ERROR_BYTES = 64 << 10;
 
@@ -119,12 +124,22 @@ final class HttpFlotillaClient implements FlotillaClient {
         for (String name : unitNames) {
             query.append(query.length() == 0 ? "?" : "&").append("unit=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
         }
+        boolean filterHere = query.length() > MAX_QUERY_CHARS;
+        if (filterHere) {
+            query.setLength(0);
+        }
         if (parts.size() < UnitListing.Part.values().length) {
             for (UnitListing.Part p : parts) {
                 query.append(query.length() == 0 ? "?" : "&").append("include=").append(p.queryValue());
             }
         }
-        return get("/flotilla/v1/units" + query, UnitListing.class);
+        UnitListing all = get("/flotilla/v1/units" + query, UnitListing.class);
+        if (!filterHere) {
+            return all;
+        }
+        java.util.Set<String> only = new java.util.HashSet<>(unitNames);
+        return new UnitListing(all.units().stream().filter(u -> only.contains(u.name())).toList(),
+                all.states().stream().filter(s -> only.contains(s.name())).toList());
     }
 
     @Override

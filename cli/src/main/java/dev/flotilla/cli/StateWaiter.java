@@ -39,6 +39,8 @@ final class StateWaiter {
     private final PrintWriter err;
     private final boolean terminal;
     private final Pause pause;
+    /** Characters of the progress line on screen, to blank it before other output. */
+    private int progressWidth;
 
     StateWaiter(FlotillaClient client, PrintWriter out, PrintWriter err, boolean terminal, Pause pause) {
         this.client = client;
@@ -121,8 +123,6 @@ final class StateWaiter {
             }
         }
     }
-
-    private int progressWidth;
 
     private void progress(int done, int total, Goal goal) {
         if (!terminal || total == 0) {

@@ -4,6 +4,7 @@ import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitChange;
 import dev.flotilla.api.UnitDetail;
 import dev.flotilla.registry.DesiredState;
+import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
 
 import java.io.PrintWriter;
@@ -54,7 +55,7 @@ final class UnitActions {
                 differs = inCluster.isPresent() && !inCluster.get().text().equals(t.text());
                 if (differs && !replace) {
                     problems.add("unit " + t.name() + " differs from the one in the cluster (" + t.source()
-                            + " has hash " + Table.hash(dev.flotilla.unitfile.UnitFile.parse(t.name(), t.text()).hash(), false)
+                            + " has hash " + Table.hash(UnitFile.parse(t.name(), t.text()).hash(), false)
                             + ", the cluster " + Table.hash(inCluster.get().hash(), false) + "); use --replace to replace it");
                 }
             }

@@ -227,6 +227,17 @@ class FlotillaApiTest {
     }
 
     @Test
+    void aListingOfManyNamedUnitsDoesNotOverflowTheRequestLine() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            names.add(String.format("a-rather-long-unit-name-number-%04d.service", i));
+        }
+        api.client.submit(names.get(7), TEXT, null, false);
+        api.client.submit("other.service", TEXT, null, false);
+        assertEquals(List.of(names.get(7)), api.client.listing(names).units().stream().map(UnitFileEntry::name).toList());
+    }
+
+    @Test
     void anUnknownListingPartIs400() throws Exception {
         assertTrue(message(api.raw("GET", "/flotilla/v1/units?include=machines", null, (String) null), 400)
                 .contains("include=machines"));
