@@ -6,13 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cat", description = "Print a unit's text exactly as it was submitted.")
+@Command(name = "cat", mixinStandardHelpOptions = true, description = "Print a unit's text exactly as it was submitted.")
 final class CatCommand extends ClusterCommand {
     @Parameters(paramLabel = "UNIT", description = "The unit (.service is added when it has no unit suffix).")
     String unit;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table",
-            description = "table (the text itself) or json (the unit with its text, hash and states).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (the text itself, the default) or json (the unit: text, hash, desired and current state, machine).")
     OutputFormat output;
 
     @Override

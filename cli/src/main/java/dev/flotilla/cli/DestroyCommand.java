@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "destroy", description = {"Stop units and remove them from the cluster.",
+@Command(name = "destroy", mixinStandardHelpOptions = true, description = {"Stop units and remove them from the cluster.",
         "A unit that is not in the cluster is reported and skipped (as fleetctl did).",
         "Waits until no machine reports them, unless --no-block."})
 final class DestroyCommand extends ClusterCommand {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.util.EnumSet;
 import java.util.List;
 
-@Command(name = "list-unit-files", description = {"List the units in the cluster, whether or not they are scheduled.",
+@Command(name = "list-unit-files", mixinStandardHelpOptions = true, description = {"List the units in the cluster, whether or not they are scheduled.",
         "Fields: unit, hash, dstate, state, target, global, desc."})
 final class ListUnitFilesCommand extends ClusterCommand {
     @Option(names = {"-l", "--full"}, description = "Show whole machine ids and hashes.")
@@ -22,7 +22,7 @@ final class ListUnitFilesCommand extends ClusterCommand {
             description = "Columns to show; default: ${DEFAULT-VALUE}.")
     String fields;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
     @Override

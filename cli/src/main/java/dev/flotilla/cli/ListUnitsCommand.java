@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.util.EnumSet;
 import java.util.List;
 
-@Command(name = "list-units", description = {"List the state of units on the machines that run them (one line per machine).",
+@Command(name = "list-units", mixinStandardHelpOptions = true, description = {"List the state of units on the machines that run them (one line per machine).",
         "Fields: unit, machine, active, sub, load, hash."})
 final class ListUnitsCommand extends ClusterCommand {
     @Option(names = {"-l", "--full"}, description = "Show whole machine ids and hashes.")
@@ -22,7 +22,7 @@ final class ListUnitsCommand extends ClusterCommand {
             description = "Columns to show; default: ${DEFAULT-VALUE}.")
     String fields;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
     @Override

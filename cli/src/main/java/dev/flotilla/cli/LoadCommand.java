@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "load", description = {"Schedule units to machines without starting them, submitting them first if needed.",
+@Command(name = "load", mixinStandardHelpOptions = true, description = {"Schedule units to machines without starting them, submitting them first if needed.",
         "Waits until each unit is loaded on its machine, unless --no-block."})
 final class LoadCommand extends ClusterCommand {
     @Option(names = "--replace", description = "Replace units whose text differs from the one in the cluster.")

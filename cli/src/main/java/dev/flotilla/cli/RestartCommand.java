@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "restart", description = {"Stop, then start units already in the cluster.",
+@Command(name = "restart", mixinStandardHelpOptions = true, description = {"Stop, then start units already in the cluster.",
         "Always waits for the stop; waits for the start unless --no-block."})
 final class RestartCommand extends ClusterCommand {
     @Mixin

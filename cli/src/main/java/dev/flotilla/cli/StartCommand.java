@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "start", description = {"Start units in the cluster, submitting and loading them first if needed.",
+@Command(name = "start", mixinStandardHelpOptions = true, description = {"Start units in the cluster, submitting and loading them first if needed.",
         "start web@1.service makes the instance from the template web@.service (in the cluster, else on disk).",
         "Waits until each unit is active on its machine, unless --no-block."})
 final class StartCommand extends ClusterCommand {

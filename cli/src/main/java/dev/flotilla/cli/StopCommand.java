@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "stop", description = {"Stop units, leaving them loaded on their machines.",
+@Command(name = "stop", mixinStandardHelpOptions = true, description = {"Stop units, leaving them loaded on their machines.",
         "Waits until no machine runs them, unless --no-block."})
 final class StopCommand extends ClusterCommand {
     @Mixin

@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "submit", description = {"Upload unit files to the cluster without loading them.",
+@Command(name = "submit", mixinStandardHelpOptions = true, description = {"Upload unit files to the cluster without loading them.",
         "A UNIT is a unit file path, or the name of a unit (.service is added when it has no unit suffix)."})
 final class SubmitCommand extends ClusterCommand {
     @Option(names = "--replace", description = "Replace units whose text differs from the one in the cluster.")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "unload", description = {"Stop units and unschedule them from their machines; they stay submitted.",
+@Command(name = "unload", mixinStandardHelpOptions = true, description = {"Stop units and unschedule them from their machines; they stay submitted.",
         "Waits until no machine reports them, unless --no-block."})
 final class UnloadCommand extends ClusterCommand {
     @Mixin
