@@ -1,10 +1,16 @@
 package dev.flotilla.api;
 
+import dev.flotilla.registry.DesiredState;
+
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A typed client of the flotd HTTP API, for flotctl and for JVM orchestrators.
- * Every call throws {@link ApiException} with the server's message on failure.
+ * Every call throws {@link ApiException} with the server's message on failure; the status is
+ * 0 when no answer came.
  */
 public interface FlotillaClient extends AutoCloseable {
 
@@ -13,9 +19,61 @@ public interface FlotillaClient extends AutoCloseable {
     }
 
     /** All machines of the cluster, following pages. */
-    java.util.List<Machine> machines();
+    List<Machine> machines();
 
     EngineStatus engine();
+
+    // ---- fleet v1 ----
+
+    /** Every unit in fleet's shape, following pages ({@code GET /fleet/v1/units}). */
+    List<Unit> units();
+
+    /** One unit in fleet's shape; empty if there is none. */
+    Optional<Unit> unit(String name);
+
+    /**
+     * fleet's {@code PUT /fleet/v1/units/{name}}: creates the unit from its options, replaces one
+     * whose options differ, or sets the desired state of an existing one.
+     *
+     * @return true if a unit was created or replaced (201), false if only its desired state was set (204)
+     */
+    boolean putUnit(Unit unit);
+
+    /** Destroys the unit; false if there was none. */
+    boolean deleteUnit(String name);
+
+    /**
+     * Published unit states, following pages ({@code GET /fleet/v1/state}).
+     *
+     * @param machineId only this machine's states, or "" for all
+     * @param unitName  only this unit's states, or "" for all
+     */
+    List<UnitState> unitStates(String machineId, String unitName);
+
+    // ---- Flotilla v1 ----
+
+    /** Every unit and every state, with all that the list commands show, in one call. */
+    UnitListing listing();
+
+    /** The same as {@link #listing()} for the named units only (empty = all). */
+    UnitListing listing(Collection<String> unitNames);
+
+    /** Only the given parts of the listing (the other part comes back empty), for the named units (empty = all). */
+    UnitListing listing(Collection<String> unitNames, java.util.Set<UnitListing.Part> parts);
+
+    /** One unit with its exact text; empty if there is none. */
+    Optional<UnitDetail> unitDetail(String name);
+
+    /**
+     * Creates the unit from its exact text, or keeps an existing unit with the same text. A unit
+     * whose text differs is replaced only if {@code replace} is set, else a 409 is thrown.
+     *
+     * @param desired the desired state to set, or null to keep it (a new unit starts inactive)
+     */
+    UnitChange submit(String name, String text, DesiredState desired, boolean replace);
+
+    /** Sets the desired state of an existing unit (any target; no step-by-step rule through the API). */
+    UnitChange setDesiredState(String name, DesiredState desired);
 
     @Override
     void close();

@@ -1,41 +1,35 @@
 package dev.flotilla.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.io.Transport;
+import dev.flotilla.registry.DesiredState;
 
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 
-/** The client over Jetty's HttpClient (TCP or unix socket). */
+/** The client over {@link HttpTransport} (unix socket, TCP or TLS); safe to share between threads. */
 final class HttpFlotillaClient implements FlotillaClient {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /**
+     * Beyond this, names are not put in the URL (servers limit the request line, Jetty to 8 KiB):
+     * everything is asked for and filtered here.
+     */
+    static final int MAX_QUERY_CHARS = 4096;
+    /** Error bodies are short; anything longer is cut. */
+    private static final int MAX_ERROR_BYTES = 64 << 10;
 
-    private final Endpoint endpoint;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final HttpTransport http;
 
     HttpFlotillaClient(Endpoint endpoint, Duration timeout) {
-        this.endpoint = endpoint;
-        this.timeout = timeout;
-        this.http = new HttpClient();
-        http.setUserAgentField(null);
-        try {
-            http.start();
-        } catch (Exception e) {
-            throw new ApiException("cannot start the HTTP client: " + e.getMessage(), e);
-        }
+        this.http = new HttpTransport(endpoint, timeout);
     }
 
     @Override
@@ -43,8 +37,7 @@ final class HttpFlotillaClient implements FlotillaClient {
         List<Machine> all = new ArrayList<>();
         String token = "";
         do {
-            String query = token.isEmpty() ? "" : "?nextPageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-            MachinePage page = get("/fleet/v1/machines" + query, MachinePage.class);
+            MachinePage page = get("/fleet/v1/machines" + tokenQuery("?", token), MachinePage.class);
             all.addAll(page.machines());
             token = page.nextPageToken() == null ? "" : page.nextPageToken();
         } while (!token.isEmpty());
@@ -56,62 +49,216 @@ final class HttpFlotillaClient implements FlotillaClient {
         return get("/flotilla/v1/engine", EngineStatus.class);
     }
 
-    private <T> T get(String path, Class<T> type) {
-        ContentResponse response = send(http.newRequest(endpoint.baseUri() + path).method("GET"));
-        return decode(response, type);
+    // ---- fleet v1 ----
+
+    @Override
+    public List<Unit> units() {
+        List<Unit> all = new ArrayList<>();
+        String token = "";
+        do {
+            UnitPage page = get("/fleet/v1/units" + tokenQuery("?", token), UnitPage.class);
+            all.addAll(page.units());
+            token = page.nextPageToken() == null ? "" : page.nextPageToken();
+        } while (!token.isEmpty());
+        return all;
     }
 
-    private ContentResponse send(Request request) {
-        endpoint.unixSocket().ifPresent(socket -> request.transport(new Transport.TCPUnix(socket)));
+    @Override
+    public Optional<Unit> unit(String name) {
+        return getIfExists("/fleet/v1/units/" + segment(name), Unit.class);
+    }
+
+    @Override
+    public boolean putUnit(Unit unit) {
+        return exchange("PUT", "/fleet/v1/units/" + segment(unit.name()), encode(unit), null) == 201;
+    }
+
+    @Override
+    public boolean deleteUnit(String name) {
         try {
-            ContentResponse response = request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).send();
-            if (response.getStatus() >= 400) {
-                throw new ApiException(response.getStatus(), errorMessage(response));
+            exchange("DELETE", "/flotilla/v1/units/" + segment(name), null, null);
+            return true;
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return false;
             }
-            return response;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new ApiException("no answer from " + endpoint + " within " + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ApiException("cannot reach flotd at " + endpoint + ": " + describe(cause), cause);
+            throw e;
         }
     }
 
-    private static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    @Override
+    public List<UnitState> unitStates(String machineId, String unitName) {
+        List<UnitState> all = new ArrayList<>();
+        StringBuilder filter = new StringBuilder();
+        if (machineId != null && !machineId.isEmpty()) {
+            filter.append("&machineID=").append(URLEncoder.encode(machineId, StandardCharsets.UTF_8));
+        }
+        if (unitName != null && !unitName.isEmpty()) {
+            filter.append("&unitName=").append(URLEncoder.encode(unitName, StandardCharsets.UTF_8));
+        }
+        String token = "";
+        do {
+            String query = filter + tokenQuery("&", token);
+            UnitStatePage page = get("/fleet/v1/state" + (query.isEmpty() ? "" : "?" + query.substring(1)), UnitStatePage.class);
+            all.addAll(page.states());
+            token = page.nextPageToken() == null ? "" : page.nextPageToken();
+        } while (!token.isEmpty());
+        return all;
     }
 
-    private static String errorMessage(ContentResponse response) {
+    // ---- Flotilla v1 ----
+
+    @Override
+    public UnitListing listing() {
+        return get("/flotilla/v1/units", UnitListing.class);
+    }
+
+    @Override
+    public UnitListing listing(Collection<String> unitNames) {
+        return listing(unitNames, java.util.EnumSet.allOf(UnitListing.Part.class));
+    }
+
+    @Override
+    public UnitListing listing(Collection<String> unitNames, java.util.Set<UnitListing.Part> parts) {
+        StringBuilder query = new StringBuilder();
+        for (String name : unitNames) {
+            query.append(query.length() == 0 ? "?" : "&").append("unit=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+        }
+        boolean filterHere = query.length() > MAX_QUERY_CHARS;
+        if (filterHere) {
+            query.setLength(0);
+        }
+        if (parts.size() < UnitListing.Part.values().length) {
+            for (UnitListing.Part p : parts) {
+                query.append(query.length() == 0 ? "?" : "&").append("include=").append(p.queryValue());
+            }
+        }
+        UnitListing all = get("/flotilla/v1/units" + query, UnitListing.class);
+        if (!filterHere) {
+            return all;
+        }
+        java.util.Set<String> only = new java.util.HashSet<>(unitNames);
+        return new UnitListing(all.units().stream().filter(u -> only.contains(u.name())).toList(),
+                all.states().stream().filter(s -> only.contains(s.name())).toList());
+    }
+
+    @Override
+    public Optional<UnitDetail> unitDetail(String name) {
+        return getIfExists("/flotilla/v1/units/" + segment(name), UnitDetail.class);
+    }
+
+    @Override
+    public UnitChange submit(String name, String text, DesiredState desired, boolean replace) {
+        return put(name, new UnitRequest(text, desired == null ? null : desired.fleetName(), replace ? Boolean.TRUE : null));
+    }
+
+    @Override
+    public UnitChange setDesiredState(String name, DesiredState desired) {
+        return put(name, new UnitRequest(null, desired.fleetName(), null));
+    }
+
+    private UnitChange put(String name, UnitRequest body) {
+        Object[] answer = new Object[1];
+        exchange("PUT", "/flotilla/v1/units/" + segment(name), encode(body), a -> answer[0] = decode(a, UnitChange.class));
+        return (UnitChange) answer[0];
+    }
+
+    // ---- plumbing ----
+
+    private static String tokenQuery(String separator, String token) {
+        return token.isEmpty() ? "" : separator + "nextPageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A unit name as one path segment: everything but letters, digits and {@code -._~@:} is
+     * percent-encoded, and so is a segment of dots only, so that no client or proxy resolves it
+     * as {@code .} or {@code ..}; the server checks the decoded name.
+     */
+    static String segment(String name) {
+        boolean dotsOnly = !name.isEmpty() && name.chars().allMatch(c -> c == '.');
+        StringBuilder sb = new StringBuilder(name.length() + 8);
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '~' || c == '@' || c == ':' || (c == '.' && !dotsOnly);
+            if (plain) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static byte[] encode(Object body) {
         try {
-            ApiError error = JSON.readValue(response.getContent(), ApiError.class);
-            if (error.error() != null && error.error().message() != null) {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException("cannot encode the request: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T get(String path, Class<T> type) {
+        Object[] answer = new Object[1];
+        exchange("GET", path, null, a -> answer[0] = decode(a, type));
+        return type.cast(answer[0]);
+    }
+
+    private <T> Optional<T> getIfExists(String path, Class<T> type) {
+        try {
+            return Optional.of(get(path, type));
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private interface Reader {
+        void read(HttpTransport.Answer answer) throws IOException;
+    }
+
+    /** One request; an error status becomes an ApiException with the server's message. */
+    private int exchange(String method, String path, byte[] body, Reader onSuccess) {
+        try (HttpTransport.Answer answer = http.send(method, path, body)) {
+            try {
+                if (answer.status >= 400) {
+                    throw new ApiException(answer.status, errorMessage(answer.status, answer.bytes(MAX_ERROR_BYTES)));
+                }
+                if (onSuccess != null) {
+                    onSuccess.read(answer);
+                }
+                return answer.status;
+            } catch (IOException e) {
+                if (answer.timedOut()) {
+                    throw http.noAnswer(e);
+                }
+                throw new ApiException(answer.status, "unreadable answer from flotd: " + HttpTransport.describe(e));
+            }
+        }
+    }
+
+    private static String errorMessage(int status, byte[] body) {
+        try {
+            ApiError error = JSON.readValue(body, ApiError.class);
+            if (error != null && error.error() != null && error.error().message() != null) {
                 return error.error().message();
             }
         } catch (IOException e) {
             // not a fleet error body: fall through to the raw text
         }
-        String body = response.getContentAsString();
-        return "HTTP " + response.getStatus() + (body == null || body.isBlank() ? "" : ": " + body.strip());
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return "HTTP " + status + (text.isEmpty() ? "" : ": " + text);
     }
 
-    private static <T> T decode(ContentResponse response, Class<T> type) {
-        try {
-            return JSON.readValue(response.getContent(), type);
-        } catch (IOException e) {
-            throw new ApiException(response.getStatus(), "unreadable answer from flotd: " + e.getMessage());
-        }
+    private static <T> T decode(HttpTransport.Answer answer, Class<T> type) throws IOException {
+        return JSON.readValue(answer.body, type);
     }
 
     @Override
     public void close() {
-        try {
-            http.stop();
-        } catch (Exception e) {
-            // closing a client: nothing useful to do
-        }
+        // Every exchange has its own connection, closed when it ends: nothing is left open.
     }
 }

@@ -8,14 +8,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
 /** Entry point of the command-line client. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "flotctl", mixinStandardHelpOptions = true, versionProvider = FlotctlMain.VersionProvider.class,
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
-        subcommands = {ListMachinesCommand.class, VerifyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
+                DestroyCommand.class, RestartCommand.class, ListUnitsCommand.class, ListUnitFilesCommand.class,
+                CatCommand.class, ListMachinesCommand.class, VerifyCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"",
                 "Run 'flotctl help <command>' for a command's options.",
                 "Every flag can come from the environment: FLOTCTL_<FLAG>, e.g. FLOTCTL_ENDPOINT.",
@@ -41,6 +47,23 @@ public final class FlotctlMain {
             description = "Time to wait for each API answer (default: ${DEFAULT-VALUE}; env FLOTCTL_REQUEST_TIMEOUT).")
     double requestTimeout;
 
+    /** Where relative unit file paths are read from (the process's directory; tests set their own). */
+    Path workingDir = Path.of("");
+
+    /** Whether stderr is a terminal, for the progress line of blocking commands. */
+    Boolean terminal;
+
+    Path workingDir() {
+        return workingDir;
+    }
+
+    boolean terminal() {
+        if (terminal == null) {
+            terminal = System.console() != null;
+        }
+        return terminal;
+    }
+
     FlotillaClient client() {
         Endpoint parsed;
         try {
@@ -62,17 +85,31 @@ public final class FlotctlMain {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // Unit texts are UTF-8 and cat prints them byte for byte, whatever the locale says.
+        cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        System.exit(cl.execute(args));
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new FlotctlMain());
+        return commandLine(new FlotctlMain());
+    }
+
+    static CommandLine commandLine(FlotctlMain main) {
+        CommandLine cl = new CommandLine(main);
         cl.setDefaultValueProvider(FlotctlMain::environmentDefault);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof UsageError) {
                 err.println("flotctl: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof CommandFailure f) {
+                err.println("flotctl: " + f.getMessage());
+                f.details().forEach(err::println);
+                err.flush();
+                return 1;
             }
             if (e instanceof ApiException) {
                 err.println("flotctl: " + e.getMessage());

@@ -46,6 +46,23 @@ final class Table<T> {
         out.flush();
     }
 
+    /** fleetctl's machine column: {@code 53a80de4.../127.0.0.11}, {@code -} when there is no machine. */
+    static String machineLegend(String id, String ip, boolean full) {
+        if (id == null || id.isEmpty()) {
+            return "-";
+        }
+        String legend = machineId(id, full);
+        return ip == null || ip.isEmpty() ? legend : legend + "/" + ip;
+    }
+
+    /** fleetctl shows 7 characters of a hash unless --full. */
+    static String hash(String hash, boolean full) {
+        if (hash == null || hash.isEmpty()) {
+            return "-";
+        }
+        return full || hash.length() <= 7 ? hash : hash.substring(0, 7);
+    }
+
     /** fleetctl shortens ids to 8 characters and "..." unless --full. */
     static String machineId(String id, boolean full) {
         if (full || id.length() <= 8) {

@@ -154,6 +154,20 @@ class FlotdClusterTest {
     }
 
     @Test
+    void aUnitSubmittedThroughOneDaemonIsSeenThroughAnother() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        Flotd b = start("b", id('b'), "");
+        Path unit = Files.writeString(dir.resolve("web.service"), "[Unit]\nDescription=Web\n[Service]\nExecStart=/bin/true\n");
+        Result submit = flotctl(a, "submit", unit.toString());
+        assertEquals(0, submit.exit(), submit.err());
+        assertEquals("Unit web.service inactive\n", submit.out());
+        assertEquals("web.service\tinactive\tWeb\n", flotctl(b, "list-unit-files", "--no-legend", "--fields", "unit,dstate,desc").out());
+        assertEquals(Files.readString(unit), flotctl(b, "cat", "web").out());
+        assertEquals(0, flotctl(b, "destroy", "--no-block", "web").exit());
+        assertEquals("", flotctl(a, "list-unit-files", "--no-legend").out());
+    }
+
+    @Test
     void theEngineLeaderIsOneOfTheMachines() throws Exception {
         Flotd a = start("a", id('a'), "");
         start("b", id('b'), "");

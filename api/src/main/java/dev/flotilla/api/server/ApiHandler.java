@@ -1,8 +1,5 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flotilla.api.ApiError;
 import dev.flotilla.api.EngineStatus;
 import dev.flotilla.api.Machine;
 import dev.flotilla.api.MachinePage;
@@ -16,7 +13,6 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,77 +20,111 @@ import java.util.function.Supplier;
 /** Routes API requests. Handlers may block on etcd: Jetty runs them on pool threads. */
 final class ApiHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final Registry registry;
     private final Supplier<ApiServer.Health> health;
+    private final FleetUnits fleetUnits;
+    private final FlotillaUnits flotillaUnits;
 
-    ApiHandler(Registry registry, Supplier<ApiServer.Health> health) {
+    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads) {
         this.registry = registry;
         this.health = health;
+        UnitFacts facts = new UnitFacts();
+        this.fleetUnits = new FleetUnits(registry, facts, reads);
+        this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
+        Exchange ex;
         try {
-            switch (path) {
-                case "/health" -> {
-                    requireMethod(method, "GET");
-                    ApiServer.Health h = health.get();
-                    writeJson(response, callback, h.healthy() ? 200 : 503,
-                            Map.of("healthy", h.healthy(), "machineID", h.machineId(), "detail", h.detail()));
-                }
-                case "/fleet/v1/machines" -> {
-                    requireMethod(method, "GET");
-                    List<Machine> machines = registry.machines().value().stream()
-                            .map(m -> new Machine(m.id(), m.publicIp(), m.metadata())).toList();
-                    writeJson(response, callback, 200, new MachinePage(machines, null));
-                }
-                case "/flotilla/v1/engine" -> {
-                    requireMethod(method, "GET");
-                    writeJson(response, callback, 200, new EngineStatus(registry.engineLeader().orElse("")));
-                }
-                default -> writeError(response, callback, 404, "no such resource: " + path);
-            }
-        } catch (MethodNotAllowed e) {
-            writeError(response, callback, 405, e.getMessage());
+            ex = new Exchange(request, response, callback);
+        } catch (HttpFailure e) {
+            writeFailure(response, callback, e);
+            return true;
+        }
+        try {
+            route(ex);
+        } catch (HttpFailure e) {
+            writeFailure(response, callback, e);
         } catch (RegistryException e) {
-            writeError(response, callback, 503, "cluster state unavailable: " + e.getMessage());
+            ex.error(503, "cluster state unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("{} {} failed", method, path, e);
-            writeError(response, callback, 500, "internal error: " + e);
+            log.error("{} {} failed", ex.method, request.getHttpURI().getPath(), e);
+            ex.error(500, "internal error: " + e);
         }
         return true;
     }
 
-    private static final class MethodNotAllowed extends RuntimeException {
-        MethodNotAllowed(String message) {
-            super(message);
+    private static void writeFailure(Response response, Callback callback, HttpFailure e) {
+        if (e.allow() != null) {
+            response.getHeaders().put(HttpHeader.ALLOW, e.allow().replace(",", ", "));
+        }
+        Exchange.error(response, callback, e.status(), e.getMessage());
+    }
+
+    private void route(Exchange ex) {
+        List<String> s = ex.segments;
+        String path = String.join("/", s);
+        if (s.size() == 1 && path.equals("health")) {
+            ex.requireMethod("GET");
+            ApiServer.Health h = health.get();
+            ex.json(h.healthy() ? 200 : 503, Map.of("healthy", h.healthy(), "machineID", h.machineId(), "detail", h.detail()));
+        } else if (s.size() >= 3 && s.get(0).equals("fleet") && s.get(1).equals("v1")) {
+            routeFleet(ex, s);
+        } else if (s.size() >= 3 && s.get(0).equals("flotilla") && s.get(1).equals("v1")) {
+            routeFlotilla(ex, s);
+        } else {
+            throw noSuchResource(ex);
         }
     }
 
-    private static void requireMethod(String method, String allowed) {
-        if (!allowed.equals(method)) {
-            throw new MethodNotAllowed("method " + method + " not allowed; use " + allowed);
+    private void routeFleet(Exchange ex, List<String> s) {
+        String resource = s.get(2);
+        if (s.size() == 3 && resource.equals("machines")) {
+            ex.requireMethod("GET");
+            List<Machine> machines = registry.machines().value().stream()
+                    .map(m -> new Machine(m.id(), m.publicIp(), m.metadata())).toList();
+            ex.json(200, new MachinePage(machines, null));
+        } else if (s.size() == 3 && resource.equals("units")) {
+            ex.requireMethod("GET");
+            fleetUnits.list(ex);
+        } else if (s.size() == 4 && resource.equals("units")) {
+            ex.requireMethod("GET,PUT,DELETE");
+            switch (ex.method) {
+                case "GET" -> fleetUnits.get(ex, s.get(3));
+                case "PUT" -> fleetUnits.put(ex, s.get(3));
+                default -> fleetUnits.delete(ex, s.get(3));
+            }
+        } else if (s.size() == 3 && resource.equals("state")) {
+            ex.requireMethod("GET");
+            fleetUnits.states(ex);
+        } else {
+            throw noSuchResource(ex);
         }
     }
 
-    static void writeError(Response response, Callback callback, int status, String message) {
-        writeJson(response, callback, status, ApiError.of(status, message));
+    private void routeFlotilla(Exchange ex, List<String> s) {
+        String resource = s.get(2);
+        if (s.size() == 3 && resource.equals("engine")) {
+            ex.requireMethod("GET");
+            ex.json(200, new EngineStatus(registry.engineLeader().orElse("")));
+        } else if (s.size() == 3 && resource.equals("units")) {
+            ex.requireMethod("GET");
+            flotillaUnits.list(ex);
+        } else if (s.size() == 4 && resource.equals("units")) {
+            ex.requireMethod("GET,PUT,DELETE");
+            switch (ex.method) {
+                case "GET" -> flotillaUnits.get(ex, s.get(3));
+                case "PUT" -> flotillaUnits.put(ex, s.get(3));
+                default -> flotillaUnits.delete(ex, s.get(3));
+            }
+        } else {
+            throw noSuchResource(ex);
+        }
     }
 
-    static void writeJson(Response response, Callback callback, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            status = 500;
-            bytes = "{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}".getBytes();
-        }
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+    private static HttpFailure noSuchResource(Exchange ex) {
+        return HttpFailure.notFound("no such resource: " + ex.request.getHttpURI().getPath());
     }
 }

@@ -1,6 +1,9 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.Registry;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
@@ -52,11 +55,13 @@ public final class ApiServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector tcpConnector;
     private final InheritedUnixConnector inheritedConnector;
+    private final Reads reads;
 
-    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector) {
+    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads) {
         this.server = server;
         this.tcpConnector = tcpConnector;
         this.inheritedConnector = inheritedConnector;
+        this.reads = reads;
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
@@ -64,7 +69,15 @@ public final class ApiServer implements AutoCloseable {
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
-        server.setHandler(new ApiHandler(registry, health));
+        Reads reads = new Reads();
+        server.setHandler(new ApiHandler(registry, health, reads));
+        server.setErrorHandler(new JsonErrorHandler());
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // The handler splits the raw path itself and decodes each segment alone, so an encoded
+        // '/' or '..' inside a unit name reaches the name check (400) instead of Jetty's refusal.
+        // Nothing here maps paths to files.
+        http.setUriCompliance(UriCompliance.UNSAFE);
         ServerConnector tcp = null;
         InheritedUnixConnector inherited = null;
         if (config.unixSocketInherited()) {
@@ -74,12 +87,12 @@ public final class ApiServer implements AutoCloseable {
         } else if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server);
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
             unix.setUnixDomainPath(socket);
             server.addConnector(unix);
         }
         if (config.tcp().isPresent()) {
-            tcp = new ServerConnector(server, 1, 1);
+            tcp = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
             tcp.setHost(config.tcp().get().getHostString());
             tcp.setPort(config.tcp().get().getPort());
             server.addConnector(tcp);
@@ -92,12 +105,13 @@ public final class ApiServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
+            reads.close();
             throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
         }
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -198,5 +212,6 @@ public final class ApiServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("API did not stop cleanly: {}", e.getMessage());
         }
+        reads.close();
     }
 }

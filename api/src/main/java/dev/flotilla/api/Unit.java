@@ -1,0 +1,25 @@
+package dev.flotilla.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * A unit in fleet v1's shape: its options instead of its text. fleet omitted empty fields, and
+ * so do we.
+ *
+ * @param currentState {@code inactive} when not scheduled, else the desired state of its
+ *                     assignment ({@code loaded} or {@code launched})
+ * @param machineID    the machine it is scheduled to, empty when none
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Unit(String name, List<Option> options, String desiredState, String currentState, String machineID) {
+    public Unit {
+        options = options == null ? List.of() : List.copyOf(options);
+    }
+
+    /** One {@code Name=Value} line of the unit file and its section. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Option(String section, String name, String value) {
+    }
+}

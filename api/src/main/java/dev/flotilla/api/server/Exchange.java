@@ -1,0 +1,220 @@
+package dev.flotilla.api.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.flotilla.api.ApiError;
+import dev.flotilla.unitfile.UnitFile;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** One request and its answer: path segments, query, a bounded JSON body, JSON responses. */
+final class Exchange {
+    /**
+     * Largest request body read. A unit text is at most {@link UnitFile#MAX_BYTES}; JSON escaping
+     * and fleet's option objects make the body larger than the text, so allow four times that.
+     */
+    static final int MAX_BODY_BYTES = 4 * UnitFile.MAX_BYTES;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** fleet's clients may send fields we do not know: ignore them, as fleet did. */
+    private static final ObjectReader LENIENT = JSON.reader()
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Our own API names a misspelled field instead of ignoring it. */
+    private static final ObjectReader STRICT = JSON.reader()
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final String method;
+    /** The path split at '/', each segment percent-decoded on its own (so %2F stays inside a name). */
+    final List<String> segments;
+
+    Exchange(Request request, Response response, Callback callback) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.method = request.getMethod();
+        this.segments = segments(request.getHttpURI().getPath());
+    }
+
+    static List<String> segments(String rawPath) {
+        List<String> out = new ArrayList<>();
+        if (rawPath == null || rawPath.isEmpty()) {
+            return out;
+        }
+        String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+        for (String s : path.split("/", -1)) {
+            out.add(percentDecode(s));
+        }
+        return out;
+    }
+
+    /** RFC 3986 percent-decoding of one path segment ('+' is a plus here, not a space). */
+    static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+                    throw HttpFailure.badRequest("bad percent-encoding in the path: " + s);
+                }
+                bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(b, 0, b.length);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw HttpFailure.badRequest("the path is not valid UTF-8 once decoded: " + s);
+        }
+    }
+
+    /** The first value of a query parameter, or "" when absent. */
+    String query(String name) {
+        Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Fields.Field f = fields.get(name);
+        return f == null || f.getValues().isEmpty() ? "" : f.getValue();
+    }
+
+    /** Every value of a query parameter. */
+    List<String> queryAll(String name) {
+        Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Fields.Field f = fields.get(name);
+        return f == null ? List.of() : f.getValues();
+    }
+
+    void requireMethod(String allow) {
+        for (String m : allow.split(",")) {
+            if (m.equals(method)) {
+                return;
+            }
+        }
+        throw HttpFailure.methodNotAllowed(method, allow);
+    }
+
+    /** fleet's rule: exactly one Content-Type, and it is application/json (parameters allowed). */
+    void requireJson() {
+        List<String> types = request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE);
+        if (types.size() != 1) {
+            throw new HttpFailure(415, "expected one Content-Type (application/json), got " + types.size());
+        }
+        String type = types.get(0).split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json")) {
+            throw new HttpFailure(415, "the only acceptable Content-Type is application/json, not " + types.get(0));
+        }
+    }
+
+    /** Reads the body, refusing one over {@link #MAX_BODY_BYTES} (413) without reading it all. */
+    byte[] body() {
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            throw tooLarge(declared);
+        }
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge(-1);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw badRequestBody("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static HttpFailure tooLarge(long declared) {
+        return new HttpFailure(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes"
+                + (declared > 0 ? " (" + declared + ")" : "") + "; a unit file may have at most "
+                + UnitFile.MAX_BYTES + " bytes");
+    }
+
+    private static HttpFailure badRequestBody(String message) {
+        return HttpFailure.badRequest(message);
+    }
+
+    <T> T jsonBody(Class<T> type, boolean strict) {
+        byte[] bytes = body();
+        if (bytes.length == 0) {
+            throw HttpFailure.badRequest("the request body is empty; expected a JSON object");
+        }
+        T value;
+        try {
+            value = (strict ? STRICT : LENIENT).readValue(bytes, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw HttpFailure.badRequest("unknown field '" + e.getPropertyName() + "' in the request body (known: "
+                    + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()) + ")");
+        } catch (IOException e) {
+            throw HttpFailure.badRequest("unable to decode the body as JSON: " + firstLine(e.getMessage()));
+        }
+        if (value == null) {
+            throw HttpFailure.badRequest("the request body is null; expected a JSON object");
+        }
+        return value;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    void json(int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            status = 500;
+            bytes = "{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}".getBytes(StandardCharsets.UTF_8);
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    void noContent(int status) {
+        response.setStatus(status);
+        response.write(true, null, callback);
+    }
+
+    void error(int status, String message) {
+        error(response, callback, status, message);
+    }
+
+    static void error(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(errorBytes(status, message)), callback);
+    }
+
+    static byte[] errorBytes(int status, String message) {
+        try {
+            return JSON.writeValueAsBytes(ApiError.of(status, message));
+        } catch (JsonProcessingException e) {
+            return ("{\"error\":{\"code\":" + status + "}}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

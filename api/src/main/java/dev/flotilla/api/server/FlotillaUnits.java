@@ -1,0 +1,205 @@
+package dev.flotilla.api.server;
+
+import dev.flotilla.api.UnitChange;
+import dev.flotilla.api.UnitDetail;
+import dev.flotilla.api.UnitFileEntry;
+import dev.flotilla.api.UnitListing;
+import dev.flotilla.api.UnitRequest;
+import dev.flotilla.api.UnitStateEntry;
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.registry.UnitState;
+import dev.flotilla.registry.Versioned;
+import dev.flotilla.unitfile.UnitFile;
+import dev.flotilla.unitfile.UnitName;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Flotilla's own unit resource: the exact text, and one listing call for both list commands. */
+final class FlotillaUnits {
+    private static final int WRITE_ATTEMPTS = 20;
+    /** Up to this many named units are read one by one. */
+    private static final int FEW = 16;
+    private static final Comparator<UnitStateEntry> STATE_ORDER =
+            Comparator.comparing(UnitStateEntry::name).thenComparing(UnitStateEntry::machineID);
+
+    private final Registry registry;
+    private final UnitFacts facts;
+    private final Reads reads;
+
+    FlotillaUnits(Registry registry, UnitFacts facts, Reads reads) {
+        this.registry = registry;
+        this.facts = facts;
+        this.reads = reads;
+    }
+
+    /**
+     * GET /flotilla/v1/units[?unit=a.service&unit=b.service][&include=units|states]: units and
+     * states, optionally only those named, optionally only one part.
+     */
+    void list(Exchange ex) {
+        Set<String> only = new HashSet<>(ex.queryAll("unit"));
+        Set<UnitListing.Part> parts = parts(ex.queryAll("include"));
+        boolean withUnits = parts.contains(UnitListing.Part.UNITS);
+        boolean withStates = parts.contains(UnitListing.Part.STATES);
+        CompletableFuture<List<UnitRecord>> unitsRead = withUnits ? reads.start(() -> units(only)) : null;
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        CompletableFuture<List<UnitState>> statesRead = withStates ? reads.start(() -> registry.unitStates().value()) : null;
+        ClusterView view = viewRead.get();
+
+        List<UnitFileEntry> entries = new ArrayList<>();
+        if (withUnits) {
+            for (UnitRecord u : Reads.get(unitsRead)) {
+                if (only.isEmpty() || only.contains(u.name())) {
+                    UnitFacts.Facts f = facts.of(u);
+                    String machine = f.global() ? "" : view.machineId(u.name());
+                    entries.add(new UnitFileEntry(u.name(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
+                            machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name())));
+                }
+            }
+        }
+        List<UnitStateEntry> stateEntries = new ArrayList<>();
+        if (withStates) {
+            for (UnitState s : Reads.get(statesRead)) {
+                if (only.isEmpty() || only.contains(s.unit())) {
+                    stateEntries.add(new UnitStateEntry(s.unit(), s.machineId(), view.ip(s.machineId()), s.hash(),
+                            s.loadState(), s.activeState(), s.subState()));
+                }
+            }
+            stateEntries.sort(STATE_ORDER);
+        }
+        ex.json(200, new UnitListing(entries, stateEntries));
+    }
+
+    private static Set<UnitListing.Part> parts(List<String> include) {
+        if (include.isEmpty()) {
+            return EnumSet.allOf(UnitListing.Part.class);
+        }
+        Set<UnitListing.Part> parts = EnumSet.noneOf(UnitListing.Part.class);
+        for (String value : include) {
+            for (String v : value.split(",")) {
+                UnitListing.Part part = null;
+                for (UnitListing.Part p : UnitListing.Part.values()) {
+                    if (p.queryValue().equals(v.strip())) {
+                        part = p;
+                    }
+                }
+                if (part == null) {
+                    throw HttpFailure.badRequest("include=" + v + ": expected units or states");
+                }
+                parts.add(part);
+            }
+        }
+        return parts;
+    }
+
+    /** A few named units are read one by one: cheaper than every unit's text when polling a few. */
+    private List<UnitRecord> units(Set<String> only) {
+        if (only.isEmpty() || only.size() > FEW) {
+            return registry.units().value();
+        }
+        List<UnitRecord> found = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(only)) {
+            if (UnitName.isValid(name)) {
+                registry.unit(name).ifPresent(u -> found.add(u.value()));
+            }
+        }
+        return found;
+    }
+
+    void get(Exchange ex, String rawName) {
+        UnitName name = UnitInput.name(rawName);
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        UnitRecord unit = registry.unit(name.value())
+                .orElseThrow(() -> HttpFailure.notFound("unit " + name + " does not exist")).value();
+        ex.json(200, detail(unit, viewRead.get()));
+    }
+
+    void delete(Exchange ex, String rawName) {
+        UnitName name = UnitInput.name(rawName);
+        if (!registry.deleteUnit(name.value())) {
+            throw HttpFailure.notFound("unit " + name + " does not exist");
+        }
+        ex.noContent(204);
+    }
+
+    /**
+     * PUT: creates the unit from its text (201); an existing unit keeps its text unless the new text
+     * differs and replace is asked (compare-and-set on the revision read, else 409); the desired
+     * state changes when given. Everything is checked before anything is written.
+     */
+    void put(Exchange ex, String rawName) {
+        ex.requireJson();
+        UnitRequest body = ex.jsonBody(UnitRequest.class, true);
+        UnitName name = UnitInput.name(rawName);
+        DesiredState desired = UnitInput.desired(body.desiredState());
+        UnitInput.checkTemplate(name, desired);
+        UnitFile file = body.text() == null ? null : UnitInput.text(name, body.text());
+
+        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            Optional<Versioned<UnitRecord>> existing = registry.unit(name.value());
+            if (existing.isEmpty()) {
+                if (file == null) {
+                    throw HttpFailure.notFound("unit " + name + " does not exist; send its text to create it");
+                }
+                UnitRecord created = new UnitRecord(name.value(), file.text(), file.hash(),
+                        desired == null ? DesiredState.INACTIVE : desired);
+                if (registry.createUnit(created)) {
+                    ex.json(201, change(UnitChange.CREATED, created));
+                    return;
+                }
+                continue; // created meanwhile: look again
+            }
+            UnitRecord current = existing.get().value();
+            long revision = existing.get().revision();
+            if (file != null && !file.text().equals(current.text())) {
+                if (!body.replaceAllowed()) {
+                    throw HttpFailure.conflict("unit " + name + " differs from the one in the cluster (hash "
+                            + shortHash(file.hash()) + " given, " + shortHash(current.hash())
+                            + " in the cluster); ask to replace it");
+                }
+                UnitRecord replaced = new UnitRecord(name.value(), file.text(), file.hash(),
+                        desired == null ? current.desired() : desired);
+                if (!registry.replaceUnit(replaced, revision)) {
+                    throw HttpFailure.conflict("unit " + name + " changed while it was being replaced; read it and try again");
+                }
+                ex.json(200, change(UnitChange.REPLACED, replaced));
+                return;
+            }
+            if (desired == null || desired == current.desired()) {
+                ex.json(200, change(UnitChange.UNCHANGED, current));
+                return;
+            }
+            UnitRecord updated = current.withDesired(desired);
+            if (registry.replaceUnit(updated, revision)) {
+                ex.json(200, change(UnitChange.UPDATED, updated));
+                return;
+            }
+            // The desired state or text changed meanwhile: read again (never overwrite new text).
+        }
+        throw HttpFailure.conflict("unit " + name + " kept changing while it was being written; try again");
+    }
+
+    private UnitChange change(String what, UnitRecord unit) {
+        return new UnitChange(what, unit.name(), unit.hash(), unit.desired().fleetName());
+    }
+
+    private UnitDetail detail(UnitRecord u, ClusterView view) {
+        UnitFacts.Facts f = facts.of(u);
+        String machine = f.global() ? "" : view.machineId(u.name());
+        return new UnitDetail(u.name(), u.text(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
+                machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name()));
+    }
+
+    private static String shortHash(String hash) {
+        return hash.length() > 7 ? hash.substring(0, 7) : hash;
+    }
+}

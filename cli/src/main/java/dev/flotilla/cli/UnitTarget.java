@@ -1,0 +1,14 @@
+package dev.flotilla.cli;
+
+/**
+ * A unit a command acts on, and where its text comes from.
+ *
+ * @param name   the unit name (validated)
+ * @param text   the text to submit, or null to use the unit already in the cluster as it is
+ * @param source where the text came from, for messages: a file path, or "template X in the cluster"
+ */
+record UnitTarget(String name, String text, String source) {
+    boolean fromCluster() {
+        return text == null;
+    }
+}
