@@ -44,19 +44,23 @@ final class UnitActions {
         }
         List<String> problems = new ArrayList<>();
         List<Boolean> replacing = new ArrayList<>();
-        for (UnitTarget t : targets) {
+        // The cluster's copy of each locally read unit, fetched a few at a time.
+        List<Optional<UnitDetail>> inCluster = InOrder.map(targets,
+                t -> t.fromCluster() ? Optional.<UnitDetail>empty() : client.unitDetail(t.name()));
+        for (int i = 0; i < targets.size(); i++) {
+            UnitTarget t = targets.get(i);
             if (desired != null && desired != DesiredState.INACTIVE && UnitName.parse(t.name()).isTemplate()) {
                 problems.add("unit " + t.name() + " is a template: it cannot be " + desired.fleetName()
                         + "; use an instance such as " + UnitName.parse(t.name()).instantiate("1"));
             }
             boolean differs = false;
             if (!t.fromCluster()) {
-                Optional<UnitDetail> inCluster = client.unitDetail(t.name());
-                differs = inCluster.isPresent() && !inCluster.get().text().equals(t.text());
+                Optional<UnitDetail> there = inCluster.get(i);
+                differs = there.isPresent() && !there.get().text().equals(t.text());
                 if (differs && !replace) {
                     problems.add("unit " + t.name() + " differs from the one in the cluster (" + t.source()
                             + " has hash " + Table.hash(UnitFile.parse(t.name(), t.text()).hash(), false)
-                            + ", the cluster " + Table.hash(inCluster.get().hash(), false) + "); use --replace to replace it");
+                            + ", the cluster " + Table.hash(there.get().hash(), false) + "); use --replace to replace it");
                 }
             }
             replacing.add(differs);
@@ -65,13 +69,18 @@ final class UnitActions {
             throw new CommandFailure(problems.get(0), problems.subList(1, problems.size()));
         }
         List<String> names = new ArrayList<>();
+        List<Integer> toWrite = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
-            UnitTarget t = targets.get(i);
-            names.add(t.name());
-            if (t.fromCluster() && desired == null) {
-                continue; // submit of a unit already there: nothing to do
+            names.add(targets.get(i).name());
+            if (!(targets.get(i).fromCluster() && desired == null)) {
+                toWrite.add(i); // a submit of a unit already there has nothing to do
             }
-            UnitChange c = client.submit(t.name(), t.text(), desired, replacing.get(i));
+        }
+        List<UnitChange> changes = InOrder.map(toWrite,
+                i -> client.submit(targets.get(i).name(), targets.get(i).text(), desired, replacing.get(i)));
+        for (int k = 0; k < toWrite.size(); k++) {
+            UnitTarget t = targets.get(toWrite.get(k));
+            UnitChange c = changes.get(k);
             switch (c.change()) {
                 case UnitChange.CREATED -> {
                     if (desired == null) {

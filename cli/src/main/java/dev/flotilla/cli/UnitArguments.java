@@ -35,7 +35,9 @@ import java.util.Optional;
 final class UnitArguments {
     private final FlotillaClient client;
     private final Path workingDir;
-    private final List<String> warnings = new ArrayList<>();
+    private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Templates read from the cluster, once each, for all instances of a command. */
+    private final Map<String, Optional<UnitDetail>> templates = new java.util.concurrent.ConcurrentHashMap<>();
 
     UnitArguments(FlotillaClient client, Path workingDir) {
         this.client = client;
@@ -56,9 +58,20 @@ final class UnitArguments {
     List<UnitTarget> resolve(List<String> args, boolean replace) {
         Map<String, UnitTarget> byName = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
-        for (String arg : args) {
+        List<Object> resolved = InOrder.map(args, arg -> {
             try {
-                UnitTarget t = resolve(arg, replace);
+                return resolve(arg, replace);
+            } catch (CommandFailure e) {
+                return e;
+            }
+        });
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            try {
+                if (resolved.get(i) instanceof CommandFailure f) {
+                    throw f;
+                }
+                UnitTarget t = (UnitTarget) resolved.get(i);
                 UnitTarget earlier = byName.putIfAbsent(t.name(), t);
                 if (earlier != null && !sameText(earlier, t)) {
                     errors.add(arg + ": unit " + t.name() + " is given twice with different texts");
@@ -131,7 +144,7 @@ final class UnitArguments {
         }
         if (unit.isInstance()) {
             UnitName template = unit.template();
-            Optional<UnitDetail> clusterTemplate = client.unitDetail(template.value());
+            Optional<UnitDetail> clusterTemplate = templates.computeIfAbsent(template.value(), client::unitDetail);
             if (clusterTemplate.isPresent()) {
                 UnitFile t;
                 try {

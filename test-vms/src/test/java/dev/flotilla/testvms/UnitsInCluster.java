@@ -82,6 +82,38 @@ public final class UnitsInCluster {
                 }).toList();
     }
 
+    /** Every unit a machine's systemd has active or activating, in one call. */
+    public java.util.Set<String> activeInSystemd(String machine) {
+        CommandResult r = cluster.exec(machine, "systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager",
+                "--state=active,activating,reloading");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String line : r.out().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 0 && !f[0].isEmpty()) {
+                names.add(f[0]);
+            }
+        }
+        return names;
+    }
+
+    /** For each of the units, the running machines whose systemd runs it: one call per machine. */
+    public Map<String, List<String>> runningOn(java.util.Collection<String> unitNames) {
+        Map<String, List<String>> on = new HashMap<>();
+        unitNames.forEach(u -> on.put(u, new java.util.ArrayList<>()));
+        for (String m : cluster.machines()) {
+            if (!cluster.state(m).equals("running")) {
+                continue;
+            }
+            for (String active : activeInSystemd(m)) {
+                List<String> where = on.get(active);
+                if (where != null) {
+                    where.add(m);
+                }
+            }
+        }
+        return on;
+    }
+
     /** The fleet v1 unit states of a unit, straight from a machine's API (no JVM start per poll). */
     public String stateJson(String via, String unit) {
         try {
