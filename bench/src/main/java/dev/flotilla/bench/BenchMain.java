@@ -4,10 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs the benchmarks and prints one table. Sizes: {@code --machines=N --units=N --idle-seconds=N}
- * (defaults: Flotilla's scale target, 1,000 machines and 10,000 units, 60 s idle).
+ * (defaults: Flotilla's scale target, 1,000 machines and 10,000 units, 60 s idle). {@code --only=}
+ * a comma-separated subset of {@code etcd,engine,agents,flotd}; {@code --flotd-opts=} and
+ * {@code --flotctl-opts=} replace the packaged scripts' JVM options (to compare sizings).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -17,6 +22,9 @@ public final class BenchMain {
         int machines = 1000;
         int units = 10_000;
         int idleSeconds = 60;
+        Set<String> only = ALL;
+        Optional<String> flotdOpts = Optional.empty();
+        Optional<String> flotctlOpts = Optional.empty();
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2) {
@@ -26,26 +34,75 @@ public final class BenchMain {
                 case "--machines" -> machines = positive(kv);
                 case "--units" -> units = positive(kv);
                 case "--idle-seconds" -> idleSeconds = positive(kv);
+                case "--only" -> only = parts(kv);
+                case "--flotd-opts" -> flotdOpts = Optional.of(kv[1]);
+                case "--flotctl-opts" -> flotctlOpts = Optional.of(kv[1]);
                 default -> usage("unknown option " + kv[0]);
             }
         }
-        System.out.printf("Flotilla benchmarks on %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
-        Report report = run(new EngineBench.Sizes(machines, units, Duration.ofSeconds(idleSeconds)));
+        System.out.printf("Flotilla benchmarks on %d cores, %s, Java %s, load average at start %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                System.getProperty("java.version"), loadAverage());
+        Report report = run(new EngineBench.Sizes(machines, units, Duration.ofSeconds(idleSeconds)), only,
+                new FlotdBench.Jvm(flotdOpts, flotctlOpts));
         report.print(System.out);
+        System.out.println("load average at the end: " + loadAverage());
     }
 
-    static Report run(EngineBench.Sizes sizes) throws Exception {
+    static final Set<String> ALL = Set.of("etcd", "engine", "agents", "flotd");
+
+    static Report run(EngineBench.Sizes sizes, Set<String> which, FlotdBench.Jvm jvm) throws Exception {
         Path work = Files.createTempDirectory("flotilla-bench");
+        // The agents' unit folders on tmpfs, as flotd's /run/flotilla/units is.
+        Path shm = Path.of("/dev/shm");
+        Path unitDirs = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "flotilla-bench-units") : Files.createDirectories(work.resolve("units"));
         try {
             Report report = new Report();
-            new EngineBench(sizes, work).run(report);
+            if (which.contains("etcd")) {
+                EtcdCeiling.measure(work).ifPresent(report::etcdCeiling);
+            }
+            if (which.contains("engine")) {
+                new EngineBench(sizes, work).run(report);
+            }
+            if (which.contains("agents")) {
+                new AgentBench(sizes, work, unitDirs).run(report);
+            }
+            if (which.contains("flotd")) {
+                new FlotdBench(sizes, work, jvm).run(report);
+            }
             return report;
         } finally {
-            try (var paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(work);
+            delete(unitDirs);
         }
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages: the machine is shared, so each run says how busy it was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static Set<String> parts(String[] kv) {
+        Set<String> out = new java.util.LinkedHashSet<>(List.of(kv[1].split(",")));
+        if (out.isEmpty() || !ALL.containsAll(out)) {
+            usage(kv[0] + " takes a comma-separated subset of etcd,engine,agents,flotd, got '" + kv[1] + "'");
+        }
+        return out;
     }
 
     private static int positive(String[] kv) {
@@ -63,7 +120,8 @@ public final class BenchMain {
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
-        System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N]");
+        System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N] [--only=etcd,engine,agents,flotd]"
+                + " [--flotd-opts='JVM options'] [--flotctl-opts='JVM options']");
         System.exit(2);
     }
 }

@@ -28,13 +28,17 @@ final class SimulatedCluster {
     static List<MachinePresence> register(Registry registry, int n, Duration ttl) {
         List<MachinePresence> presences = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Map<String, String> metadata = i % 2 == 0
-                    ? Map.of("az", String.valueOf((char) ('a' + i % 4)), "disk", "ssd")
-                    : Map.of("az", String.valueOf((char) ('a' + i % 4)));
-            presences.add(registry.register(new Machine(machineId(i), "127.0.0.1", metadata, "bench"), ttl,
+            presences.add(registry.register(new Machine(machineId(i), "127.0.0.1", metadata(i), "bench"), ttl,
                     "bench-" + i, Duration.ZERO));
         }
         return presences;
+    }
+
+    /** Machine i's metadata: az=a..d in turn, disk=ssd on every other one. */
+    static Map<String, String> metadata(int i) {
+        return i % 2 == 0
+                ? Map.of("az", String.valueOf((char) ('a' + i % 4)), "disk", "ssd")
+                : Map.of("az", String.valueOf((char) ('a' + i % 4)));
     }
 
     /**
@@ -43,8 +47,13 @@ final class SimulatedCluster {
      * unit fits somewhere when there are at least as many machines as conflicting units.
      */
     static List<UnitRecord> units(int n, DesiredState desired) {
+        return units(0, n, desired);
+    }
+
+    /** Units number from .. from+n-1 of the same mix ({@code from} a multiple of 20 keeps every follower's leader in the batch). */
+    static List<UnitRecord> units(int from, int n, DesiredState desired) {
         List<UnitRecord> units = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             String name;
             String xfleet;
             int kind = i % 20;
@@ -73,15 +82,25 @@ final class SimulatedCluster {
 
     /** Submits units as many concurrent API calls would; returns when all are in etcd. */
     static void submit(Registry registry, List<UnitRecord> units, int parallelism) throws Exception {
+        concurrently(units, parallelism, u -> registry.createUnit(u), "a unit already existed");
+    }
+
+    /** Sets each unit's desired state as many concurrent API calls would (fleetctl start of submitted units). */
+    static void setDesired(Registry registry, List<UnitRecord> units, DesiredState desired, int parallelism) throws Exception {
+        concurrently(units, parallelism, u -> registry.setDesiredState(u.name(), desired), "a unit vanished");
+    }
+
+    private static void concurrently(List<UnitRecord> units, int parallelism, java.util.function.Predicate<UnitRecord> call,
+                                     String whenFalse) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         try {
             List<Future<Boolean>> results = new ArrayList<>(units.size());
             for (UnitRecord u : units) {
-                results.add(pool.submit(() -> registry.createUnit(u)));
+                results.add(pool.submit(() -> call.test(u)));
             }
             for (Future<Boolean> f : results) {
                 if (!f.get()) {
-                    throw new IllegalStateException("a unit already existed");
+                    throw new IllegalStateException(whenFalse);
                 }
             }
         } finally {

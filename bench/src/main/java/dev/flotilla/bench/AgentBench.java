@@ -1,0 +1,189 @@
+package dev.flotilla.bench;
+
+import dev.flotilla.engine.Engine;
+import dev.flotilla.engine.EngineOptions;
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.EtcdConfig;
+import dev.flotilla.registry.EtcdProcess;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.registry.UnitState;
+import dev.flotilla.registry.WatchEvent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.flotilla.bench.EngineBench.awaitTrue;
+import static dev.flotilla.bench.EngineBench.ms;
+
+/**
+ * The whole loop through a real etcd: 1,000 simulated machines, each a real {@link dev.flotilla.agent.Agent}
+ * with an in-memory systemd, the real engine, units submitted as the API would. A unit counts as
+ * running when its state in etcd, published by its agent, says active.
+ */
+final class AgentBench {
+    /** flotd's default machine TTL: how long a dead machine keeps its units. */
+    static final Duration MACHINE_TTL = Duration.ofSeconds(5);
+
+    private final EngineBench.Sizes sizes;
+    private final Path workDir;
+    private final Path unitDirs;
+
+    /** @param unitDirs where the agents' unit folders go (tmpfs, like flotd's /run/flotilla/units) */
+    AgentBench(EngineBench.Sizes sizes, Path workDir, Path unitDirs) {
+        this.sizes = sizes;
+        this.workDir = workDir;
+        this.unitDirs = unitDirs;
+    }
+
+    /** Unit states as the states watch reports them: unit -> machine -> active. */
+    private static final class States {
+        private final Map<String, Map<String, Boolean>> byUnit = new HashMap<>();
+        private int activeKeys;
+        private long removedAt;
+        private String watchedMachine;
+
+        synchronized void on(WatchEvent<UnitState> e) {
+            if (e instanceof WatchEvent.Snapshot<UnitState> s) {
+                byUnit.clear();
+                activeKeys = 0;
+                s.items().values().forEach(this::put);
+            } else if (e instanceof WatchEvent.Updated<UnitState> u) {
+                put(u.value());
+            } else if (e instanceof WatchEvent.Removed<UnitState> r && r.previous() != null) {
+                Map<String, Boolean> m = byUnit.get(r.previous().unit());
+                if (m != null && Boolean.TRUE.equals(m.remove(r.previous().machineId()))) {
+                    activeKeys--;
+                }
+            }
+        }
+
+        private void put(UnitState s) {
+            boolean active = "active".equals(s.activeState());
+            Boolean before = byUnit.computeIfAbsent(s.unit(), k -> new HashMap<>()).put(s.machineId(), active);
+            activeKeys += (active ? 1 : 0) - (Boolean.TRUE.equals(before) ? 1 : 0);
+        }
+
+        synchronized int activeKeys() {
+            return activeKeys;
+        }
+
+        synchronized Set<String> unitsOn(String machine) {
+            return Set.copyOf(byUnit.entrySet().stream().filter(e -> e.getValue().containsKey(machine)).map(Map.Entry::getKey).toList());
+        }
+
+        synchronized boolean activeElsewhere(Set<String> units, String machine) {
+            return units.stream().allMatch(u -> byUnit.getOrDefault(u, Map.of()).entrySet().stream()
+                    .anyMatch(e -> !e.getKey().equals(machine) && e.getValue()));
+        }
+
+        synchronized boolean allActive(List<UnitRecord> units) {
+            return units.stream().allMatch(u -> byUnit.getOrDefault(u.name(), Map.of()).containsValue(true));
+        }
+    }
+
+    void run(Report report) throws Exception {
+        int m = sizes.machines();
+        int n = sizes.units();
+        int later = Math.max(20, n / 10 / 20 * 20);
+        String size = n + " units / " + m + " machines";
+        int victimIndex = m / 2;
+        String victim = SimulatedCluster.machineId(victimIndex);
+        try (EtcdProcess etcd = EtcdProcess.startOnFreePorts(workDir.resolve("etcd-agents"), Duration.ofSeconds(30));
+             Registry engineSide = Registry.connect(EtcdConfig.of(etcd.clientUrl()));
+             Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
+            EtcdMetrics metrics = new EtcdMetrics(etcd.clientUrl());
+            long t = System.nanoTime();
+            try (SimulatedAgents agents = new SimulatedAgents(etcd.clientUrl(), m, MACHINE_TTL, unitDirs, victimIndex)) {
+                report.add(new Figure("start " + m + " agents (register, watch)", ms(System.nanoTime() - t), "ms", "",
+                        "Agent.start of every simulated machine, 16 at a time"));
+                Engine engine = Engine.start(engineSide, engineSide.leaderElection("bench-engine", Duration.ofSeconds(2)),
+                        EngineOptions.defaults(MACHINE_TTL));
+                States states = new States();
+                AtomicLong victimGone = new AtomicLong();
+                try (var stateWatch = users.watchStates(states::on);
+                     var machineWatch = users.watchMachines(e -> {
+                         if (e instanceof WatchEvent.Removed<Machine> r && r.key().endsWith(victim)) {
+                             victimGone.compareAndSet(0, System.nanoTime());
+                         }
+                     })) {
+                    awaitTrue("engine elected", Duration.ofSeconds(30), () -> engine.stats().leader());
+
+                    // 1. fleetctl start of new units: each created directly as launched.
+                    List<UnitRecord> units = SimulatedCluster.units(n, DesiredState.LAUNCHED);
+                    EtcdMetrics.Counters before = metrics.read();
+                    long t0 = System.nanoTime();
+                    SimulatedCluster.submit(users, units, EngineBench.SUBMITTERS);
+                    long submitted = System.nanoTime();
+                    try {
+                        awaitTrue("every unit reported active", Duration.ofSeconds(Math.max(60, n / 50)), () -> states.activeKeys() >= n);
+                    } catch (IllegalStateException e) {
+                        throw new IllegalStateException(e.getMessage() + ": " + states.activeKeys() + " of " + n + " active in etcd, "
+                                + agents.activeUnits() + " in the simulated systemds; engine " + engine.stats(), e);
+                    }
+                    long active = System.nanoTime();
+                    EtcdMetrics.Counters atActive = metrics.read().minus(before);
+                    settle();
+                    EtcdMetrics.Counters spent = metrics.read().minus(before);
+                    double seconds = (active - t0) / 1e9;
+                    report.add(new Figure("submit+start " + size + ", until all reported active", ms(active - t0), "ms",
+                            "< 20,000 ms", "first createUnit (64 clients) until the states watch shows every unit active; "
+                            + "submission alone " + String.format("%,d", (long) ms(submitted - t0)) + " ms",
+                            atActive.keyWrites() / seconds));
+                    report.add(new Figure("etcd key writes per unit: start of a new unit", (double) spent.keyWrites() / n, "writes",
+                            "<= 4 (fleet ~8)", "created launched (flotctl start) -> assigned -> state active; etcd's put+delete "
+                            + "counters over the run and 1 s after, / units"));
+
+                    // 2. Idle: nothing changes; count what etcd still writes.
+                    EtcdMetrics.Counters idleBefore = metrics.read();
+                    long idleStart = System.nanoTime();
+                    Thread.sleep(sizes.idle().toMillis()); // the measurement window itself
+                    EtcdMetrics.Counters idle = metrics.read().minus(idleBefore);
+                    double minutes = (System.nanoTime() - idleStart) / 60e9;
+                    report.add(new Figure("idle " + size + " with agents: key writes", idle.keyWrites() / minutes, "writes/min",
+                            "< 100 (fleet 1,800 for 300 units)", "over " + sizes.idle().toSeconds() + " s; " + m
+                            + " leases kept alive (not key writes); agents and engine resync every 60 s", idle.keyWrites() / minutes / 60));
+
+                    // 3. A machine dies: its units run elsewhere once its lease has run out.
+                    Set<String> itsUnits = states.unitsOn(victim);
+                    long killed = System.nanoTime();
+                    agents.killLoner();
+                    awaitTrue("the dead machine's lease ran out", MACHINE_TTL.plusSeconds(30), () -> victimGone.get() != 0);
+                    awaitTrue("the dead machine's units active elsewhere", Duration.ofSeconds(60),
+                            () -> states.activeElsewhere(itsUnits, victim));
+                    long elsewhere = System.nanoTime();
+                    report.add(new Figure("dead machine: its " + itsUnits.size() + " units active elsewhere", ms(elsewhere - victimGone.get()),
+                            "ms", "< 1,000 ms", "from its machine key's removal (lease expired, " + String.format("%,d", (long) ms(victimGone.get() - killed))
+                            + " ms after its connection closed, TTL " + MACHINE_TTL.toSeconds() + " s) until their states on other machines say active"));
+
+                    // 4. fleetctl submit, then fleetctl start: two calls per unit.
+                    List<UnitRecord> more = SimulatedCluster.units((n + 19) / 20 * 20, later, DesiredState.INACTIVE);
+                    EtcdMetrics.Counters before2 = metrics.read();
+                    long t2 = System.nanoTime();
+                    SimulatedCluster.submit(users, more, EngineBench.SUBMITTERS);
+                    SimulatedCluster.setDesired(users, more, DesiredState.LAUNCHED, EngineBench.SUBMITTERS);
+                    awaitTrue("every later unit reported active", Duration.ofSeconds(Math.max(60, later / 50)), () -> states.allActive(more));
+                    long active2 = System.nanoTime();
+                    settle();
+                    EtcdMetrics.Counters spent2 = metrics.read().minus(before2);
+                    report.add(new Figure("etcd key writes per unit: submit, then start", (double) spent2.keyWrites() / later, "writes",
+                            "<= 4 (fleet ~8)", later + " more units: created inactive (flotctl submit), set launched (flotctl start) "
+                            + "-> assigned -> active; in " + String.format("%,d", (long) ms(active2 - t2)) + " ms"));
+                } finally {
+                    engine.close();
+                }
+            }
+        }
+    }
+
+    /** Lets the last writes a pass or a publisher may still have in flight reach etcd before counting. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(1000);
+    }
+}

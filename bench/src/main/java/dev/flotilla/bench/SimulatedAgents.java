@@ -1,0 +1,135 @@
+package dev.flotilla.bench;
+
+import dev.flotilla.agent.Agent;
+import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.registry.EtcdConfig;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.Registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Real {@link Agent}s, one per simulated machine, each with its own {@link InstantSystemd} and unit
+ * folder, all in this JVM. Each agent has what flotd gives it: its own presence lease, its own watch
+ * of its assignments and of the global units, its own state publisher. What differs from a real
+ * cluster is only the transport: the agents share {@link #CONNECTIONS} etcd client connections (a
+ * thousand gRPC channels in one JVM would measure the JVM, not Flotilla), so etcd sees the same keys,
+ * leases and watches over fewer TCP connections.
+ *
+ * <p>One machine can be given a connection of its own, so that closing it plays that machine's death
+ * (keep-alives stop, the lease runs out) without touching the others.
+ */
+final class SimulatedAgents implements AutoCloseable {
+    static final int CONNECTIONS = 8;
+    private static final int EVENT_THREADS = 4;
+
+    private final List<Registry> connections = new ArrayList<>();
+    private final List<Agent> agents = new ArrayList<>();
+    private final List<InstantSystemd> systemds = new ArrayList<>();
+    private final ExecutorService[] events = new ExecutorService[EVENT_THREADS];
+    private final int loner;
+    private Registry lonerConnection;
+
+    /**
+     * @param loner index of the machine that gets a connection of its own (-1: none)
+     */
+    SimulatedAgents(String etcdUrl, int machines, Duration ttl, Path unitDirs, int loner) throws Exception {
+        this.loner = loner;
+        for (int i = 0; i < EVENT_THREADS; i++) {
+            int n = i;
+            events[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "instant-systemd-" + n);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        for (int i = 0; i < CONNECTIONS; i++) {
+            connections.add(Registry.connect(EtcdConfig.of(etcdUrl)));
+        }
+        for (int i = 0; i < machines; i++) {
+            Registry registry;
+            if (i == loner) {
+                lonerConnection = Registry.connect(EtcdConfig.of(etcdUrl));
+                registry = lonerConnection;
+            } else {
+                registry = connections.get(i % CONNECTIONS);
+            }
+            InstantSystemd systemd = new InstantSystemd(events[i % EVENT_THREADS]);
+            Machine machine = new Machine(SimulatedCluster.machineId(i), "127.0.0.1", SimulatedCluster.metadata(i), "bench");
+            systemds.add(systemd);
+            agents.add(Agent.create(AgentConfig.of(machine, ttl, "bench-" + i, unitDirs.resolve("m" + i)), registry, systemd));
+        }
+        // flotd starts its agent before anything else; here many start at once, as a booting cluster would.
+        ExecutorService starters = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (Agent a : agents) {
+                started.add(starters.submit(a::start));
+            }
+            for (Future<?> f : started) {
+                f.get();
+            }
+        } finally {
+            starters.shutdown();
+        }
+    }
+
+    int size() {
+        return agents.size();
+    }
+
+    /** Units active on all simulated machines, as their systemds see it. */
+    int activeUnits() {
+        return systemds.stream().mapToInt(InstantSystemd::activeCount).sum();
+    }
+
+    /**
+     * The loner machine dies: its etcd connection closes without revoking anything, so its lease and
+     * the states on it run out after the TTL, as when a machine loses power.
+     */
+    void killLoner() {
+        if (lonerConnection == null) {
+            throw new IllegalStateException("no machine has a connection of its own");
+        }
+        lonerConnection.close();
+    }
+
+    @Override
+    public void close() {
+        // Clean shutdowns in parallel: each stops its units, removes its states, revokes its lease.
+        ExecutorService closers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> closed = new ArrayList<>();
+            for (int i = 0; i < agents.size(); i++) {
+                Agent a = agents.get(i);
+                if (i == loner) {
+                    continue; // dead already; its connection is closed
+                }
+                closed.add(closers.submit(a::close));
+            }
+            for (Future<?> f : closed) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    // keep closing the rest
+                }
+            }
+        } finally {
+            closers.shutdown();
+        }
+        connections.forEach(Registry::close);
+        if (lonerConnection != null) {
+            lonerConnection.close();
+        }
+        for (ExecutorService e : events) {
+            e.shutdownNow();
+        }
+    }
+}
