@@ -428,8 +428,25 @@ final class EtcdRegistry implements Registry {
                 .commit(), what);
     }
 
+    /**
+     * Grants a lease. Bounded by a third of its TTL (1 to 5 s), not the usual call bound: a daemon
+     * registering again after an etcd outage retries this call, and must get through within its
+     * TTL of etcd's return to resume its old lease (etcd restarts leases with a full TTL).
+     */
     long grantLease(Duration ttl, String what) {
-        return await(client.getLeaseClient().grant(Math.max(1, ttl.toSeconds())), what).getID();
+        long boundMs = Math.max(1000, Math.min(CALL_TIMEOUT.toMillis(), ttl.toMillis() / 3));
+        CompletableFuture<io.etcd.jetcd.lease.LeaseGrantResponse> grant = client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()));
+        try {
+            return grant.get(boundMs, TimeUnit.MILLISECONDS).getID();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(what + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw new RegistryException(what + ": " + LeaseKeeper.rootMessage(e), e.getCause());
+        } catch (TimeoutException e) {
+            grant.cancel(true);
+            throw new RegistryException(what + ": etcd did not answer within " + boundMs + " ms", e);
+        }
     }
 
     /** Remaining TTL of a lease in seconds; -1 if it no longer exists. */
