@@ -509,11 +509,25 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private void markDirty() {
         if (!passScheduled && !closing) {
             passScheduled = true;
-            loop.schedule(this::pass, config.coalesce().toMillis(), TimeUnit.MILLISECONDS);
+            // While assignments trickle in, wait at least as long as the last pass took: each pass
+            // may cost a daemon-reload, so fewer, fuller passes start a burst sooner.
+            loop.schedule(this::pass, Math.max(config.coalesce().toMillis(), lastPassMillis), TimeUnit.MILLISECONDS);
         }
     }
 
+    /** Duration of the last pass, agent thread only. */
+    private long lastPassMillis;
+
     private void pass() {
+        long started = System.nanoTime();
+        try {
+            passOnce();
+        } finally {
+            lastPassMillis = Math.min(1000, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+    }
+
+    private void passOnce() {
         passScheduled = false;
         if (closing || systemd == null || !registered) {
             return; // unregistered: units keep running as they are until the machine is back
