@@ -15,7 +15,12 @@ import java.util.Optional;
 public interface FlotillaClient extends AutoCloseable {
 
     static FlotillaClient connect(Endpoint endpoint, Duration requestTimeout) {
-        return new HttpFlotillaClient(endpoint, requestTimeout);
+        return connect(endpoint, requestTimeout, Credentials.none());
+    }
+
+    /** A client that proves itself with the given TLS files and/or token (TCP endpoints only). */
+    static FlotillaClient connect(Endpoint endpoint, Duration requestTimeout, Credentials credentials) {
+        return new HttpFlotillaClient(endpoint, requestTimeout, credentials);
     }
 
     /** All machines of the cluster, following pages. */

@@ -28,8 +28,8 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     private final HttpTransport http;
 
-    HttpFlotillaClient(Endpoint endpoint, Duration timeout) {
-        this.http = new HttpTransport(endpoint, timeout);
+    HttpFlotillaClient(Endpoint endpoint, Duration timeout, Credentials credentials) {
+        this.http = new HttpTransport(endpoint, timeout, credentials);
     }
 
     @Override

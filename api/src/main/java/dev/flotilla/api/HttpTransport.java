@@ -33,10 +33,18 @@ final class HttpTransport {
     private final Endpoint endpoint;
     private final Duration timeout;
     private final String host;
+    private final Credentials credentials;
+    /** Made on the first TLS connection: a unix-socket client never reads key files. */
+    private volatile SSLSocketFactory tlsFactory;
 
     HttpTransport(Endpoint endpoint, Duration timeout) {
+        this(endpoint, timeout, Credentials.none());
+    }
+
+    HttpTransport(Endpoint endpoint, Duration timeout, Credentials credentials) {
         this.endpoint = endpoint;
         this.timeout = timeout;
+        this.credentials = credentials;
         String h = endpoint.baseUri().getHost();
         int port = endpoint.baseUri().getPort();
         this.host = port < 0 ? h : h + ":" + port;
@@ -101,6 +109,10 @@ final class HttpTransport {
             StringBuilder head = new StringBuilder(160).append(method).append(' ')
                     .append(endpoint.baseUri().getRawPath()).append(path).append(" HTTP/1.1\r\nHost: ").append(host)
                     .append("\r\nAccept: application/json\r\nConnection: close\r\n");
+            if (endpoint.unixSocket().isEmpty()) {
+                // The unix socket's access is its file mode; a token is for TCP only.
+                credentials.token().ifPresent(t -> head.append("Authorization: Bearer ").append(t).append("\r\n"));
+            }
             if (json != null) {
                 head.append("Content-Type: application/json\r\nContent-Length: ").append(json.length).append("\r\n");
             }
@@ -170,8 +182,7 @@ final class HttpTransport {
             Socket s = new Socket();
             s.connect(new InetSocketAddress(endpoint.baseUri().getHost(), port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(s, endpoint.baseUri().getHost(), port, true);
+                SSLSocket ssl = (SSLSocket) tlsFactory().createSocket(s, endpoint.baseUri().getHost(), port, true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(p);
@@ -181,6 +192,15 @@ final class HttpTransport {
         } catch (IOException e) {
             throw new ApiException("cannot reach flotd at " + endpoint + ": " + describe(e), e);
         }
+    }
+
+    private SSLSocketFactory tlsFactory() {
+        SSLSocketFactory f = tlsFactory;
+        if (f == null) {
+            f = TlsContext.clientFactory(credentials);
+            tlsFactory = f;
+        }
+        return f;
     }
 
     private static int statusLine(String line) throws IOException {

@@ -46,7 +46,7 @@ class FlotdClusterTest {
     private Flotd start(String name, String machineId, String metadata) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
         Files.writeString(home.resolve("machine-id"), machineId + "\n");
-        FlotdConfig config = FlotdConfig.load(Optional.empty(), false, Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "etcd_endpoints", etcd.endpoint(),
                 "etcd_prefix", prefix,
                 "machine_id_file", home.resolve("machine-id").toString(),
@@ -57,6 +57,8 @@ class FlotdClusterTest {
                 "metadata", metadata,
                 "machine_ttl", "2",
                 "systemd", "off")); // no systemd on the build host: these daemons register but run no units
+        settings.put("api_insecure_loopback", "true");
+        FlotdConfig config = FlotdConfig.load(Optional.empty(), false, settings);
         Flotd d = new Flotd(config);
         daemons.add(d);
         d.start();

@@ -6,6 +6,7 @@ import dev.flotilla.api.MachinePage;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -25,10 +27,12 @@ final class ApiHandler extends Handler.Abstract {
     private final Supplier<ApiServer.Health> health;
     private final FleetUnits fleetUnits;
     private final FlotillaUnits flotillaUnits;
+    private final AccessGuard guard;
 
-    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads) {
+    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard) {
         this.registry = registry;
         this.health = health;
+        this.guard = guard;
         UnitFacts facts = new UnitFacts();
         this.fleetUnits = new FleetUnits(registry, facts, reads);
         this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
@@ -44,6 +48,7 @@ final class ApiHandler extends Handler.Abstract {
             return true;
         }
         try {
+            guard.check(arrival(request, ex.method));
             route(ex);
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
@@ -56,7 +61,19 @@ final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
+    private static AccessGuard.Arrival arrival(Request request, String method) {
+        boolean tcp = request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress;
+        Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        boolean cert = ssl instanceof EndPoint.SslSessionData d && d.peerCertificates() != null
+                && d.peerCertificates().length > 0;
+        return new AccessGuard.Arrival(tcp, request.isSecure(), request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                cert, method);
+    }
+
     private static void writeFailure(Response response, Callback callback, HttpFailure e) {
+        if (e.challenge()) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"flotilla\"");
+        }
         if (e.allow() != null) {
             response.getHeaders().put(HttpHeader.ALLOW, e.allow().replace(",", ", "));
         }

@@ -1,7 +1,12 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.Registry;
+import dev.flotilla.api.Pem;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -42,9 +47,18 @@ public final class ApiServer implements AutoCloseable {
      *                            activation): it is served as it is, never bound, chmod-ed or removed
      */
     public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
-                         boolean unixSocketInherited) {
+                         boolean unixSocketInherited, ApiSecurity security) {
         public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
-            this(unixSocket, socketGroup, tcp, false);
+            this(unixSocket, socketGroup, tcp, false, ApiSecurity.UNIX_ONLY);
+        }
+
+        public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
+                      boolean unixSocketInherited) {
+            this(unixSocket, socketGroup, tcp, unixSocketInherited, ApiSecurity.UNIX_ONLY);
+        }
+
+        public Config withSecurity(ApiSecurity newSecurity) {
+            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, newSecurity);
         }
     }
 
@@ -65,12 +79,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
+        if (config.tcp().isPresent()) {
+            config.security().refusal(config.tcp().get()).ifPresent(why -> {
+                throw new IllegalStateException(why);
+            });
+        }
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
         Reads reads = new Reads();
-        server.setHandler(new ApiHandler(registry, health, reads));
+        server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security())));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -92,7 +111,8 @@ public final class ApiServer implements AutoCloseable {
             server.addConnector(unix);
         }
         if (config.tcp().isPresent()) {
-            tcp = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+            tcp = config.security().tls() ? tlsConnector(server, http, config.security())
+                    : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
             tcp.setHost(config.tcp().get().getHostString());
             tcp.setPort(config.tcp().get().getPort());
             server.addConnector(tcp);
@@ -114,8 +134,33 @@ public final class ApiServer implements AutoCloseable {
         ApiServer api = new ApiServer(server, tcp, inherited, reads);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
-                api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
+                api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
         return api;
+    }
+
+    /**
+     * TLS on the TCP port. Plain HTTP sent there is detected and answered (400, "use https://")
+     * rather than dropped, so a misconfigured client learns why.
+     */
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration plain, ApiSecurity security) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(Pem.keyStore(security.tlsCert().get(), security.tlsKey().get()));
+        ssl.setKeyStorePassword("");
+        ssl.setKeyManagerPassword("");
+        security.clientCa().ifPresent(ca -> {
+            ssl.setTrustStore(Pem.trustStore(ca));
+            // Asked for, not required: a token is the other way in, and the guard answers 401
+            // with fleet's body instead of a failed handshake.
+            ssl.setWantClientAuth(true);
+        });
+        HttpConfiguration https = new HttpConfiguration(plain);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients connect by IP address as often as by name; the certificate check is the client's.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        HttpConnectionFactory http = new HttpConnectionFactory(https);
+        SslConnectionFactory tls = new SslConnectionFactory(ssl, http.getProtocol());
+        return new ServerConnector(server, 1, 1, new DetectorConnectionFactory(tls), http);
     }
 
     private static void requireInheritedUnixSocket() {
