@@ -252,6 +252,27 @@ abstract class RegistryContract {
         assertNull(globals.violation());
     }
 
+    @Test
+    void theClusterWatchReportsUnitsMachinesAndStatesOnly() throws Exception {
+        Registry r = client();
+        MachinePresence m = closeLater(r.register(machine('c', "127.0.0.13"), TTL, "s", Duration.ZERO));
+        assertTrue(r.createUnit(unit("before.service", "[Service]\nExecStart=/bin/true\n")));
+        WatchView<ClusterItem> view = new WatchView<>();
+        closeLater(r.watchCluster(0, view));
+        eventually(() -> view.items.keySet().equals(Set.of("units/before.service", "machines/" + "c".repeat(32))));
+        String global = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
+        assertTrue(r.createUnit(unit("g.service", global)));
+        r.publishState(m, new UnitState(m.machine().id(), "g.service", "h", "loaded", "active", "running"));
+        assertTrue(r.deleteUnit("before.service"));
+        eventually(() -> view.items.keySet().equals(Set.of("units/g.service", "machines/" + "c".repeat(32),
+                "states/" + "c".repeat(32) + "/g.service")));
+        assertEquals("active", ((ClusterItem.StateItem) view.items.get("states/" + "c".repeat(32) + "/g.service"))
+                .state().activeState());
+        assertTrue(view.events.stream().allMatch(e -> !(e instanceof WatchEvent.Updated<ClusterItem> u)
+                || ClusterItem.reported(u.key())), "no globals/ index entries: " + view.events);
+        assertNull(view.violation());
+    }
+
     // ---- assignments (fenced) ----
 
     @Test
