@@ -14,22 +14,18 @@ public sealed interface ClusterItem {
         return key.startsWith(UNITS) || key.startsWith(MACHINES) || key.startsWith(STATES);
     }
 
-    /** Drops events of keys that are not reported (a removal may carry no decoded value to tell). */
-    static java.util.function.Consumer<WatchEvent<ClusterItem>> onlyReported(
-            java.util.function.Consumer<WatchEvent<ClusterItem>> listener) {
-        return event -> {
-            if (event instanceof WatchEvent.Removed<ClusterItem> r && !reported(r.key())
-                    || event instanceof WatchEvent.Updated<ClusterItem> u && !reported(u.key())) {
-                return;
-            }
-            if (event instanceof WatchEvent.Snapshot<ClusterItem> s && !s.items().keySet().stream().allMatch(ClusterItem::reported)) {
-                java.util.Map<String, ClusterItem> kept = new java.util.HashMap<>(s.items());
-                kept.keySet().removeIf(k -> !reported(k));
-                listener.accept(new WatchEvent.Snapshot<>(kept, s.revision()));
-                return;
-            }
-            listener.accept(event);
-        };
+    /** The event without what is not reported, or null to drop it (a removal may carry no value to tell). */
+    static WatchEvent<ClusterItem> onlyReported(WatchEvent<ClusterItem> event) {
+        if (event instanceof WatchEvent.Removed<ClusterItem> r && !reported(r.key())
+                || event instanceof WatchEvent.Updated<ClusterItem> u && !reported(u.key())) {
+            return null;
+        }
+        if (event instanceof WatchEvent.Snapshot<ClusterItem> s && !s.items().keySet().stream().allMatch(ClusterItem::reported)) {
+            java.util.Map<String, ClusterItem> kept = new java.util.HashMap<>(s.items());
+            kept.keySet().removeIf(k -> !reported(k));
+            return new WatchEvent.Snapshot<>(kept, s.revision());
+        }
+        return event;
     }
 
     record UnitItem(UnitRecord unit) implements ClusterItem {

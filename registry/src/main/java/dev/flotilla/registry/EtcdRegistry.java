@@ -420,10 +420,11 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
-    public Subscription watchCluster(long afterRevision, java.util.function.Consumer<WatchEvent<ClusterItem>> listener) {
+    public Subscription watchCluster(long afterRevision,
+                                     java.util.function.Consumer<List<WatchEvent<ClusterItem>>> listener) {
         // One watch of the whole prefix: etcd orders its events by revision across every key.
         return new PrefixWatcher<>(this, keys.prefix(), EtcdRegistry::decodeClusterItem,
-                ClusterItem.onlyReported(listener), "cluster")
+                new RevisionBatcher<>(listener, ClusterItem::onlyReported).asWatchListener(), "cluster")
                 .startAfter(afterRevision);
     }
 

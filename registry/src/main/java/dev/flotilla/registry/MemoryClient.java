@@ -412,8 +412,9 @@ final class MemoryClient implements InMemoryRegistry {
 
     /** The in-memory store keeps no history: every cluster watch starts with a Snapshot. */
     @Override
-    public Subscription watchCluster(long afterRevision, Consumer<WatchEvent<ClusterItem>> listener) {
-        return watch(keys.prefix(), MemoryClient::clusterItem, ClusterItem.onlyReported(listener), "cluster");
+    public Subscription watchCluster(long afterRevision, Consumer<List<WatchEvent<ClusterItem>>> listener) {
+        return watch(keys.prefix(), MemoryClient::clusterItem,
+                new RevisionBatcher<>(listener, ClusterItem::onlyReported).asWatchListener(), "cluster");
     }
 
     private static ClusterItem clusterItem(Object value) {

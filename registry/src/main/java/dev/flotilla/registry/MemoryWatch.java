@@ -49,6 +49,7 @@ final class MemoryWatch<T> implements Subscription {
             }
         });
         post(new WatchEvent.Snapshot<>(items, store.revision()));
+        endOfBatch();
     }
 
     void pause() {
@@ -72,6 +73,13 @@ final class MemoryWatch<T> implements Subscription {
             } else {
                 post(new WatchEvent.Removed<>(key, decoder.apply(c.previous().value()), revision));
             }
+        }
+        endOfBatch();
+    }
+
+    private void endOfBatch() {
+        if (listener instanceof RevisionBatcher.Batched b) {
+            mailbox.post(b::endOfBatch);
         }
     }
 

@@ -110,6 +110,7 @@ final class PrefixWatcher<T> implements Subscription {
         backoffMs = 100;
         lastRevision = revision;
         deliver(new WatchEvent.Snapshot<>(items, revision));
+        endOfBatch();
         watchFrom(revision + 1);
     }
 
@@ -175,6 +176,17 @@ final class PrefixWatcher<T> implements Subscription {
                 default -> {
                     // UNRECOGNIZED: nothing to deliver
                 }
+            }
+        }
+        endOfBatch();
+    }
+
+    private void endOfBatch() {
+        if (listener instanceof RevisionBatcher.Batched b) {
+            try {
+                b.endOfBatch();
+            } catch (RuntimeException e) {
+                log.error("{} watch listener failed at the end of a batch", what, e);
             }
         }
     }

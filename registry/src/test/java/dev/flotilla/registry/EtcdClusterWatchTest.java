@@ -32,7 +32,7 @@ class EtcdClusterWatchTest {
 
     private List<WatchEvent<ClusterItem>> watch(long after, int expected) {
         List<WatchEvent<ClusterItem>> events = new CopyOnWriteArrayList<>();
-        closer.add(registry.watchCluster(after, events::add));
+        closer.add(registry.watchCluster(after, events::addAll));
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= expected);
         return events;
     }
@@ -54,6 +54,21 @@ class EtcdClusterWatchTest {
         registry.setDesiredState("u0.service", DesiredState.LAUNCHED);
         await().atMost(Duration.ofSeconds(10)).until(() -> resumed.size() == 3 && all.size() == 7);
         assertEquals(all.get(6), resumed.get(2));
+    }
+
+    @Test
+    void aTransactionOfSeveralKeysComesAsOneBatch() throws Exception {
+        List<List<WatchEvent<ClusterItem>>> batches = new CopyOnWriteArrayList<>();
+        closer.add(registry.watchCluster(0, batches::add));
+        MachinePresence m = closer.add(registry.register(RegistryContract.machine('d', "127.0.0.14"),
+                Duration.ofSeconds(30), "s", Duration.ZERO));
+        List<UnitState> states = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            states.add(new UnitState(m.machine().id(), "s" + i + ".service", "h", "loaded", "active", "running"));
+        }
+        registry.publishStates(m, states);
+        await().atMost(Duration.ofSeconds(10)).until(() -> batches.stream().anyMatch(b -> b.size() == 50));
+        assertTrue(batches.stream().allMatch(b -> b.stream().allMatch(e -> e.revision() == b.get(0).revision())));
     }
 
     @Test
