@@ -80,6 +80,17 @@ public interface FlotillaClient extends AutoCloseable {
     /** Sets the desired state of an existing unit (any target; no step-by-step rule through the API). */
     UnitChange setDesiredState(String name, DesiredState desired);
 
+    // ---- events ----
+
+    /**
+     * Follows the cluster's changes from {@code since} (0 = a snapshot of the current state
+     * first) on a thread of its own: each {@link ClusterEvent} is one etcd revision, in order.
+     * Lost connections and 5xx answers are retried, resuming after the last revision handed to
+     * {@code listener} (each failure is also given to {@code onError}); a 4xx ends the stream.
+     */
+    EventStream events(long since, java.util.function.Consumer<ClusterEvent> listener,
+                       java.util.function.Consumer<ApiException> onError);
+
     @Override
     void close();
 }

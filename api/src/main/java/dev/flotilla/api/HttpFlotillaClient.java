@@ -163,6 +163,15 @@ final class HttpFlotillaClient implements FlotillaClient {
         return (UnitChange) answer[0];
     }
 
+    @Override
+    public EventStream events(long since, java.util.function.Consumer<ClusterEvent> listener,
+                              java.util.function.Consumer<ApiException> onError) {
+        if (since < 0) {
+            throw new IllegalArgumentException("since must be >= 0");
+        }
+        return new HttpEventStream(http, since, listener, onError);
+    }
+
     // ---- plumbing ----
 
     private static String tokenQuery(String separator, String token) {
@@ -240,7 +249,7 @@ final class HttpFlotillaClient implements FlotillaClient {
         }
     }
 
-    private static String errorMessage(int status, byte[] body) {
+    static String errorMessage(int status, byte[] body) {
         try {
             ApiError error = JSON.readValue(body, ApiError.class);
             if (error != null && error.error() != null && error.error().message() != null) {

@@ -105,6 +105,71 @@ final class HttpTransport {
                 c.closeQuietly();
             }
         }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        return exchange(c, c.in, method, path, json, finished, timedOut);
+    }
+
+    /**
+     * A GET whose answer streams for as long as the server keeps it open: instead of a deadline
+     * for the whole exchange, the connection is closed when nothing arrived for {@code idle}
+     * (the server sends heartbeats more often than that). The request timeout still bounds the
+     * wait for the answer's headers.
+     */
+    Answer stream(String path, Duration idle) {
+        Connection c = connect();
+        AtomicBoolean finished = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        IdleInput in = new IdleInput(c.in);
+        long headersBy = System.nanoTime() + timeout.toNanos();
+        watchIdle(c, in, finished, timedOut, idle, headersBy);
+        return exchange(c, in, "GET", path, null, finished, timedOut);
+    }
+
+    private static void watchIdle(Connection c, IdleInput in, AtomicBoolean finished, AtomicBoolean timedOut,
+                                  Duration idle, long headersBy) {
+        long check = Math.max(50, idle.toMillis() / 4);
+        CompletableFuture.runAsync(() -> {
+            if (finished.get()) {
+                return;
+            }
+            long now = System.nanoTime();
+            boolean quiet = now - in.lastActivity > idle.toNanos();
+            boolean noHeaders = !in.headersRead && now > headersBy;
+            if (quiet || noHeaders) {
+                timedOut.set(true);
+                c.closeQuietly();
+                return;
+            }
+            watchIdle(c, in, finished, timedOut, idle, headersBy);
+        }, CompletableFuture.delayedExecutor(check, TimeUnit.MILLISECONDS));
+    }
+
+    /** Notes when bytes last arrived. */
+    private static final class IdleInput extends InputStream {
+        private final InputStream in;
+        volatile long lastActivity = System.nanoTime();
+        volatile boolean headersRead;
+
+        IdleInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = in.read();
+            lastActivity = System.nanoTime();
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            lastActivity = System.nanoTime();
+            return n;
+        }
+    }
+
+    private Answer exchange(Connection c, InputStream rawIn, String method, String path, byte[] json,
+                            AtomicBoolean finished, AtomicBoolean timedOut) {
         try {
             StringBuilder head = new StringBuilder(160).append(method).append(' ')
                     .append(endpoint.baseUri().getRawPath()).append(path).append(" HTTP/1.1\r\nHost: ").append(host)
@@ -123,7 +188,7 @@ final class HttpTransport {
                 out.write(json);
             }
             out.flush();
-            InputStream in = new BufferedInputStream(c.in, 64 << 10);
+            InputStream in = new BufferedInputStream(rawIn, 64 << 10);
             int status = statusLine(readLine(in));
             long length = -1;
             boolean chunked = false;
@@ -139,6 +204,9 @@ final class HttpTransport {
                 } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                     chunked = true;
                 }
+            }
+            if (rawIn instanceof IdleInput idle) {
+                idle.headersRead = true;
             }
             InputStream body = chunked ? new ChunkedInput(in) : length >= 0 ? new LimitedInput(in, length) : in;
             return new Answer(status, body, c::closeQuietly, finished, timedOut);

@@ -70,7 +70,9 @@ final class Flotd implements AutoCloseable {
         engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
                 EngineOptions.defaults(config.machineTtl()));
 
-        api = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health);
+        Engine running = engine;
+        api = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health,
+                () -> EngineMetrics.of(running.stats()));
 
         notifier.ready("machine " + machineId + " joined the cluster");
         notifier.startWatchdog(this::alive);

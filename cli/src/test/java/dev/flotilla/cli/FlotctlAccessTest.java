@@ -143,6 +143,24 @@ class FlotctlAccessTest {
     }
 
     @Test
+    void eventsFollowTheClusterWithAReadOnlyToken() throws Exception {
+        long now = registry.units().revision();
+        java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                flotctl(Map.of(), "--ca-file=" + pki.ca(), "--token-file=" + roToken, "events", "--since=" + now, "--count=2"));
+        // Changes after 'now' reach the stream whenever it connects: no race with its start.
+        for (String name : List.of("ev1.service", "ev2.service")) {
+            registry.createUnit(new dev.flotilla.registry.UnitRecord(name, "[Service]\nExecStart=/bin/true\n", "h",
+                    dev.flotilla.registry.DesiredState.INACTIVE));
+        }
+        Run r = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).contains("\"kind\":\"unit\",\"action\":\"updated\",\"name\":\"ev1.service\""), lines.get(0));
+        assertTrue(lines.get(1).contains("\"name\":\"ev2.service\""), lines.get(1));
+    }
+
+    @Test
     void aCertificateWithoutItsKeyIsAUsageError() {
         Run r = flotctl(Map.of(), "--ca-file=" + pki.ca(), "--cert-file=" + clientCert.cert(), "list-machines");
         assertEquals(2, r.exit(), r.err());

@@ -28,11 +28,18 @@ final class ApiHandler extends Handler.Abstract {
     private final FleetUnits fleetUnits;
     private final FlotillaUnits flotillaUnits;
     private final AccessGuard guard;
+    private final ApiStats stats;
+    private final MetricsEndpoint metrics;
+    private final EventsEndpoint events;
 
-    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard) {
+    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
+               MetricsEndpoint metrics, EventsEndpoint events) {
+        this.events = events;
         this.registry = registry;
         this.health = health;
         this.guard = guard;
+        this.stats = stats;
+        this.metrics = metrics;
         UnitFacts facts = new UnitFacts();
         this.fleetUnits = new FleetUnits(registry, facts, reads);
         this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
@@ -45,6 +52,7 @@ final class ApiHandler extends Handler.Abstract {
             ex = new Exchange(request, response, callback);
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
+            stats.answered(e.status());
             return true;
         }
         try {
@@ -53,11 +61,14 @@ final class ApiHandler extends Handler.Abstract {
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
         } catch (RegistryException e) {
+            stats.etcdError();
             ex.error(503, "cluster state unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
             log.error("{} {} failed", ex.method, request.getHttpURI().getPath(), e);
             ex.error(500, "internal error: " + e);
         }
+        // Set before the body is written, also for a stream still running.
+        stats.answered(response.getStatus());
         return true;
     }
 
@@ -87,6 +98,9 @@ final class ApiHandler extends Handler.Abstract {
             ex.requireMethod("GET");
             ApiServer.Health h = health.get();
             ex.json(h.healthy() ? 200 : 503, Map.of("healthy", h.healthy(), "machineID", h.machineId(), "detail", h.detail()));
+        } else if (s.size() == 1 && path.equals("metrics")) {
+            ex.requireMethod("GET");
+            ex.text(200, MetricsText.CONTENT_TYPE, MetricsText.render(metrics.metrics()));
         } else if (s.size() >= 3 && s.get(0).equals("fleet") && s.get(1).equals("v1")) {
             routeFleet(ex, s);
         } else if (s.size() >= 3 && s.get(0).equals("flotilla") && s.get(1).equals("v1")) {
@@ -126,6 +140,9 @@ final class ApiHandler extends Handler.Abstract {
         if (s.size() == 3 && resource.equals("engine")) {
             ex.requireMethod("GET");
             ex.json(200, new EngineStatus(registry.engineLeader().orElse("")));
+        } else if (s.size() == 3 && resource.equals("events")) {
+            ex.requireMethod("GET");
+            events.stream(ex);
         } else if (s.size() == 3 && resource.equals("units")) {
             ex.requireMethod("GET");
             flotillaUnits.list(ex);

@@ -27,6 +27,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,26 +71,52 @@ public final class ApiServer implements AutoCloseable {
     private final ServerConnector tcpConnector;
     private final InheritedUnixConnector inheritedConnector;
     private final Reads reads;
+    private final ClusterCounts counts;
+    private final EventsEndpoint events;
 
-    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads) {
+    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
+                      ClusterCounts counts, EventsEndpoint events) {
+        this.events = events;
         this.server = server;
         this.tcpConnector = tcpConnector;
         this.inheritedConnector = inheritedConnector;
         this.reads = reads;
+        this.counts = counts;
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
+        return start(config, registry, health, List::of);
+    }
+
+    /** @param daemonMetrics the daemon's own figures for {@code /metrics} (engine), read at each scrape */
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
+                                  Supplier<List<Metric>> daemonMetrics) {
         if (config.tcp().isPresent()) {
             config.security().refusal(config.tcp().get()).ifPresent(why -> {
                 throw new IllegalStateException(why);
             });
         }
-        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        ClusterCounts counts = new ClusterCounts(registry);
+        try {
+            return startServer(config, registry, health, daemonMetrics, counts);
+        } catch (RuntimeException e) {
+            counts.close();
+            throw e;
+        }
+    }
+
+    private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
+                                         Supplier<List<Metric>> daemonMetrics, ClusterCounts counts) {
+        // 32 for requests, and one each for the event streams (they block while following the cluster).
+        QueuedThreadPool threads = new QueuedThreadPool(32 + EventsEndpoint.MAX_STREAMS, 2);
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
         Reads reads = new Reads();
-        server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security())));
+        ApiStats stats = new ApiStats();
+        EventsEndpoint events = new EventsEndpoint(registry);
+        server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
+                new MetricsEndpoint(counts, stats, daemonMetrics), events));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -131,7 +158,7 @@ public final class ApiServer implements AutoCloseable {
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -219,6 +246,8 @@ public final class ApiServer implements AutoCloseable {
      * daemon. The TCP listener closes as usual.
      */
     private void closeKeepingInheritedSocket() {
+        events.close();
+        counts.close();
         inheritedConnector.setAccepting(false);
         try {
             inheritedConnector.shutdown().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -238,6 +267,11 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Event streams being served now. */
+    public int openEventStreams() {
+        return events.openStreams();
+    }
+
     /** The bound TCP address (useful when port 0 was asked for). */
     public Optional<InetSocketAddress> tcpAddress() {
         if (tcpConnector == null) {
@@ -248,6 +282,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close(); // the streams end, so the server's stop does not wait for them
         if (inheritedConnector != null) {
             closeKeepingInheritedSocket();
             return;
@@ -258,5 +293,6 @@ public final class ApiServer implements AutoCloseable {
             log.warn("API did not stop cleanly: {}", e.getMessage());
         }
         reads.close();
+        counts.close();
     }
 }
