@@ -80,6 +80,22 @@ public interface FlotillaClient extends AutoCloseable {
     /** Sets the desired state of an existing unit (any target; no step-by-step rule through the API). */
     UnitChange setDesiredState(String name, DesiredState desired);
 
+    // ---- a unit on its machine ----
+
+    /**
+     * {@code systemctl status} of the unit, run by the daemon of the machine it runs on. The
+     * daemon asked must be that one: another answers 421 naming the machine and its API URL
+     * ({@link Machine#apiURL()}), where the caller asks again.
+     */
+    String unitStatus(String name);
+
+    /**
+     * {@code journalctl -u} of the unit on its machine (same rule as {@link #unitStatus}): the
+     * last {@code lines} lines, then, with {@code follow}, new lines as they come until the
+     * connection is closed. Blocks while it copies to {@code out}.
+     */
+    void journal(String name, int lines, boolean follow, java.io.OutputStream out);
+
     // ---- events ----
 
     /**

@@ -23,7 +23,7 @@ import java.util.Locale;
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
         subcommands = {SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
                 DestroyCommand.class, RestartCommand.class, ListUnitsCommand.class, ListUnitFilesCommand.class,
-                CatCommand.class, ListMachinesCommand.class, EventsCommand.class, VerifyCommand.class, VersionCommand.class,
+                CatCommand.class, StatusCommand.class, JournalCommand.class, ListMachinesCommand.class, EventsCommand.class, VerifyCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Run 'flotctl help <command>' for a command's options.",
@@ -87,9 +87,14 @@ public final class FlotctlMain {
     }
 
     FlotillaClient client() {
+        return client(endpoint);
+    }
+
+    /** A client of another daemon (e.g. the one a unit runs on), with the same credentials and timeout. */
+    FlotillaClient client(String url) {
         Endpoint parsed;
         try {
-            parsed = Endpoint.parse(endpoint);
+            parsed = Endpoint.parse(url);
         } catch (IllegalArgumentException e) {
             throw new UsageError("--endpoint: " + e.getMessage());
         }

@@ -55,7 +55,8 @@ final class Flotd implements AutoCloseable {
         String machineId = MachineIdentity.readMachineId(config.machineIdFile());
         session = MachineIdentity.session(config.stateDir());
         String ip = config.publicIp().isBlank() ? MachineIdentity.guessPublicIp() : config.publicIp();
-        machine = new Machine(machineId, ip, config.metadata(), Version.get());
+        machine = new Machine(machineId, ip, config.metadata(), Version.get(),
+                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
 
         systemd = config.systemd() ? connectSystemd() : null;
         EtcdConfig etcd = etcdConfig();

@@ -31,10 +31,12 @@ final class ApiHandler extends Handler.Abstract {
     private final ApiStats stats;
     private final MetricsEndpoint metrics;
     private final EventsEndpoint events;
+    private final UnitInspection inspection;
 
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
-               MetricsEndpoint metrics, EventsEndpoint events) {
+               MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection) {
         this.events = events;
+        this.inspection = inspection;
         this.registry = registry;
         this.health = health;
         this.guard = guard;
@@ -115,7 +117,7 @@ final class ApiHandler extends Handler.Abstract {
         if (s.size() == 3 && resource.equals("machines")) {
             ex.requireMethod("GET");
             List<Machine> machines = registry.machines().value().stream()
-                    .map(m -> new Machine(m.id(), m.publicIp(), m.metadata())).toList();
+                    .map(m -> new Machine(m.id(), m.publicIp(), m.metadata(), m.apiUrl())).toList();
             ex.json(200, new MachinePage(machines, null));
         } else if (s.size() == 3 && resource.equals("units")) {
             ex.requireMethod("GET");
@@ -143,6 +145,12 @@ final class ApiHandler extends Handler.Abstract {
         } else if (s.size() == 3 && resource.equals("events")) {
             ex.requireMethod("GET");
             events.stream(ex);
+        } else if (s.size() == 5 && resource.equals("units") && s.get(4).equals("status")) {
+            ex.requireMethod("GET");
+            inspection.status(ex, s.get(3));
+        } else if (s.size() == 5 && resource.equals("units") && s.get(4).equals("journal")) {
+            ex.requireMethod("GET");
+            inspection.journal(ex, s.get(3));
         } else if (s.size() == 3 && resource.equals("units")) {
             ex.requireMethod("GET");
             flotillaUnits.list(ex);

@@ -73,10 +73,12 @@ public final class ApiServer implements AutoCloseable {
     private final Reads reads;
     private final ClusterCounts counts;
     private final EventsEndpoint events;
+    private final UnitInspection inspection;
 
     private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
-                      ClusterCounts counts, EventsEndpoint events) {
+                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection) {
         this.events = events;
+        this.inspection = inspection;
         this.server = server;
         this.tcpConnector = tcpConnector;
         this.inheritedConnector = inheritedConnector;
@@ -91,6 +93,12 @@ public final class ApiServer implements AutoCloseable {
     /** @param daemonMetrics the daemon's own figures for {@code /metrics} (engine), read at each scrape */
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
                                   Supplier<List<Metric>> daemonMetrics) {
+        return start(config, registry, health, daemonMetrics, UnitCommands.systemd());
+    }
+
+    /** @param unitCommands what shows a unit's status and journal on this machine */
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
+                                  Supplier<List<Metric>> daemonMetrics, UnitCommands unitCommands) {
         if (config.tcp().isPresent()) {
             config.security().refusal(config.tcp().get()).ifPresent(why -> {
                 throw new IllegalStateException(why);
@@ -98,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
         }
         ClusterCounts counts = new ClusterCounts(registry);
         try {
-            return startServer(config, registry, health, daemonMetrics, counts);
+            return startServer(config, registry, health, daemonMetrics, counts, unitCommands);
         } catch (RuntimeException e) {
             counts.close();
             throw e;
@@ -106,17 +114,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
-                                         Supplier<List<Metric>> daemonMetrics, ClusterCounts counts) {
-        // 32 for requests, and one each for the event streams (they block while following the cluster).
-        QueuedThreadPool threads = new QueuedThreadPool(32 + EventsEndpoint.MAX_STREAMS, 2);
+                                         Supplier<List<Metric>> daemonMetrics, ClusterCounts counts,
+                                         UnitCommands unitCommands) {
+        // 32 for requests, and one each for the event streams and followed journals (they block while following).
+        QueuedThreadPool threads = new QueuedThreadPool(32 + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 2);
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
         Reads reads = new Reads();
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
+        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands);
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
-                new MetricsEndpoint(counts, stats, daemonMetrics), events));
+                new MetricsEndpoint(counts, stats, daemonMetrics), events, inspection));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -158,7 +168,7 @@ public final class ApiServer implements AutoCloseable {
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -267,6 +277,11 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Followed journals being served now. */
+    public int openJournals() {
+        return inspection.followers();
+    }
+
     /** Event streams being served now. */
     public int openEventStreams() {
         return events.openStreams();
@@ -283,6 +298,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         events.close(); // the streams end, so the server's stop does not wait for them
+        inspection.close();
         if (inheritedConnector != null) {
             closeKeepingInheritedSocket();
             return;

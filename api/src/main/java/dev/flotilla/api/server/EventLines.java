@@ -92,7 +92,7 @@ final class EventLines {
     }
 
     private static Machine machine(ClusterItem.MachineItem m) {
-        return new Machine(m.machine().id(), m.machine().publicIp(), m.machine().metadata());
+        return new Machine(m.machine().id(), m.machine().publicIp(), m.machine().metadata(), m.machine().apiUrl());
     }
 
     private static UnitState state(ClusterItem.StateItem s) {
