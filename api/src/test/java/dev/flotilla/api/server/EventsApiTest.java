@@ -136,6 +136,30 @@ class EventsApiTest {
     }
 
     @Test
+    void theTypedClientReconnectsByItselfAndResumes() {
+        List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+        List<ApiException> errors = new CopyOnWriteArrayList<>();
+        EventStream s = api.unixClient.events(0, events::add, errors::add);
+        streams.add(s);
+        await().atMost(WAIT).until(() -> !events.isEmpty());
+        api.client.submit("one.service", TEXT, null, false);
+        await().atMost(WAIT).until(() -> events.size() == 2);
+        // The daemon goes away; changes happen meanwhile; a daemon comes back on the same socket.
+        api.server.close();
+        api.registry.createUnit(new dev.flotilla.registry.UnitRecord("two.service", TEXT, "h", DesiredState.INACTIVE));
+        api.registry.createUnit(new dev.flotilla.registry.UnitRecord("three.service", TEXT, "h", DesiredState.INACTIVE));
+        await().atMost(WAIT).until(() -> !errors.isEmpty());
+        try (ApiServer again = ApiServer.start(new ApiServer.Config(java.util.Optional.of(api.socket), java.util.Optional.empty(),
+                java.util.Optional.empty()), api.registry, () -> new ApiServer.Health(true, "test", "ok"))) {
+            await().atMost(WAIT).until(() -> events.size() == 4);
+            List<String> names = events.stream().skip(1).map(e -> e.changes().get(0).name()).toList();
+            assertEquals(List.of("one.service", "two.service", "three.service"), names);
+            assertFalse(events.get(2).hasSnapshot(), "resumed from the last revision, not from a snapshot");
+            assertTrue(s.isRunning());
+        }
+    }
+
+    @Test
     void aCompactedRevisionIsASnapshotThatSaysSo() throws Exception {
         api.client.submit("x.service", TEXT, null, false);
         long old = api.registry.unit("x.service").orElseThrow().revision();
