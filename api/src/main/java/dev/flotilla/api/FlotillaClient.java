@@ -15,7 +15,12 @@ import java.util.Optional;
 public interface FlotillaClient extends AutoCloseable {
 
     static FlotillaClient connect(Endpoint endpoint, Duration requestTimeout) {
-        return new HttpFlotillaClient(endpoint, requestTimeout);
+        return connect(endpoint, requestTimeout, Credentials.none());
+    }
+
+    /** A client that proves itself with the given TLS files and/or token (TCP endpoints only). */
+    static FlotillaClient connect(Endpoint endpoint, Duration requestTimeout, Credentials credentials) {
+        return new HttpFlotillaClient(endpoint, requestTimeout, credentials);
     }
 
     /** All machines of the cluster, following pages. */
@@ -74,6 +79,33 @@ public interface FlotillaClient extends AutoCloseable {
 
     /** Sets the desired state of an existing unit (any target; no step-by-step rule through the API). */
     UnitChange setDesiredState(String name, DesiredState desired);
+
+    // ---- a unit on its machine ----
+
+    /**
+     * {@code systemctl status} of the unit, run by the daemon of the machine it runs on. The
+     * daemon asked must be that one: another answers 421 naming the machine and its API URL
+     * ({@link Machine#apiURL()}), where the caller asks again.
+     */
+    String unitStatus(String name);
+
+    /**
+     * {@code journalctl -u} of the unit on its machine (same rule as {@link #unitStatus}): the
+     * last {@code lines} lines, then, with {@code follow}, new lines as they come until the
+     * connection is closed. Blocks while it copies to {@code out}.
+     */
+    void journal(String name, int lines, boolean follow, java.io.OutputStream out);
+
+    // ---- events ----
+
+    /**
+     * Follows the cluster's changes from {@code since} (0 = a snapshot of the current state
+     * first) on a thread of its own: each {@link ClusterEvent} is one etcd revision, in order.
+     * Lost connections and 5xx answers are retried, resuming after the last revision handed to
+     * {@code listener} (each failure is also given to {@code onError}); a 4xx ends the stream.
+     */
+    EventStream events(long since, java.util.function.Consumer<ClusterEvent> listener,
+                       java.util.function.Consumer<ApiException> onError);
 
     @Override
     void close();

@@ -28,8 +28,8 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     private final HttpTransport http;
 
-    HttpFlotillaClient(Endpoint endpoint, Duration timeout) {
-        this.http = new HttpTransport(endpoint, timeout);
+    HttpFlotillaClient(Endpoint endpoint, Duration timeout, Credentials credentials) {
+        this.http = new HttpTransport(endpoint, timeout, credentials);
     }
 
     @Override
@@ -163,6 +163,41 @@ final class HttpFlotillaClient implements FlotillaClient {
         return (UnitChange) answer[0];
     }
 
+    @Override
+    public String unitStatus(String name) {
+        Object[] answer = new Object[1];
+        exchange("GET", "/flotilla/v1/units/" + segment(name) + "/status", null,
+                a -> answer[0] = new String(a.bytes(2 << 20), StandardCharsets.UTF_8));
+        return (String) answer[0];
+    }
+
+    @Override
+    public void journal(String name, int lines, boolean follow, java.io.OutputStream out) {
+        String path = "/flotilla/v1/units/" + segment(name) + "/journal?lines=" + lines + (follow ? "&follow=true" : "");
+        // A followed journal may stay quiet for hours: no idle limit, only the wait for the headers.
+        try (HttpTransport.Answer answer = http.stream(path, java.time.Duration.ofDays(3650))) {
+            if (answer.status != 200) {
+                throw new ApiException(answer.status, errorMessage(answer.status, answer.bytes(MAX_ERROR_BYTES)));
+            }
+            byte[] buf = new byte[8192];
+            for (int n = answer.body.read(buf); n >= 0; n = answer.body.read(buf)) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new ApiException("journal of " + name + " interrupted: " + HttpTransport.describe(e), e);
+        }
+    }
+
+    @Override
+    public EventStream events(long since, java.util.function.Consumer<ClusterEvent> listener,
+                              java.util.function.Consumer<ApiException> onError) {
+        if (since < 0) {
+            throw new IllegalArgumentException("since must be >= 0");
+        }
+        return new HttpEventStream(http, since, listener, onError);
+    }
+
     // ---- plumbing ----
 
     private static String tokenQuery(String separator, String token) {
@@ -240,7 +275,7 @@ final class HttpFlotillaClient implements FlotillaClient {
         }
     }
 
-    private static String errorMessage(int status, byte[] body) {
+    static String errorMessage(int status, byte[] body) {
         try {
             ApiError error = JSON.readValue(body, ApiError.class);
             if (error != null && error.error() != null && error.error().message() != null) {

@@ -33,10 +33,18 @@ final class HttpTransport {
     private final Endpoint endpoint;
     private final Duration timeout;
     private final String host;
+    private final Credentials credentials;
+    /** Made on the first TLS connection: a unix-socket client never reads key files. */
+    private volatile SSLSocketFactory tlsFactory;
 
     HttpTransport(Endpoint endpoint, Duration timeout) {
+        this(endpoint, timeout, Credentials.none());
+    }
+
+    HttpTransport(Endpoint endpoint, Duration timeout, Credentials credentials) {
         this.endpoint = endpoint;
         this.timeout = timeout;
+        this.credentials = credentials;
         String h = endpoint.baseUri().getHost();
         int port = endpoint.baseUri().getPort();
         this.host = port < 0 ? h : h + ":" + port;
@@ -97,10 +105,79 @@ final class HttpTransport {
                 c.closeQuietly();
             }
         }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        return exchange(c, c.in, method, path, json, finished, timedOut);
+    }
+
+    /**
+     * A GET whose answer streams for as long as the server keeps it open: instead of a deadline
+     * for the whole exchange, the connection is closed when nothing arrived for {@code idle}
+     * (the server sends heartbeats more often than that). The request timeout still bounds the
+     * wait for the answer's headers.
+     */
+    Answer stream(String path, Duration idle) {
+        Connection c = connect();
+        AtomicBoolean finished = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        IdleInput in = new IdleInput(c.in);
+        long headersBy = System.nanoTime() + timeout.toNanos();
+        watchIdle(c, in, finished, timedOut, idle, headersBy);
+        return exchange(c, in, "GET", path, null, finished, timedOut);
+    }
+
+    private static void watchIdle(Connection c, IdleInput in, AtomicBoolean finished, AtomicBoolean timedOut,
+                                  Duration idle, long headersBy) {
+        long check = Math.max(50, idle.toMillis() / 4);
+        CompletableFuture.runAsync(() -> {
+            if (finished.get()) {
+                return;
+            }
+            long now = System.nanoTime();
+            boolean quiet = now - in.lastActivity > idle.toNanos();
+            boolean noHeaders = !in.headersRead && now > headersBy;
+            if (quiet || noHeaders) {
+                timedOut.set(true);
+                c.closeQuietly();
+                return;
+            }
+            watchIdle(c, in, finished, timedOut, idle, headersBy);
+        }, CompletableFuture.delayedExecutor(check, TimeUnit.MILLISECONDS));
+    }
+
+    /** Notes when bytes last arrived. */
+    private static final class IdleInput extends InputStream {
+        private final InputStream in;
+        volatile long lastActivity = System.nanoTime();
+        volatile boolean headersRead;
+
+        IdleInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = in.read();
+            lastActivity = System.nanoTime();
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            lastActivity = System.nanoTime();
+            return n;
+        }
+    }
+
+    private Answer exchange(Connection c, InputStream rawIn, String method, String path, byte[] json,
+                            AtomicBoolean finished, AtomicBoolean timedOut) {
         try {
             StringBuilder head = new StringBuilder(160).append(method).append(' ')
                     .append(endpoint.baseUri().getRawPath()).append(path).append(" HTTP/1.1\r\nHost: ").append(host)
                     .append("\r\nAccept: application/json\r\nConnection: close\r\n");
+            if (endpoint.unixSocket().isEmpty()) {
+                // The unix socket's access is its file mode; a token is for TCP only.
+                credentials.token().ifPresent(t -> head.append("Authorization: Bearer ").append(t).append("\r\n"));
+            }
             if (json != null) {
                 head.append("Content-Type: application/json\r\nContent-Length: ").append(json.length).append("\r\n");
             }
@@ -111,7 +188,7 @@ final class HttpTransport {
                 out.write(json);
             }
             out.flush();
-            InputStream in = new BufferedInputStream(c.in, 64 << 10);
+            InputStream in = new BufferedInputStream(rawIn, 64 << 10);
             int status = statusLine(readLine(in));
             long length = -1;
             boolean chunked = false;
@@ -127,6 +204,9 @@ final class HttpTransport {
                 } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                     chunked = true;
                 }
+            }
+            if (rawIn instanceof IdleInput idle) {
+                idle.headersRead = true;
             }
             InputStream body = chunked ? new ChunkedInput(in) : length >= 0 ? new LimitedInput(in, length) : in;
             return new Answer(status, body, c::closeQuietly, finished, timedOut);
@@ -170,8 +250,7 @@ final class HttpTransport {
             Socket s = new Socket();
             s.connect(new InetSocketAddress(endpoint.baseUri().getHost(), port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(s, endpoint.baseUri().getHost(), port, true);
+                SSLSocket ssl = (SSLSocket) tlsFactory().createSocket(s, endpoint.baseUri().getHost(), port, true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(p);
@@ -181,6 +260,15 @@ final class HttpTransport {
         } catch (IOException e) {
             throw new ApiException("cannot reach flotd at " + endpoint + ": " + describe(e), e);
         }
+    }
+
+    private SSLSocketFactory tlsFactory() {
+        SSLSocketFactory f = tlsFactory;
+        if (f == null) {
+            f = TlsContext.clientFactory(credentials);
+            tlsFactory = f;
+        }
+        return f;
     }
 
     private static int statusLine(String line) throws IOException {

@@ -1,6 +1,7 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.api.ApiException;
+import dev.flotilla.api.Credentials;
 import dev.flotilla.api.Endpoint;
 import dev.flotilla.api.FlotillaClient;
 import picocli.CommandLine;
@@ -11,7 +12,9 @@ import picocli.CommandLine.ScopeType;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -20,7 +23,7 @@ import java.util.Locale;
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
         subcommands = {SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
                 DestroyCommand.class, RestartCommand.class, ListUnitsCommand.class, ListUnitFilesCommand.class,
-                CatCommand.class, ListMachinesCommand.class, VerifyCommand.class, VersionCommand.class,
+                CatCommand.class, StatusCommand.class, JournalCommand.class, ListMachinesCommand.class, EventsCommand.class, VerifyCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Run 'flotctl help <command>' for a command's options.",
@@ -47,6 +50,25 @@ public final class FlotctlMain {
             description = "Time to wait for each API answer (default: ${DEFAULT-VALUE}; env FLOTCTL_REQUEST_TIMEOUT).")
     double requestTimeout;
 
+    @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "CA certificate(s) (PEM) that signed flotd's TLS certificate (https:// endpoints; default: the JDK's trust store; env FLOTCTL_CA_FILE).")
+    Path caFile;
+
+    @Option(names = "--cert-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Client certificate (PEM) to present to flotd over TLS (env FLOTCTL_CERT_FILE).")
+    Path certFile;
+
+    @Option(names = "--key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Key of --cert-file (PEM, PKCS#8) (env FLOTCTL_KEY_FILE).")
+    Path keyFile;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "File holding a bearer token for flotd's TCP API (env FLOTCTL_TOKEN_FILE).")
+    Path tokenFile;
+
+    /** Where FLOTCTL_* defaults come from (the process's environment; tests set their own). */
+    java.util.Map<String, String> environment = System.getenv();
+
     /** Where relative unit file paths are read from (the process's directory; tests set their own). */
     Path workingDir = Path.of("");
 
@@ -65,16 +87,35 @@ public final class FlotctlMain {
     }
 
     FlotillaClient client() {
+        return client(endpoint);
+    }
+
+    /** A client of another daemon (e.g. the one a unit runs on), with the same credentials and timeout. */
+    FlotillaClient client(String url) {
         Endpoint parsed;
         try {
-            parsed = Endpoint.parse(endpoint);
+            parsed = Endpoint.parse(url);
         } catch (IllegalArgumentException e) {
             throw new UsageError("--endpoint: " + e.getMessage());
         }
         if (requestTimeout <= 0) {
             throw new UsageError("--request-timeout must be positive");
         }
-        return FlotillaClient.connect(parsed, Duration.ofMillis((long) (requestTimeout * 1000)));
+        return FlotillaClient.connect(parsed, Duration.ofMillis((long) (requestTimeout * 1000)), credentials());
+    }
+
+    Credentials credentials() {
+        for (Path p : new Path[]{caFile, certFile, keyFile, tokenFile}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new UsageError("cannot read " + p);
+            }
+        }
+        try {
+            return new Credentials(Optional.ofNullable(caFile), Optional.ofNullable(certFile), Optional.ofNullable(keyFile),
+                    Optional.ofNullable(tokenFile));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     /** A usage error found after parsing (exit code 2). */
@@ -98,7 +139,7 @@ public final class FlotctlMain {
 
     static CommandLine commandLine(FlotctlMain main) {
         CommandLine cl = new CommandLine(main);
-        cl.setDefaultValueProvider(FlotctlMain::environmentDefault);
+        cl.setDefaultValueProvider(arg -> environmentDefault(main.environment, arg));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof UsageError) {
@@ -122,10 +163,10 @@ public final class FlotctlMain {
     }
 
     /** fleetctl's habit: every flag can come from FLOTCTL_<FLAG>, e.g. FLOTCTL_ENDPOINT. */
-    static String environmentDefault(CommandLine.Model.ArgSpec arg) {
+    static String environmentDefault(java.util.Map<String, String> environment, CommandLine.Model.ArgSpec arg) {
         if (arg instanceof CommandLine.Model.OptionSpec option) {
             String name = option.longestName().replaceFirst("^-+", "");
-            String value = System.getenv("FLOTCTL_" + name.replace('-', '_').toUpperCase(Locale.ROOT));
+            String value = environment.get("FLOTCTL_" + name.replace('-', '_').toUpperCase(Locale.ROOT));
             if (value != null) {
                 return value;
             }

@@ -55,7 +55,8 @@ final class Flotd implements AutoCloseable {
         String machineId = MachineIdentity.readMachineId(config.machineIdFile());
         session = MachineIdentity.session(config.stateDir());
         String ip = config.publicIp().isBlank() ? MachineIdentity.guessPublicIp() : config.publicIp();
-        machine = new Machine(machineId, ip, config.metadata(), Version.get());
+        machine = new Machine(machineId, ip, config.metadata(), Version.get(),
+                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
 
         systemd = config.systemd() ? connectSystemd() : null;
         EtcdConfig etcd = etcdConfig();
@@ -70,7 +71,9 @@ final class Flotd implements AutoCloseable {
         engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
                 EngineOptions.defaults(config.machineTtl()));
 
-        api = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health);
+        Engine running = engine;
+        api = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health,
+                () -> EngineMetrics.of(running.stats()));
 
         notifier.ready("machine " + machineId + " joined the cluster");
         notifier.startWatchdog(this::alive);

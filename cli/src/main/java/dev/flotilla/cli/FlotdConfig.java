@@ -1,5 +1,8 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.api.server.AccessTokens;
+import dev.flotilla.api.server.ApiSecurity;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +24,13 @@ import java.util.TreeMap;
  * @param etcdEndpoints empty = start an embedded etcd under the state directory
  * @param unitDir       the agent's own folder of unit files (absolute)
  * @param systemd       false: run without systemd (the machine registers but runs no units)
+ * @param apiSecurity   TLS and credentials of the TCP listener (tokens read and checked at load)
  */
 record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path> etcdCaFile,
                    Optional<Path> etcdCertFile, Optional<Path> etcdKeyFile, Map<String, String> metadata,
                    String publicIp, Optional<Path> apiSocket, Optional<String> apiSocketGroup,
                    Optional<InetSocketAddress> apiListen, Path stateDir, Duration machineTtl, Duration engineTtl,
-                   String logLevel, Path machineIdFile, Path unitDir, boolean systemd) {
+                   String logLevel, Path machineIdFile, Path unitDir, boolean systemd, ApiSecurity apiSecurity) {
 
     /** Every key the file (and the flags) know, with its default. */
     static final Map<String, String> DEFAULTS;
@@ -43,6 +47,11 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
         d.put("api_socket", "/run/flotilla/flotd.sock");
         d.put("api_socket_group", "");
         d.put("api_listen", "");
+        d.put("api_tls_cert", "");
+        d.put("api_tls_key", "");
+        d.put("api_tls_client_ca", "");
+        d.put("api_tokens_file", "");
+        d.put("api_insecure_loopback", "false");
         d.put("state_dir", "/var/lib/flotilla");
         d.put("machine_ttl", "5");
         d.put("engine_ttl", "2");
@@ -124,11 +133,49 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
         if (!LOG_LEVELS.contains(level)) {
             throw bad(origin, "log_level", "'" + level + "' is not one of " + LOG_LEVELS);
         }
+        Optional<InetSocketAddress> listen = listen(v.get("api_listen"), origin);
         return new FlotdConfig(endpoints, v.get("etcd_prefix"), path(v, "etcd_cafile"), path(v, "etcd_certfile"),
                 path(v, "etcd_keyfile"), metadata(v.get("metadata"), origin), v.get("public_ip"),
-                path(v, "api_socket"), optional(v.get("api_socket_group")), listen(v.get("api_listen"), origin),
+                path(v, "api_socket"), optional(v.get("api_socket_group")), listen,
                 Path.of(v.get("state_dir")), seconds(v, origin, "machine_ttl"), seconds(v, origin, "engine_ttl"),
-                level, Path.of(v.get("machine_id_file")), unitDir(v.get("unit_dir"), origin), onOff(v, origin, "systemd"));
+                level, Path.of(v.get("machine_id_file")), unitDir(v.get("unit_dir"), origin), onOff(v, origin, "systemd"),
+                apiSecurity(v, origin, listen));
+    }
+
+    /**
+     * The TCP listener's security, checked as a whole: TCP without TLS is refused unless it binds
+     * a loopback address and api_insecure_loopback=true says so.
+     */
+    private static ApiSecurity apiSecurity(Map<String, String> v, Map<String, String> origin,
+                                           Optional<InetSocketAddress> listen) throws ConfigException {
+        for (String key : List.of("api_tls_cert", "api_tls_key", "api_tls_client_ca", "api_tokens_file")) {
+            Optional<Path> p = path(v, key);
+            if (p.isPresent() && !Files.isReadable(p.get())) {
+                throw bad(origin, key, p.get() + " is not a readable file");
+            }
+        }
+        AccessTokens tokens = AccessTokens.none();
+        if (path(v, "api_tokens_file").isPresent()) {
+            try {
+                tokens = AccessTokens.load(path(v, "api_tokens_file").get());
+            } catch (IllegalArgumentException e) {
+                throw bad(origin, "api_tokens_file", e.getMessage());
+            }
+        }
+        ApiSecurity security;
+        try {
+            security = new ApiSecurity(path(v, "api_tls_cert"), path(v, "api_tls_key"), path(v, "api_tls_client_ca"),
+                    tokens, onOff(v, origin, "api_insecure_loopback"));
+        } catch (IllegalArgumentException e) {
+            throw bad(origin, v.get("api_tls_cert").isBlank() ? "api_tls_key" : "api_tls_cert", e.getMessage());
+        }
+        if (listen.isPresent()) {
+            Optional<String> refusal = security.refusal(listen.get());
+            if (refusal.isPresent()) {
+                throw bad(origin, "api_listen", refusal.get());
+            }
+        }
+        return security;
     }
 
     private static Path unitDir(String text, Map<String, String> origin) throws ConfigException {

@@ -62,6 +62,16 @@ public final class FlotdMain implements Callable<Integer> {
     String apiSocketGroup;
     @Option(names = "--api-listen", paramLabel = "HOST:PORT", description = "TCP address of the API (empty: none).")
     String apiListen;
+    @Option(names = "--api-tls-cert", paramLabel = "FILE", description = "TLS certificate of the TCP API (PEM).")
+    String apiTlsCert;
+    @Option(names = "--api-tls-key", paramLabel = "FILE", description = "Its key (PEM, PKCS#8).")
+    String apiTlsKey;
+    @Option(names = "--api-tls-client-ca", paramLabel = "FILE", description = "CA that client certificates are verified against.")
+    String apiTlsClientCa;
+    @Option(names = "--api-tokens-file", paramLabel = "FILE", description = "Bearer tokens of the TCP API: <token> <ro|rw> [name] (mode 0600).")
+    String apiTokensFile;
+    @Option(names = "--api-insecure-loopback", paramLabel = "true|false", description = "Plain HTTP on a loopback api_listen.")
+    String apiInsecureLoopback;
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where flotd keeps its state.")
     String stateDir;
     @Option(names = "--machine-ttl", paramLabel = "SECONDS", description = "Lifetime of the registration without keep-alive.")
@@ -97,6 +107,11 @@ public final class FlotdMain implements Callable<Integer> {
         put(overrides, "api_socket", apiSocket);
         put(overrides, "api_socket_group", apiSocketGroup);
         put(overrides, "api_listen", apiListen);
+        put(overrides, "api_tls_cert", apiTlsCert);
+        put(overrides, "api_tls_key", apiTlsKey);
+        put(overrides, "api_tls_client_ca", apiTlsClientCa);
+        put(overrides, "api_tokens_file", apiTokensFile);
+        put(overrides, "api_insecure_loopback", apiInsecureLoopback);
         put(overrides, "state_dir", stateDir);
         put(overrides, "machine_ttl", machineTtl);
         put(overrides, "engine_ttl", engineTtl);

@@ -83,12 +83,12 @@ final class SocketActivation {
                 .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()));
         Optional<Path> inherited = inheritedApiSocket();
         if (inherited.isEmpty()) {
-            return new ApiServer.Config(config.apiSocket(), config.apiSocketGroup(), tcp);
+            return new ApiServer.Config(config.apiSocket(), config.apiSocketGroup(), tcp, false, config.apiSecurity());
         }
         if (!config.apiSocket().equals(inherited)) {
             log.warn("api_socket={} is not used: systemd passed the socket {}",
                     config.apiSocket().map(Path::toString).orElse(""), inherited.get());
         }
-        return new ApiServer.Config(inherited, Optional.empty(), tcp, true);
+        return new ApiServer.Config(inherited, Optional.empty(), tcp, true, config.apiSecurity());
     }
 }

@@ -46,7 +46,7 @@ class FlotdClusterTest {
     private Flotd start(String name, String machineId, String metadata) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
         Files.writeString(home.resolve("machine-id"), machineId + "\n");
-        FlotdConfig config = FlotdConfig.load(Optional.empty(), false, Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "etcd_endpoints", etcd.endpoint(),
                 "etcd_prefix", prefix,
                 "machine_id_file", home.resolve("machine-id").toString(),
@@ -57,6 +57,8 @@ class FlotdClusterTest {
                 "metadata", metadata,
                 "machine_ttl", "2",
                 "systemd", "off")); // no systemd on the build host: these daemons register but run no units
+        settings.put("api_insecure_loopback", "true");
+        FlotdConfig config = FlotdConfig.load(Optional.empty(), false, settings);
         Flotd d = new Flotd(config);
         daemons.add(d);
         d.start();
@@ -96,6 +98,37 @@ class FlotdClusterTest {
 
         Result full = flotctl(a, "list-machines", "--full", "--no-legend", "--fields", "ip,machine");
         assertEquals("127.0.0.10\t" + id('a') + "\n127.0.0.11\t" + id('b') + "\n", full.out());
+    }
+
+    private static String metrics(Flotd d) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + d.apiTcpAddress().orElseThrow().getPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static double sample(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in\n" + text));
+    }
+
+    @Test
+    void everyDaemonServesMetricsAndExactlyOneIsTheEngine() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        Flotd b = start("b", id('b'), "");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String ma = metrics(a);
+            String mb = metrics(b);
+            assertEquals(1, sample(ma, "flotilla_engine_leader") + sample(mb, "flotilla_engine_leader"));
+            assertEquals(2, sample(ma, "flotilla_machines"));
+            assertEquals(2, sample(mb, "flotilla_machines"));
+            String leader = sample(ma, "flotilla_engine_leader") == 1 ? ma : mb;
+            assertTrue(sample(leader, "flotilla_engine_reconcile_passes_total") >= 1, leader);
+            assertTrue(sample(leader, "flotilla_engine_leader_changes_total") >= 1, leader);
+        });
+        assertEquals(0, sample(metrics(a), "flotilla_etcd_errors_total{source=\"engine\"}"));
     }
 
     @Test

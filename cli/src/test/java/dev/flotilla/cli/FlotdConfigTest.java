@@ -45,6 +45,7 @@ class FlotdConfigTest {
                 etcd_endpoints=http://127.0.0.1:2379, http://127.0.0.2:2379
                 metadata="region=eu,disk=ssd"
                 api_listen=127.0.0.11:49153
+                api_insecure_loopback=true
                 machine_ttl=3
                 """, Map.of("machine_ttl", "7", "public_ip", "10.1.2.3", "systemd", "off", "unit_dir", "/run/x/../units"));
         assertEquals(List.of("http://127.0.0.1:2379", "http://127.0.0.2:2379"), c.etcdEndpoints());
@@ -70,10 +71,30 @@ class FlotdConfigTest {
             "unit_dir=units         | flotd.conf:2: unit_dir: 'units' must be an absolute path",
             "unit_dir=/             | flotd.conf:2: unit_dir: '/' must be an absolute path",
             "systemd=maybe          | flotd.conf:2: systemd: 'maybe' is not on or off",
+            "api_listen=127.0.0.1:1 | flotd.conf:2: api_listen: api_listen=127.0.0.1:1 needs TLS: set api_tls_cert and api_tls_key",
+            "api_tls_cert=/nonexistent/c.pem | flotd.conf:2: api_tls_cert: /nonexistent/c.pem is not a readable file",
+            "api_insecure_loopback=perhaps | flotd.conf:2: api_insecure_loopback: 'perhaps' is not on or off",
     })
     void badLinesAreRefusedWithFileLineAndKey(String line, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> load("# first line\n" + line + "\n", Map.of()));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void tcpSecuritySettingsAreCheckedTogether() throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), "0123456789abcdef0123 rw ci\n");
+        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigException open = assertThrows(ConfigException.class, () -> load("api_tokens_file=" + tokens + "\n", Map.of()));
+        assertTrue(open.getMessage().endsWith("flotd.conf:1: api_tokens_file: the tokens file " + tokens
+                + " must be readable by its owner only (chmod 600 " + tokens + "), it has rw-r--r--"), open.getMessage());
+        assertTrue(open.getMessage().contains("chmod 600"), open.getMessage());
+        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        FlotdConfig c = load("api_tokens_file=" + tokens + "\napi_listen=127.0.0.12:49153\napi_insecure_loopback=true\n", Map.of());
+        assertEquals(1, c.apiSecurity().tokens().size());
+        assertTrue(c.apiSecurity().insecureLoopback());
+        Path cert = Files.writeString(dir.resolve("c.pem"), "x");
+        ConfigException half = assertThrows(ConfigException.class, () -> load("api_tls_cert=" + cert + "\n", Map.of()));
+        assertTrue(half.getMessage().contains("api_tls_cert and api_tls_key go together"), half.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import dev.flotilla.api.Endpoint;
 import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitListing;
+import dev.flotilla.api.server.ApiSecurity;
 import dev.flotilla.api.server.ApiServer;
 import dev.flotilla.registry.Assignment;
 import dev.flotilla.registry.AssignmentChange;
@@ -73,7 +74,7 @@ class ListingBenchmark {
                     (System.nanoTime() - t0) / 1e9);
 
             ApiServer api = ApiServer.start(new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(),
-                    Optional.of(new InetSocketAddress("127.0.0.1", 0))), registry, () -> new ApiServer.Health(true, "b", "ok"));
+                    Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry, () -> new ApiServer.Health(true, "b", "ok"));
             try (FlotillaClient client = FlotillaClient.connect(Endpoint.parse("unix://" + dir.resolve("api.sock")),
                     Duration.ofSeconds(60))) {
                 double[] call = new double[RUNS];

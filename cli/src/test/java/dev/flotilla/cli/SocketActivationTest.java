@@ -45,7 +45,8 @@ class SocketActivationTest {
     @Test
     void withoutSystemdTheConfiguredSocketIsBound() throws Exception {
         FlotdConfig config = FlotdConfig.load(Optional.empty(), false,
-                Map.of("api_socket", "/run/x/api.sock", "api_socket_group", "flotilla", "api_listen", "127.0.0.1:0"));
+                Map.of("api_socket", "/run/x/api.sock", "api_socket_group", "flotilla", "api_listen", "127.0.0.1:0",
+                        "api_insecure_loopback", "true"));
         var api = SocketActivation.apiServerConfig(config);
         assertFalse(api.unixSocketInherited());
         assertEquals(Optional.of(Path.of("/run/x/api.sock")), api.unixSocket());

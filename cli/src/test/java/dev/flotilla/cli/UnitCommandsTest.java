@@ -2,6 +2,7 @@ package dev.flotilla.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.api.server.ApiSecurity;
 import dev.flotilla.api.server.ApiServer;
 import dev.flotilla.registry.DesiredState;
 import dev.flotilla.registry.EtcdFixture;
@@ -54,7 +55,7 @@ class UnitCommandsTest {
     void start() {
         registry = Registry.connect(etcd.newConfig());
         api = ApiServer.start(new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(),
-                Optional.of(new InetSocketAddress("127.0.0.1", 0))), registry, () -> new ApiServer.Health(true, "t", "ok"));
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry, () -> new ApiServer.Health(true, "t", "ok"));
         cluster = new SimulatedCluster(registry, List.of(
                 new Machine(A, "127.0.0.10", Map.of("az", "a"), "t"),
                 new Machine(B, "127.0.0.11", Map.of("az", "b"), "t")));

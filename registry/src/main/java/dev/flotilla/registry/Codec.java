@@ -17,13 +17,13 @@ final class Codec {
 
     /** What a machine's presence key holds: the public part plus the registration session. */
     record MachineRecord(String id, String publicIp, Map<String, String> metadata, String version,
-                         String session, long leaseId) {
+                         String session, long leaseId, String apiUrl) {
         Machine machine() {
-            return new Machine(id, publicIp, metadata, version);
+            return new Machine(id, publicIp, metadata, version, apiUrl);
         }
 
         static MachineRecord of(Machine m, String session, long leaseId) {
-            return new MachineRecord(m.id(), m.publicIp(), m.metadata(), m.version(), session, leaseId);
+            return new MachineRecord(m.id(), m.publicIp(), m.metadata(), m.version(), session, leaseId, m.apiUrl());
         }
     }
 

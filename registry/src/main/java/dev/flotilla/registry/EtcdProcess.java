@@ -24,21 +24,42 @@ public final class EtcdProcess implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final Path logFile;
+    private final Tls tls;
+    /** Plain-HTTP port of /health when clients must use TLS (etcd's --listen-metrics-urls), else 0. */
+    private final int healthPort;
     private Process process;
 
-    private EtcdProcess(Path binary, Path dataDir, String host, int clientPort, int peerPort, Path logFile) {
+    /**
+     * TLS on the client port: etcd's certificate and key, and the CA client certificates must be
+     * signed by (etcd then refuses clients without one).
+     */
+    public record Tls(Path certFile, Path keyFile, Path trustedCaFile) {
+    }
+
+    private EtcdProcess(Path binary, Path dataDir, String host, int clientPort, int peerPort, Path logFile, Tls tls,
+                        int healthPort) {
         this.binary = binary;
         this.dataDir = dataDir;
         this.host = host;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.logFile = logFile;
+        this.tls = tls;
+        this.healthPort = healthPort;
     }
 
     /** Starts etcd and waits until it reports healthy. */
     public static EtcdProcess start(Path dataDir, String host, int clientPort, int peerPort, Duration startTimeout) {
         EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, host, clientPort, peerPort,
-                dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"), null, 0);
+        etcd.launch(startTimeout);
+        return etcd;
+    }
+
+    /** Starts etcd serving its clients over TLS with client certificates only, on free loopback ports. */
+    public static EtcdProcess startWithTls(Path dataDir, Tls tls, Duration startTimeout) {
+        EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, "127.0.0.1", freePort(), freePort(),
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"), tls, freePort());
         etcd.launch(startTimeout);
         return etcd;
     }
@@ -73,7 +94,7 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     public String clientUrl() {
-        return "http://" + host + ":" + clientPort;
+        return (tls == null ? "http://" : "https://") + host + ":" + clientPort;
     }
 
     public Path dataDir() {
@@ -97,6 +118,11 @@ public final class EtcdProcess implements AutoCloseable {
                     "--initial-cluster", "flotilla=http://" + host + ":" + peerPort,
                     "--initial-cluster-token", "flotilla-" + clientPort,
                     "--log-outputs", "stderr"));
+            if (tls != null) {
+                cmd.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString(),
+                        "--trusted-ca-file", tls.trustedCaFile().toString(), "--client-cert-auth",
+                        "--listen-metrics-urls", "http://" + host + ":" + healthPort));
+            }
             process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -109,7 +135,8 @@ public final class EtcdProcess implements AutoCloseable {
 
     private void awaitHealthy(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        (tls == null ? clientUrl() : "http://" + host + ":" + healthPort) + "/health"))
                 .timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

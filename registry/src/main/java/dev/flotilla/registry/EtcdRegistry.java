@@ -419,6 +419,28 @@ final class EtcdRegistry implements Registry {
         return new PrefixWatcher<>(this, keys.statesPrefix(), EtcdRegistry::decodeState, listener, "states").start();
     }
 
+    @Override
+    public Subscription watchCluster(long afterRevision,
+                                     java.util.function.Consumer<List<WatchEvent<ClusterItem>>> listener) {
+        // One watch of the whole prefix: etcd orders its events by revision across every key.
+        return new PrefixWatcher<>(this, keys.prefix(), EtcdRegistry::decodeClusterItem,
+                new RevisionBatcher<>(listener, ClusterItem::onlyReported).asWatchListener(), "cluster")
+                .startAfter(afterRevision);
+    }
+
+    private static ClusterItem decodeClusterItem(String key, ByteSequence value) {
+        if (key.startsWith(ClusterItem.UNITS)) {
+            return new ClusterItem.UnitItem(decodeUnit(key.substring(ClusterItem.UNITS.length()), value));
+        }
+        if (key.startsWith(ClusterItem.MACHINES)) {
+            return new ClusterItem.MachineItem(Codec.decode(value, Codec.MachineRecord.class).machine());
+        }
+        if (key.startsWith(ClusterItem.STATES)) {
+            return new ClusterItem.StateItem(decodeState(key.substring(ClusterItem.STATES.length()), value));
+        }
+        return null; // assignments, waiting reasons, globals, the leader key: not reported
+    }
+
     /** Creates key with value on lease if absent; otherwise returns the current value. */
     TxnResponse createIfAbsent(ByteSequence key, ByteSequence value, long leaseId, String what) {
         return await(client.getKVClient().txn()

@@ -11,9 +11,16 @@ import java.util.TreeMap;
  * @param publicIp  the address users and other machines reach it at
  * @param metadata  key/value pairs that MachineMetadata= constraints match against (sorted)
  * @param version   the flotd version it runs
+ * @param apiUrl    where its daemon's TCP API answers (https://ip:port), "" when it has none:
+ *                  what status and journal of its units go through
  */
-public record Machine(String id, String publicIp, Map<String, String> metadata, String version) {
+public record Machine(String id, String publicIp, Map<String, String> metadata, String version, String apiUrl) {
+    public Machine(String id, String publicIp, Map<String, String> metadata, String version) {
+        this(id, publicIp, metadata, version, "");
+    }
+
     public Machine {
+        apiUrl = apiUrl == null ? "" : apiUrl;
         Objects.requireNonNull(id, "id");
         publicIp = publicIp == null ? "" : publicIp;
         metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata == null ? Map.of() : metadata));
@@ -21,6 +28,6 @@ public record Machine(String id, String publicIp, Map<String, String> metadata, 
     }
 
     public Machine withMetadata(Map<String, String> newMetadata) {
-        return new Machine(id, publicIp, newMetadata, version);
+        return new Machine(id, publicIp, newMetadata, version, apiUrl);
     }
 }

@@ -410,6 +410,26 @@ final class MemoryClient implements InMemoryRegistry {
         return watch(keys.statesPrefix(), UnitState.class::cast, listener, "states");
     }
 
+    /** The in-memory store keeps no history: every cluster watch starts with a Snapshot. */
+    @Override
+    public Subscription watchCluster(long afterRevision, Consumer<List<WatchEvent<ClusterItem>>> listener) {
+        return watch(keys.prefix(), MemoryClient::clusterItem,
+                new RevisionBatcher<>(listener, ClusterItem::onlyReported).asWatchListener(), "cluster");
+    }
+
+    private static ClusterItem clusterItem(Object value) {
+        if (value instanceof Codec.MachineRecord m) {
+            return new ClusterItem.MachineItem(m.machine());
+        }
+        if (value instanceof UnitRecord u) {
+            return new ClusterItem.UnitItem(u);
+        }
+        if (value instanceof UnitState s) {
+            return new ClusterItem.StateItem(s);
+        }
+        return null;
+    }
+
     /** Like an etcd watch, it is set up even while cut off and starts with its Snapshot once connected. */
     private <T> Subscription watch(String prefix, Function<Object, T> decoder, Consumer<WatchEvent<T>> listener,
                                    String what) {

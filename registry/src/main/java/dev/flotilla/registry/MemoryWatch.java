@@ -42,8 +42,14 @@ final class MemoryWatch<T> implements Subscription {
         }
         live = true;
         Map<String, T> items = new HashMap<>();
-        store.range(prefix).forEach((key, entry) -> items.put(key.substring(prefix.length()), decoder.apply(entry.value())));
+        store.range(prefix).forEach((key, entry) -> {
+            T item = decoder.apply(entry.value());
+            if (item != null) { // a decoder may skip values it does not report
+                items.put(key.substring(prefix.length()), item);
+            }
+        });
         post(new WatchEvent.Snapshot<>(items, store.revision()));
+        endOfBatch();
     }
 
     void pause() {
@@ -60,10 +66,20 @@ final class MemoryWatch<T> implements Subscription {
             }
             String key = c.key().substring(prefix.length());
             if (c.now() != null) {
-                post(new WatchEvent.Updated<>(key, decoder.apply(c.now().value()), revision));
+                T item = decoder.apply(c.now().value());
+                if (item != null) {
+                    post(new WatchEvent.Updated<>(key, item, revision));
+                }
             } else {
                 post(new WatchEvent.Removed<>(key, decoder.apply(c.previous().value()), revision));
             }
+        }
+        endOfBatch();
+    }
+
+    private void endOfBatch() {
+        if (listener instanceof RevisionBatcher.Batched b) {
+            mailbox.post(b::endOfBatch);
         }
     }
 

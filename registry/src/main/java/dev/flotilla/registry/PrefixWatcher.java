@@ -65,6 +65,23 @@ final class PrefixWatcher<T> implements Subscription {
         return this;
     }
 
+    /**
+     * Watches from {@code afterRevision + 1} without listing first, for a listener that already
+     * knows the state at that revision; if etcd compacted it away, starts with a Snapshot.
+     */
+    PrefixWatcher<T> startAfter(long afterRevision) {
+        if (afterRevision <= 0) {
+            return start();
+        }
+        thread.execute(() -> {
+            if (!closed) {
+                lastRevision = afterRevision;
+                watchFrom(afterRevision + 1);
+            }
+        });
+        return this;
+    }
+
     private void list() {
         if (closed) {
             return;
@@ -93,11 +110,16 @@ final class PrefixWatcher<T> implements Subscription {
         backoffMs = 100;
         lastRevision = revision;
         deliver(new WatchEvent.Snapshot<>(items, revision));
+        endOfBatch();
+        watchFrom(revision + 1);
+    }
+
+    private void watchFrom(long revision) {
         // A broken stream may report twice (an error, then completion); only the current
         // watcher's first report leads to a new list.
         long mine = ++generation;
         watcher = registry.client().getWatchClient().watch(Keys.bytes(prefix),
-                WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(revision + 1).build(),
+                WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(revision).build(),
                 Watch.listener(r -> onThread(() -> {
                             if (mine == generation) {
                                 onEvents(r);
@@ -154,6 +176,17 @@ final class PrefixWatcher<T> implements Subscription {
                 default -> {
                     // UNRECOGNIZED: nothing to deliver
                 }
+            }
+        }
+        endOfBatch();
+    }
+
+    private void endOfBatch() {
+        if (listener instanceof RevisionBatcher.Batched b) {
+            try {
+                b.endOfBatch();
+            } catch (RuntimeException e) {
+                log.error("{} watch listener failed at the end of a batch", what, e);
             }
         }
     }

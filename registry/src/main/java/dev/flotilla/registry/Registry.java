@@ -122,6 +122,16 @@ public interface Registry extends AutoCloseable {
     /** Unit states of all machines (keys "machine/unit"). */
     Subscription watchStates(java.util.function.Consumer<WatchEvent<UnitState>> listener);
 
+    /**
+     * Units, machines and unit states in one watch, in revision order across all three (keys as
+     * in {@link ClusterItem}), handed over by whole revisions: each call gets a Snapshot alone or
+     * every change of one revision. With {@code afterRevision > 0} it starts with the changes
+     * after that revision, without a Snapshot, when the store can still replay them; otherwise,
+     * and after any gap, a Snapshot comes first.
+     */
+    Subscription watchCluster(long afterRevision,
+                              java.util.function.Consumer<java.util.List<WatchEvent<ClusterItem>>> listener);
+
     @Override
     void close();
 }

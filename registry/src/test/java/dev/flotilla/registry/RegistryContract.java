@@ -252,6 +252,37 @@ abstract class RegistryContract {
         assertNull(globals.violation());
     }
 
+    @Test
+    void theClusterWatchReportsUnitsMachinesAndStatesOnly() throws Exception {
+        Registry r = client();
+        MachinePresence m = closeLater(r.register(machine('c', "127.0.0.13"), TTL, "s", Duration.ZERO));
+        assertTrue(r.createUnit(unit("before.service", "[Service]\nExecStart=/bin/true\n")));
+        WatchView<ClusterItem> view = new WatchView<>();
+        List<List<WatchEvent<ClusterItem>>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        closeLater(r.watchCluster(0, batch -> {
+            batches.add(batch);
+            batch.forEach(view);
+        }));
+        eventually(() -> view.items.keySet().equals(Set.of("units/before.service", "machines/" + "c".repeat(32))));
+        String global = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
+        assertTrue(r.createUnit(unit("g.service", global)));
+        r.publishState(m, new UnitState(m.machine().id(), "g.service", "h", "loaded", "active", "running"));
+        assertTrue(r.deleteUnit("before.service"));
+        eventually(() -> view.items.keySet().equals(Set.of("units/g.service", "machines/" + "c".repeat(32),
+                "states/" + "c".repeat(32) + "/g.service")));
+        assertEquals("active", ((ClusterItem.StateItem) view.items.get("states/" + "c".repeat(32) + "/g.service"))
+                .state().activeState());
+        assertTrue(view.events.stream().allMatch(e -> !(e instanceof WatchEvent.Updated<ClusterItem> u)
+                || ClusterItem.reported(u.key())), "no globals/ index entries: " + view.events);
+        assertNull(view.violation());
+        for (List<WatchEvent<ClusterItem>> b : batches) {
+            assertTrue(b.size() == 1 || b.stream().allMatch(e -> !(e instanceof WatchEvent.Snapshot<ClusterItem>)
+                    && e.revision() == b.get(0).revision()), "one revision per batch: " + b);
+        }
+        assertEquals(1, batches.stream().filter(b -> b.get(0).revision() == r.unit("g.service").orElseThrow().revision())
+                .count(), "the global unit's write is one batch");
+    }
+
     // ---- assignments (fenced) ----
 
     @Test

@@ -6,6 +6,7 @@ import dev.flotilla.api.MachinePage;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -25,10 +27,21 @@ final class ApiHandler extends Handler.Abstract {
     private final Supplier<ApiServer.Health> health;
     private final FleetUnits fleetUnits;
     private final FlotillaUnits flotillaUnits;
+    private final AccessGuard guard;
+    private final ApiStats stats;
+    private final MetricsEndpoint metrics;
+    private final EventsEndpoint events;
+    private final UnitInspection inspection;
 
-    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads) {
+    ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
+               MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection) {
+        this.events = events;
+        this.inspection = inspection;
         this.registry = registry;
         this.health = health;
+        this.guard = guard;
+        this.stats = stats;
+        this.metrics = metrics;
         UnitFacts facts = new UnitFacts();
         this.fleetUnits = new FleetUnits(registry, facts, reads);
         this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
@@ -41,22 +54,39 @@ final class ApiHandler extends Handler.Abstract {
             ex = new Exchange(request, response, callback);
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
+            stats.answered(e.status());
             return true;
         }
         try {
+            guard.check(arrival(request, ex.method));
             route(ex);
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
         } catch (RegistryException e) {
+            stats.etcdError();
             ex.error(503, "cluster state unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
             log.error("{} {} failed", ex.method, request.getHttpURI().getPath(), e);
             ex.error(500, "internal error: " + e);
         }
+        // Set before the body is written, also for a stream still running.
+        stats.answered(response.getStatus());
         return true;
     }
 
+    private static AccessGuard.Arrival arrival(Request request, String method) {
+        boolean tcp = request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress;
+        Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        boolean cert = ssl instanceof EndPoint.SslSessionData d && d.peerCertificates() != null
+                && d.peerCertificates().length > 0;
+        return new AccessGuard.Arrival(tcp, request.isSecure(), request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                cert, method);
+    }
+
     private static void writeFailure(Response response, Callback callback, HttpFailure e) {
+        if (e.challenge()) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"flotilla\"");
+        }
         if (e.allow() != null) {
             response.getHeaders().put(HttpHeader.ALLOW, e.allow().replace(",", ", "));
         }
@@ -70,6 +100,9 @@ final class ApiHandler extends Handler.Abstract {
             ex.requireMethod("GET");
             ApiServer.Health h = health.get();
             ex.json(h.healthy() ? 200 : 503, Map.of("healthy", h.healthy(), "machineID", h.machineId(), "detail", h.detail()));
+        } else if (s.size() == 1 && path.equals("metrics")) {
+            ex.requireMethod("GET");
+            ex.text(200, MetricsText.CONTENT_TYPE, MetricsText.render(metrics.metrics()));
         } else if (s.size() >= 3 && s.get(0).equals("fleet") && s.get(1).equals("v1")) {
             routeFleet(ex, s);
         } else if (s.size() >= 3 && s.get(0).equals("flotilla") && s.get(1).equals("v1")) {
@@ -84,7 +117,7 @@ final class ApiHandler extends Handler.Abstract {
         if (s.size() == 3 && resource.equals("machines")) {
             ex.requireMethod("GET");
             List<Machine> machines = registry.machines().value().stream()
-                    .map(m -> new Machine(m.id(), m.publicIp(), m.metadata())).toList();
+                    .map(m -> new Machine(m.id(), m.publicIp(), m.metadata(), m.apiUrl())).toList();
             ex.json(200, new MachinePage(machines, null));
         } else if (s.size() == 3 && resource.equals("units")) {
             ex.requireMethod("GET");
@@ -109,6 +142,15 @@ final class ApiHandler extends Handler.Abstract {
         if (s.size() == 3 && resource.equals("engine")) {
             ex.requireMethod("GET");
             ex.json(200, new EngineStatus(registry.engineLeader().orElse("")));
+        } else if (s.size() == 3 && resource.equals("events")) {
+            ex.requireMethod("GET");
+            events.stream(ex);
+        } else if (s.size() == 5 && resource.equals("units") && s.get(4).equals("status")) {
+            ex.requireMethod("GET");
+            inspection.status(ex, s.get(3));
+        } else if (s.size() == 5 && resource.equals("units") && s.get(4).equals("journal")) {
+            ex.requireMethod("GET");
+            inspection.journal(ex, s.get(3));
         } else if (s.size() == 3 && resource.equals("units")) {
             ex.requireMethod("GET");
             flotillaUnits.list(ex);

@@ -1,7 +1,12 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.Registry;
+import dev.flotilla.api.Pem;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -22,6 +27,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +48,18 @@ public final class ApiServer implements AutoCloseable {
      *                            activation): it is served as it is, never bound, chmod-ed or removed
      */
     public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
-                         boolean unixSocketInherited) {
+                         boolean unixSocketInherited, ApiSecurity security) {
         public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
-            this(unixSocket, socketGroup, tcp, false);
+            this(unixSocket, socketGroup, tcp, false, ApiSecurity.UNIX_ONLY);
+        }
+
+        public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
+                      boolean unixSocketInherited) {
+            this(unixSocket, socketGroup, tcp, unixSocketInherited, ApiSecurity.UNIX_ONLY);
+        }
+
+        public Config withSecurity(ApiSecurity newSecurity) {
+            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, newSecurity);
         }
     }
 
@@ -56,21 +71,62 @@ public final class ApiServer implements AutoCloseable {
     private final ServerConnector tcpConnector;
     private final InheritedUnixConnector inheritedConnector;
     private final Reads reads;
+    private final ClusterCounts counts;
+    private final EventsEndpoint events;
+    private final UnitInspection inspection;
 
-    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads) {
+    private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
+                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection) {
+        this.events = events;
+        this.inspection = inspection;
         this.server = server;
         this.tcpConnector = tcpConnector;
         this.inheritedConnector = inheritedConnector;
         this.reads = reads;
+        this.counts = counts;
     }
 
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health) {
-        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        return start(config, registry, health, List::of);
+    }
+
+    /** @param daemonMetrics the daemon's own figures for {@code /metrics} (engine), read at each scrape */
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
+                                  Supplier<List<Metric>> daemonMetrics) {
+        return start(config, registry, health, daemonMetrics, UnitCommands.systemd());
+    }
+
+    /** @param unitCommands what shows a unit's status and journal on this machine */
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
+                                  Supplier<List<Metric>> daemonMetrics, UnitCommands unitCommands) {
+        if (config.tcp().isPresent()) {
+            config.security().refusal(config.tcp().get()).ifPresent(why -> {
+                throw new IllegalStateException(why);
+            });
+        }
+        ClusterCounts counts = new ClusterCounts(registry);
+        try {
+            return startServer(config, registry, health, daemonMetrics, counts, unitCommands);
+        } catch (RuntimeException e) {
+            counts.close();
+            throw e;
+        }
+    }
+
+    private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
+                                         Supplier<List<Metric>> daemonMetrics, ClusterCounts counts,
+                                         UnitCommands unitCommands) {
+        // 32 for requests, and one each for the event streams and followed journals (they block while following).
+        QueuedThreadPool threads = new QueuedThreadPool(32 + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 2);
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
         Reads reads = new Reads();
-        server.setHandler(new ApiHandler(registry, health, reads));
+        ApiStats stats = new ApiStats();
+        EventsEndpoint events = new EventsEndpoint(registry);
+        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands);
+        server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
+                new MetricsEndpoint(counts, stats, daemonMetrics), events, inspection));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -92,7 +148,8 @@ public final class ApiServer implements AutoCloseable {
             server.addConnector(unix);
         }
         if (config.tcp().isPresent()) {
-            tcp = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+            tcp = config.security().tls() ? tlsConnector(server, http, config.security())
+                    : new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
             tcp.setHost(config.tcp().get().getHostString());
             tcp.setPort(config.tcp().get().getPort());
             server.addConnector(tcp);
@@ -111,11 +168,36 @@ public final class ApiServer implements AutoCloseable {
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
-                api.tcpAddress().map(a -> " http://" + a.getHostString() + ":" + a.getPort()).orElse(""));
+                api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
         return api;
+    }
+
+    /**
+     * TLS on the TCP port. Plain HTTP sent there is detected and answered (400, "use https://")
+     * rather than dropped, so a misconfigured client learns why.
+     */
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration plain, ApiSecurity security) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(Pem.keyStore(security.tlsCert().get(), security.tlsKey().get()));
+        ssl.setKeyStorePassword("");
+        ssl.setKeyManagerPassword("");
+        security.clientCa().ifPresent(ca -> {
+            ssl.setTrustStore(Pem.trustStore(ca));
+            // Asked for, not required: a token is the other way in, and the guard answers 401
+            // with fleet's body instead of a failed handshake.
+            ssl.setWantClientAuth(true);
+        });
+        HttpConfiguration https = new HttpConfiguration(plain);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients connect by IP address as often as by name; the certificate check is the client's.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        HttpConnectionFactory http = new HttpConnectionFactory(https);
+        SslConnectionFactory tls = new SslConnectionFactory(ssl, http.getProtocol());
+        return new ServerConnector(server, 1, 1, new DetectorConnectionFactory(tls), http);
     }
 
     private static void requireInheritedUnixSocket() {
@@ -174,6 +256,8 @@ public final class ApiServer implements AutoCloseable {
      * daemon. The TCP listener closes as usual.
      */
     private void closeKeepingInheritedSocket() {
+        events.close();
+        counts.close();
         inheritedConnector.setAccepting(false);
         try {
             inheritedConnector.shutdown().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -193,6 +277,16 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Followed journals being served now. */
+    public int openJournals() {
+        return inspection.followers();
+    }
+
+    /** Event streams being served now. */
+    public int openEventStreams() {
+        return events.openStreams();
+    }
+
     /** The bound TCP address (useful when port 0 was asked for). */
     public Optional<InetSocketAddress> tcpAddress() {
         if (tcpConnector == null) {
@@ -203,6 +297,8 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close(); // the streams end, so the server's stop does not wait for them
+        inspection.close();
         if (inheritedConnector != null) {
             closeKeepingInheritedSocket();
             return;
@@ -213,5 +309,6 @@ public final class ApiServer implements AutoCloseable {
             log.warn("API did not stop cleanly: {}", e.getMessage());
         }
         reads.close();
+        counts.close();
     }
 }

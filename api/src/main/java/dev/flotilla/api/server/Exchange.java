@@ -195,6 +195,12 @@ final class Exchange {
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
+    void text(int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
     void noContent(int status) {
         response.setStatus(status);
         response.write(true, null, callback);

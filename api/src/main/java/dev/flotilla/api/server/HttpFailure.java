@@ -4,15 +4,22 @@ package dev.flotilla.api.server;
 final class HttpFailure extends RuntimeException {
     private final int status;
     private final String allow;
+    private final boolean challenge;
 
     HttpFailure(int status, String message) {
-        this(status, message, null);
+        this(status, message, null, false);
     }
 
-    private HttpFailure(int status, String message, String allow) {
+    private HttpFailure(int status, String message, String allow, boolean challenge) {
         super(message, null, false, false);
         this.status = status;
         this.allow = allow;
+        this.challenge = challenge;
+    }
+
+    /** 401 with a {@code WWW-Authenticate: Bearer} challenge. */
+    static HttpFailure unauthorized(String message) {
+        return new HttpFailure(401, message, null, true);
     }
 
     static HttpFailure badRequest(String message) {
@@ -28,11 +35,16 @@ final class HttpFailure extends RuntimeException {
     }
 
     static HttpFailure methodNotAllowed(String method, String allow) {
-        return new HttpFailure(405, "method " + method + " not allowed here; use " + allow.replace(",", ", "), allow);
+        return new HttpFailure(405, "method " + method + " not allowed here; use " + allow.replace(",", ", "), allow, false);
     }
 
     int status() {
         return status;
+    }
+
+    /** Whether the answer carries a WWW-Authenticate challenge (401). */
+    boolean challenge() {
+        return challenge;
     }
 
     /** The Allow header of a 405, else null. */

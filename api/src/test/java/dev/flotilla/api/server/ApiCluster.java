@@ -45,7 +45,7 @@ final class ApiCluster implements AutoCloseable {
         registry = Registry.connect(etcd.newConfig());
         socket = dir.resolve("api.sock");
         server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(),
-                Optional.of(new InetSocketAddress("127.0.0.1", 0))), registry,
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry,
                 () -> new ApiServer.Health(true, "test", "ok"));
         client = FlotillaClient.connect(Endpoint.parse(tcpEndpoint()), Duration.ofSeconds(10));
         unixClient = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(10));

@@ -15,6 +15,13 @@ class ApiServerTest {
     @TempDir
     Path dir;
 
+    private final dev.flotilla.registry.Registry registry = dev.flotilla.registry.Registry.inMemory();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeRegistry() {
+        registry.close();
+    }
+
     private static ApiServer.Health healthy() {
         return new ApiServer.Health(true, "m", "ok");
     }
@@ -24,7 +31,7 @@ class ApiServerTest {
         // The test JVM's fd 0 is no listening socket.
         var config = new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(), Optional.empty(), true);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ApiServer.start(config, null, ApiServerTest::healthy));
+                () -> ApiServer.start(config, registry, ApiServerTest::healthy));
         assertTrue(e.getMessage().contains("inherited on fd 0"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("api.sock")), "nothing bound instead");
     }
@@ -33,7 +40,7 @@ class ApiServerTest {
     void runningUntilClosedAndTheOwnSocketIsRemoved() {
         Path socket = dir.resolve("api.sock");
         ApiServer api = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(), Optional.empty()),
-                null, ApiServerTest::healthy);
+                registry, ApiServerTest::healthy);
         assertTrue(api.isRunning());
         assertTrue(Files.exists(socket));
         api.close();
