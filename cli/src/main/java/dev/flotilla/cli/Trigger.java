@@ -32,8 +32,9 @@ final class Trigger {
         Map<String, UnitFileEntry> found = ClusterCommand.existing(client, names);
         List<String> problems = new ArrayList<>();
         for (UnitFileEntry e : found.values()) {
-            if (desired != DesiredState.INACTIVE && UnitName.parse(e.name()).isTemplate()) {
-                problems.add("unit " + e.name() + " is a template: it is never loaded or started itself");
+            if (desired == DesiredState.LAUNCHED && UnitName.parse(e.name()).isTemplate()) {
+                problems.add("unit " + e.name() + " is a template: it is never started itself (load it for a socket"
+                        + " that accepts connections, or start an instance)");
             }
             if (refuseInactive && e.desiredState().equals("inactive")) {
                 problems.add("unable to stop unit " + e.name() + ": it is inactive (not loaded on any machine)");

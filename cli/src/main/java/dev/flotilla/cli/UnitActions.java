@@ -49,9 +49,10 @@ final class UnitActions {
                 t -> t.fromCluster() ? Optional.<UnitDetail>empty() : client.unitDetail(t.name()));
         for (int i = 0; i < targets.size(); i++) {
             UnitTarget t = targets.get(i);
-            if (desired != null && desired != DesiredState.INACTIVE && UnitName.parse(t.name()).isTemplate()) {
-                problems.add("unit " + t.name() + " is a template: it cannot be " + desired.fleetName()
-                        + "; use an instance such as " + UnitName.parse(t.name()).instantiate("1"));
+            if (desired == DesiredState.LAUNCHED && UnitName.parse(t.name()).isTemplate()) {
+                problems.add("unit " + t.name() + " is a template: it cannot be started itself; start an instance"
+                        + " such as " + UnitName.parse(t.name()).instantiate("1") + ", or load the template for a"
+                        + " socket that accepts connections");
             }
             boolean differs = false;
             if (!t.fromCluster()) {

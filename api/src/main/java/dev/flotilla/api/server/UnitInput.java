@@ -37,12 +37,16 @@ final class UnitInput {
         }
     }
 
-    /** A template is only ever submitted; its instances are what runs. */
+    /**
+     * A template is never started itself; its instances are what runs. It may be loaded: then its
+     * file is installed on a machine without starting anything, which is what an Accept=yes socket
+     * on that machine needs (systemd starts one instance per connection).
+     */
     static void checkTemplate(UnitName name, DesiredState desired) {
-        if (name.isTemplate() && desired != null && desired != DesiredState.INACTIVE) {
-            throw HttpFailure.badRequest("cannot make template " + name + " " + desired.fleetName()
-                    + ": a template is never loaded or started itself; use an instance such as "
-                    + name.instantiate("1"));
+        if (name.isTemplate() && desired == DesiredState.LAUNCHED) {
+            throw HttpFailure.badRequest("cannot launch template " + name
+                    + ": a template is never started itself; start an instance such as "
+                    + name.instantiate("1") + ", or load the template for a socket that accepts connections");
         }
     }
 

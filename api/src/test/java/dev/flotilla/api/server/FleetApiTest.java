@@ -181,8 +181,11 @@ class FleetApiTest {
         assertTrue(api.registry.unit("web@.service").isEmpty());
 
         assertTrue(api.client.putUnit(new Unit("web@.service", web(), "inactive", null, null)));
-        error(api.raw("PUT", "/fleet/v1/units/web@.service", "application/json", "{\"desiredState\":\"loaded\"}"), 400);
+        error(api.raw("PUT", "/fleet/v1/units/web@.service", "application/json", "{\"desiredState\":\"launched\"}"), 400);
         assertEquals(DesiredState.INACTIVE, api.registry.unit("web@.service").orElseThrow().value().desired());
+        // Loaded = installed beside an Accept=yes socket, never started by the cluster.
+        assertEquals(204, api.raw("PUT", "/fleet/v1/units/web@.service", "application/json", "{\"desiredState\":\"loaded\"}").status());
+        assertEquals(DesiredState.LOADED, api.registry.unit("web@.service").orElseThrow().value().desired());
     }
 
     @Test
