@@ -11,30 +11,23 @@ import java.util.List;
 
 @Command(name = "list-unit-files", mixinStandardHelpOptions = true, description = {"List the units in the cluster, whether or not they are scheduled.",
         "Fields: unit, hash, dstate, state, target, global, desc."})
-final class ListUnitFilesCommand extends ClusterCommand {
-    @Option(names = {"-l", "--full"}, description = "Show whole machine ids and hashes.")
-    boolean full;
-
-    @Option(names = "--no-legend", description = "Leave out the header line.")
-    boolean noLegend;
-
+final class ListUnitFilesCommand extends ListingCommand<UnitFileEntry> {
     @Option(names = "--fields", defaultValue = UnitTables.UNIT_FILES_DEFAULT,
             description = "Columns to show; default: ${DEFAULT-VALUE}.")
     String fields;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Override
+    Table<UnitFileEntry> table(boolean full) {
+        return UnitTables.unitFiles(full);
+    }
 
     @Override
-    int run(FlotillaClient client) {
-        Table<UnitFileEntry> table = UnitTables.unitFiles(full);
-        List<String> chosen = table.fields(fields);
-        List<UnitFileEntry> units = client.listing(List.of(), EnumSet.of(UnitListing.Part.UNITS)).units();
-        if (output == OutputFormat.json) {
-            OutputFormat.printJson(out(), units);
-        } else {
-            table.print(out(), chosen, units, !noLegend);
-        }
-        return 0;
+    String fields() {
+        return fields;
+    }
+
+    @Override
+    List<UnitFileEntry> rows(FlotillaClient client) {
+        return client.listing(List.of(), EnumSet.of(UnitListing.Part.UNITS)).units();
     }
 }

@@ -11,30 +11,23 @@ import java.util.List;
 
 @Command(name = "list-units", mixinStandardHelpOptions = true, description = {"List the state of units on the machines that run them (one line per machine).",
         "Fields: unit, machine, active, sub, load, hash."})
-final class ListUnitsCommand extends ClusterCommand {
-    @Option(names = {"-l", "--full"}, description = "Show whole machine ids and hashes.")
-    boolean full;
-
-    @Option(names = "--no-legend", description = "Leave out the header line.")
-    boolean noLegend;
-
+final class ListUnitsCommand extends ListingCommand<UnitStateEntry> {
     @Option(names = "--fields", defaultValue = UnitTables.UNITS_DEFAULT,
             description = "Columns to show; default: ${DEFAULT-VALUE}.")
     String fields;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Override
+    Table<UnitStateEntry> table(boolean full) {
+        return UnitTables.units(full);
+    }
 
     @Override
-    int run(FlotillaClient client) {
-        Table<UnitStateEntry> table = UnitTables.units(full);
-        List<String> chosen = table.fields(fields);
-        List<UnitStateEntry> states = client.listing(List.of(), EnumSet.of(UnitListing.Part.STATES)).states();
-        if (output == OutputFormat.json) {
-            OutputFormat.printJson(out(), states);
-        } else {
-            table.print(out(), chosen, states, !noLegend);
-        }
-        return 0;
+    String fields() {
+        return fields;
+    }
+
+    @Override
+    List<UnitStateEntry> rows(FlotillaClient client) {
+        return client.listing(List.of(), EnumSet.of(UnitListing.Part.STATES)).states();
     }
 }

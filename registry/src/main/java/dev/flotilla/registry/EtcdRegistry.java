@@ -81,13 +81,8 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public Versioned<List<Machine>> machines() {
-        GetResponse response = await(client.getKVClient().get(keys.machinesPrefix(),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list machines");
-        List<Machine> machines = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
-            machines.add(Codec.decode(kv.getValue(), Codec.MachineRecord.class).machine());
-        }
-        return new Versioned<>(List.copyOf(machines), response.getHeader().getRevision());
+        return list(Keys.string(keys.machinesPrefix()), (key, value) -> Codec.decode(value, Codec.MachineRecord.class).machine(),
+                "list machines");
     }
 
     @Override
@@ -110,13 +105,7 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public Versioned<List<UnitRecord>> units() {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.unitsPrefix()),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list units");
-        List<UnitRecord> units = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
-            units.add(decodeUnit(Keys.string(kv.getKey()).substring(keys.unitsPrefix().length()), kv.getValue()));
-        }
-        return new Versioned<>(List.copyOf(units), response.getHeader().getRevision());
+        return list(keys.unitsPrefix(), EtcdRegistry::decodeUnit, "list units");
     }
 
     static UnitRecord decodeUnit(String name, ByteSequence value) {
@@ -197,29 +186,14 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public Versioned<List<UnitRecord>> globalUnits() {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.globalsPrefix()),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list global units");
-        List<UnitRecord> units = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
-            units.add(decodeUnit(Keys.string(kv.getKey()).substring(keys.globalsPrefix().length()), kv.getValue()));
-        }
-        return new Versioned<>(List.copyOf(units), response.getHeader().getRevision());
+        return list(keys.globalsPrefix(), EtcdRegistry::decodeUnit, "list global units");
     }
 
     // ---- assignments ----
 
     @Override
     public Versioned<List<Assignment>> assignments() {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.assignPrefix()),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list assignments");
-        List<Assignment> all = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
-            Assignment a = decodeAssignment(Keys.string(kv.getKey()).substring(keys.assignPrefix().length()), kv.getValue());
-            if (a != null) {
-                all.add(a);
-            }
-        }
-        return new Versioned<>(List.copyOf(all), response.getHeader().getRevision());
+        return list(keys.assignPrefix(), EtcdRegistry::decodeAssignment, "list assignments");
     }
 
     /** key is "machine/unit". */
@@ -328,16 +302,26 @@ final class EtcdRegistry implements Registry {
     }
 
     private Versioned<List<UnitState>> statesUnder(String prefix) {
+        // Keys below states/ are "machine/unit" whichever machine's subtree is listed.
+        return list(prefix, (key, value) -> decodeState(prefix.substring(keys.statesPrefix().length()) + key, value),
+                "list unit states");
+    }
+
+    /**
+     * Everything below a prefix, sorted by key, decoded as the watches decode it (null skips an
+     * entry), with the revision the read saw.
+     */
+    private <T> Versioned<List<T>> list(String prefix, PrefixWatcher.Decoder<T> decoder, String what) {
         GetResponse response = await(client.getKVClient().get(Keys.bytes(prefix),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), "list unit states");
-        List<UnitState> all = new ArrayList<>(response.getKvs().size());
+                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), what);
+        List<T> items = new ArrayList<>(response.getKvs().size());
         for (KeyValue kv : response.getKvs()) {
-            UnitState s = decodeState(Keys.string(kv.getKey()).substring(keys.statesPrefix().length()), kv.getValue());
-            if (s != null) {
-                all.add(s);
+            T item = decoder.decode(Keys.string(kv.getKey()).substring(prefix.length()), kv.getValue());
+            if (item != null) {
+                items.add(item);
             }
         }
-        return new Versioned<>(List.copyOf(all), response.getHeader().getRevision());
+        return new Versioned<>(List.copyOf(items), response.getHeader().getRevision());
     }
 
     static UnitState decodeState(String key, ByteSequence value) {
