@@ -111,24 +111,53 @@ class AgentLoopTest {
                 .filter(s -> s.hash().equals(hash) && s.activeState().equals(active) && s.subState().equals(sub)).isPresent());
     }
 
-    /** Counts the state writes per unit of this machine, as etcd delivers them. */
-    private Map<String, AtomicInteger> countStateWrites() {
-        Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+    /** Counts the state writes per unit of this machine, as etcd's watch delivers them. */
+    private static final class StateWrites {
+        private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+        private final Map<String, String> lastActive = new ConcurrentHashMap<>();
+        private volatile boolean listed;
+
+        void snapshot(Map<String, UnitState> items) {
+            items.values().forEach(state -> lastActive.put(state.unit(), state.activeState()));
+            listed = true;
+        }
+
+        void updated(UnitState state) {
+            lastActive.put(state.unit(), state.activeState());
+            counts.computeIfAbsent(state.unit(), k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        void removed(String unit) {
+            lastActive.remove(unit);
+            counts.computeIfAbsent(unit, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        int count(String unit) {
+            AtomicInteger n = counts.get(unit);
+            return n == null ? 0 : n.get();
+        }
+
+        /** The watch runs behind the registry's reads: wait until it has delivered this state. */
+        void awaitSeen(String unit, String activeState) {
+            await().atMost(T).until(() -> activeState.equals(lastActive.get(unit)));
+        }
+    }
+
+    private StateWrites countStateWrites() {
+        StateWrites writes = new StateWrites();
         Subscription s = engine.registry.watchStates(e -> {
-            if (e instanceof WatchEvent.Updated<UnitState> u) {
-                writes.computeIfAbsent(u.value().unit(), k -> new AtomicInteger()).incrementAndGet();
+            if (e instanceof WatchEvent.Snapshot<UnitState> snapshot) {
+                writes.snapshot(snapshot.items());
+            } else if (e instanceof WatchEvent.Updated<UnitState> u) {
+                writes.updated(u.value());
             } else if (e instanceof WatchEvent.Removed<UnitState> r) {
-                String unit = r.key().substring(r.key().indexOf('/') + 1);
-                writes.computeIfAbsent(unit, k -> new AtomicInteger()).incrementAndGet();
+                writes.removed(r.key().substring(r.key().indexOf('/') + 1));
             }
         });
         toClose.add(s);
+        // count from a known point: writes before the watch's first listing would be missed
+        await().atMost(T).until(() -> writes.listed);
         return writes;
-    }
-
-    private static int count(Map<String, AtomicInteger> writes, String unit) {
-        AtomicInteger n = writes.get(unit);
-        return n == null ? 0 : n.get();
     }
 
     @Test
@@ -155,11 +184,12 @@ class AgentLoopTest {
 
     @Test
     void statesArePublishedOnlyWhenTheyChange() {
-        Map<String, AtomicInteger> writes = countStateWrites();
+        StateWrites writes = countStateWrites();
         startAgent(registry());
         String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
         awaitPublished("a.service", ha, "active", "running");
-        int afterStart = count(writes, "a.service");
+        writes.awaitSeen("a.service", "active");
+        int afterStart = writes.count("a.service");
         assertTrue(afterStart >= 1 && afterStart <= 2, "loaded/inactive then active, at most: " + afterStart);
 
         // systemd repeats the same state: nothing is written
@@ -167,13 +197,14 @@ class AgentLoopTest {
         // a real change of another unit, published after the repeat
         String hb = engine.place(ME, "b.service", text("b"), DesiredState.LAUNCHED);
         awaitPublished("b.service", hb, "active", "running");
-        await().atMost(T).until(() -> count(writes, "b.service") >= 1);
-        assertEquals(afterStart, count(writes, "a.service"), "an unchanged state is not written again");
+        writes.awaitSeen("b.service", "active");
+        assertEquals(afterStart, writes.count("a.service"), "an unchanged state is not written again");
 
         // the process exits: one write, and the agent does not start it again
         systemd.exit("a.service");
         awaitPublished("a.service", ha, "inactive", "dead");
-        assertEquals(afterStart + 1, count(writes, "a.service"));
+        writes.awaitSeen("a.service", "inactive");
+        assertEquals(afterStart + 1, writes.count("a.service"));
         assertEquals(1, systemd.starts("a.service"), "a unit that exited is not started again by the agent");
     }
 
@@ -189,7 +220,7 @@ class AgentLoopTest {
 
         before.halt(); // crash: no unit touched, no deregistration
         first.close(); // keep-alives stop; the lease lives out its TTL
-        Map<String, AtomicInteger> writes = countStateWrites();
+        StateWrites writes = countStateWrites();
         systemd.clearCalls();
 
         DefaultAgent after = startAgent(registry());
@@ -197,9 +228,10 @@ class AgentLoopTest {
         assertEquals(lease, after.currentPresence().leaseId());
         String hc = engine.place(ME, "c.service", text("c"), DesiredState.LAUNCHED);
         awaitPublished("c.service", hc, "active", "running");
+        writes.awaitSeen("c.service", "active"); // any write of a or b before c's would be counted by now
 
-        assertEquals(0, count(writes, "a.service"), "unchanged states are not written again");
-        assertEquals(0, count(writes, "b.service"));
+        assertEquals(0, writes.count("a.service"), "unchanged states are not written again");
+        assertEquals(0, writes.count("b.service"));
         List<String> calls = systemd.calls();
         assertFalse(calls.contains("start a.service"), "a running unit is adopted, not started: " + calls);
         assertFalse(calls.stream().anyMatch(c -> c.startsWith("stop")), calls.toString());
