@@ -175,6 +175,122 @@ final class EtcdRegistry implements Registry {
         throw new RegistryException("set desired state of " + name + ": too much contention, try again");
     }
 
+    /** A unit to create with the ops that write it (computed once: telling a global unit parses its text). */
+    private record Creation(UnitRecord unit, Op[] ops) {
+    }
+
+    @Override
+    public java.util.Map<String, Boolean> createUnits(List<UnitRecord> units) {
+        java.util.Map<String, Boolean> results = Batches.namesOnce(units);
+        List<Creation> creations = units.stream().map(u -> new Creation(u, writeUnit(u, false))).toList();
+        List<List<Creation>> batches = Batches.byWeight(creations, c -> c.ops().length);
+        // First attempts go out together (etcd commits concurrent transactions together); a batch
+        // that met an existing name is retried alone with the names its answer showed free.
+        List<CompletableFuture<TxnResponse>> inFlight = new ArrayList<>();
+        List<List<Creation>> sent = new ArrayList<>();
+        for (List<Creation> batch : batches) {
+            inFlight.add(createIfAllAbsent(batch));
+            sent.add(batch);
+            if (inFlight.size() == MAX_TXNS_IN_FLIGHT) {
+                settleCreations(sent, inFlight, results);
+            }
+        }
+        settleCreations(sent, inFlight, results);
+        return results;
+    }
+
+    private void settleCreations(List<List<Creation>> sent, List<CompletableFuture<TxnResponse>> inFlight,
+                                 java.util.Map<String, Boolean> results) {
+        RegistryException failure = null;
+        List<TxnResponse> answers = new ArrayList<>();
+        for (CompletableFuture<TxnResponse> txn : inFlight) {
+            try {
+                answers.add(await(txn, "create units"));
+            } catch (RegistryException e) {
+                failure = failure == null ? e : failure;
+                answers.add(null);
+            }
+        }
+        List<List<Creation>> batches = List.copyOf(sent);
+        inFlight.clear();
+        sent.clear();
+        if (failure != null) {
+            throw failure;
+        }
+        for (int i = 0; i < batches.size(); i++) {
+            List<Creation> batch = batches.get(i);
+            TxnResponse answer = answers.get(i);
+            // Each failed attempt saw at least one name taken, so the batch shrinks every round.
+            while (!answer.isSucceeded()) {
+                List<io.etcd.jetcd.kv.GetResponse> found = answer.getGetResponses();
+                List<Creation> free = new ArrayList<>();
+                for (int j = 0; j < batch.size(); j++) {
+                    if (found.get(j).getCount() == 0) {
+                        free.add(batch.get(j));
+                    }
+                }
+                batch = free;
+                if (batch.isEmpty()) {
+                    break;
+                }
+                answer = await(createIfAllAbsent(batch), "create units");
+            }
+            batch.forEach(c -> results.put(c.unit().name(), Boolean.TRUE));
+        }
+    }
+
+    /** Writes the batch if none of its names exists; otherwise counts each name (in order) and writes nothing. */
+    private CompletableFuture<TxnResponse> createIfAllAbsent(List<Creation> batch) {
+        GetOption countOnly = GetOption.builder().withCountOnly(true).build();
+        return client.getKVClient().txn()
+                .If(batch.stream().map(c -> new Cmp(keys.unit(c.unit().name()), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .toArray(Cmp[]::new))
+                .Then(batch.stream().flatMap(c -> java.util.Arrays.stream(c.ops())).toArray(Op[]::new))
+                .Else(batch.stream().map(c -> Op.get(keys.unit(c.unit().name()), countOnly)).toArray(Op[]::new))
+                .commit();
+    }
+
+    @Override
+    public java.util.Map<String, Boolean> setDesiredStates(java.util.Map<String, DesiredState> desired) {
+        java.util.Map<String, Boolean> results = new java.util.LinkedHashMap<>();
+        // A changed global unit costs two writes (unit and index entry).
+        for (List<String> names : Batches.byWeight(List.copyOf(desired.keySet()), n -> 2)) {
+            results.putAll(setDesiredBatch(names, desired));
+        }
+        return results;
+    }
+
+    /** One read of the batch, one compare-and-set write of what changes; again on a lost race. */
+    private java.util.Map<String, Boolean> setDesiredBatch(List<String> names, java.util.Map<String, DesiredState> desired) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            TxnResponse read = await(client.getKVClient().txn()
+                    .Then(names.stream().map(n -> Op.get(keys.unit(n), GetOption.DEFAULT)).toArray(Op[]::new))
+                    .commit(), "read units");
+            java.util.Map<String, Boolean> results = new java.util.LinkedHashMap<>();
+            List<Cmp> unchanged = new ArrayList<>();
+            List<Op> writes = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                List<KeyValue> kvs = read.getGetResponses().get(i).getKvs();
+                results.put(name, !kvs.isEmpty());
+                if (kvs.isEmpty()) {
+                    continue;
+                }
+                UnitRecord now = decodeUnit(name, kvs.get(0).getValue());
+                DesiredState wanted = desired.get(name);
+                if (now.desired() != wanted) {
+                    unchanged.add(new Cmp(keys.unit(name), Cmp.Op.EQUAL, CmpTarget.modRevision(kvs.get(0).getModRevision())));
+                    writes.addAll(List.of(writeUnit(now.withDesired(wanted), GlobalUnits.isGlobal(now))));
+                }
+            }
+            if (writes.isEmpty() || await(client.getKVClient().txn().If(unchanged.toArray(Cmp[]::new))
+                    .Then(writes.toArray(Op[]::new)).commit(), "set desired states").isSucceeded()) {
+                return results;
+            }
+        }
+        throw new RegistryException("set desired states of " + names.size() + " units: too much contention, try again");
+    }
+
     @Override
     public boolean deleteUnit(String name) {
         TxnResponse response = await(client.getKVClient().txn()

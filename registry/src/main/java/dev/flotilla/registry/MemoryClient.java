@@ -253,6 +253,46 @@ final class MemoryClient implements InMemoryRegistry {
     }
 
     @Override
+    public java.util.Map<String, Boolean> createUnits(List<UnitRecord> units) {
+        java.util.Map<String, Boolean> results = Batches.namesOnce(units);
+        // The same transactions as etcd's: the index entry of a global unit counts as an operation.
+        for (List<UnitRecord> batch : Batches.byWeight(units, u -> GlobalUnits.isGlobal(u) ? 2 : 1)) {
+            store.atomically(() -> {
+                check("create units");
+                List<MemoryStore.Op> ops = new ArrayList<>();
+                for (UnitRecord unit : batch) {
+                    if (store.get(key(keys.unit(unit.name()))) == null) {
+                        ops.addAll(writeUnit(unit));
+                        results.put(unit.name(), Boolean.TRUE);
+                    }
+                }
+                store.commit(ops, "create units");
+            });
+        }
+        return results;
+    }
+
+    @Override
+    public java.util.Map<String, Boolean> setDesiredStates(java.util.Map<String, DesiredState> desired) {
+        java.util.Map<String, Boolean> results = new java.util.LinkedHashMap<>();
+        for (List<String> batch : Batches.byWeight(List.copyOf(desired.keySet()), n -> 2)) {
+            store.atomically(() -> {
+                check("set desired states");
+                List<MemoryStore.Op> ops = new ArrayList<>();
+                for (String name : batch) {
+                    MemoryStore.Entry current = store.get(key(keys.unit(name)));
+                    results.put(name, current != null);
+                    if (current != null && ((UnitRecord) current.value()).desired() != desired.get(name)) {
+                        ops.addAll(writeUnit(((UnitRecord) current.value()).withDesired(desired.get(name))));
+                    }
+                }
+                store.commit(ops, "set desired states");
+            });
+        }
+        return results;
+    }
+
+    @Override
     public boolean deleteUnit(String name) {
         return store.atomically(() -> {
             check("delete unit " + name);

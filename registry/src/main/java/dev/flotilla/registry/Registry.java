@@ -60,6 +60,23 @@ public interface Registry extends AutoCloseable {
     /** Sets the desired state of an existing unit; false if there is no such unit. */
     boolean setDesiredState(String name, DesiredState desired);
 
+    /**
+     * Creates every unit whose name is free, in few transactions (at most 100 operations each,
+     * the globals index entries included). A unit whose name exists is left untouched.
+     *
+     * @return per name, in the order given: true if created, false if a unit of that name existed
+     * @throws IllegalArgumentException if a name is given twice (nothing is written)
+     */
+    java.util.Map<String, Boolean> createUnits(List<UnitRecord> units);
+
+    /**
+     * Sets the desired state of many units in few transactions, each unit compare-and-set like
+     * {@link #setDesiredState}, so a concurrent replace of a text is never overwritten.
+     *
+     * @return per name, in the map's iteration order: false if there is no such unit
+     */
+    java.util.Map<String, Boolean> setDesiredStates(java.util.Map<String, DesiredState> desired);
+
     /** Deletes the unit; false if there was none. */
     boolean deleteUnit(String name);
 

@@ -252,6 +252,105 @@ abstract class RegistryContract {
         assertNull(globals.violation());
     }
 
+    private static final String GLOBAL = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
+
+    @Test
+    void manyUnitsAreCreatedInBatchesWithTheirGlobalIndexEntries() {
+        Registry r = client();
+        List<UnitRecord> units = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            // every third one global: two operations each, so batches are cut by operations, not units
+            units.add(unit(String.format("u%03d.service", i), i % 3 == 0 ? GLOBAL : "[Service]\nExecStart=/bin/true\n"));
+        }
+        long before = r.units().revision();
+        Map<String, Boolean> created = r.createUnits(units);
+        assertEquals(units.stream().map(UnitRecord::name).toList(), List.copyOf(created.keySet()), "in the order given");
+        assertTrue(created.values().stream().allMatch(b -> b));
+        assertEquals(units, r.units().value());
+        assertEquals(84, r.globalUnits().value().size());
+        long revisions = r.units().revision() - before;
+        assertTrue(revisions >= 4 && revisions <= 10, "334 operations in transactions of at most 100: " + revisions);
+    }
+
+    @Test
+    void aHalfConflictingBatchWritesExactlyTheAbsentUnits() {
+        Registry r = client();
+        List<UnitRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            String name = "c" + i + ".service";
+            if (i % 2 == 0) {
+                assertTrue(r.createUnit(new UnitRecord(name, "old " + i, "old", DesiredState.LAUNCHED)));
+            }
+            batch.add(unit(name, i % 4 == 1 ? GLOBAL : "new " + i));
+        }
+        Map<String, Long> revisionsBefore = new java.util.HashMap<>();
+        r.units().value().forEach(u -> revisionsBefore.put(u.name(), r.unit(u.name()).orElseThrow().revision()));
+
+        Map<String, Boolean> created = r.createUnits(batch);
+        for (int i = 0; i < 120; i++) {
+            String name = "c" + i + ".service";
+            UnitRecord now = r.unit(name).orElseThrow().value();
+            if (i % 2 == 0) {
+                assertFalse(created.get(name), name);
+                assertEquals(new UnitRecord(name, "old " + i, "old", DesiredState.LAUNCHED), now, "an existing unit is untouched");
+                assertEquals(revisionsBefore.get(name), r.unit(name).orElseThrow().revision());
+            } else {
+                assertTrue(created.get(name), name);
+                assertEquals(batch.get(i), now);
+            }
+        }
+        assertEquals(120, r.units().value().size());
+        assertEquals(30, r.globalUnits().value().size(), "index entries only for the created global units");
+
+        long revision = r.units().revision();
+        assertTrue(r.createUnits(batch).values().stream().noneMatch(b -> b), "all exist now");
+        assertEquals(revision, r.units().revision(), "a batch of existing units writes nothing");
+        assertEquals(Map.of(), r.createUnits(List.of()));
+    }
+
+    @Test
+    void aBatchNamingAUnitTwiceIsRefusedWhole() {
+        Registry r = client();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> r.createUnits(List.of(unit("a.service", "x"), unit("b.service", "x"), unit("a.service", "y"))));
+        assertTrue(e.getMessage().contains("a.service"), e.getMessage());
+        assertEquals(List.of(), r.units().value());
+    }
+
+    @Test
+    void desiredStatesOfManyUnitsAreSetAndMissingOnesReported() throws Exception {
+        Registry r = client();
+        WatchView<UnitRecord> globals = new WatchView<>();
+        closeLater(r.watchGlobalUnits(globals));
+        List<UnitRecord> units = new ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            units.add(unit("d" + i + ".service", i % 5 == 0 ? GLOBAL : "text " + i));
+        }
+        r.createUnits(units);
+        Map<String, DesiredState> wanted = new java.util.LinkedHashMap<>();
+        for (int i = 129; i >= 0; i--) {
+            wanted.put("d" + i + ".service", i % 2 == 0 ? DesiredState.LAUNCHED : DesiredState.INACTIVE);
+        }
+        wanted.put("missing.service", DesiredState.LOADED);
+
+        Map<String, Boolean> set = r.setDesiredStates(wanted);
+        assertEquals(List.copyOf(wanted.keySet()), List.copyOf(set.keySet()), "in the map's order");
+        assertFalse(set.get("missing.service"));
+        assertEquals(130, set.values().stream().filter(b -> b).count());
+        for (UnitRecord u : r.units().value()) {
+            assertEquals(wanted.get(u.name()), u.desired(), u.name());
+            assertEquals(units.stream().filter(x -> x.name().equals(u.name())).findFirst().orElseThrow().text(), u.text());
+        }
+        assertEquals(Optional.empty(), r.unit("missing.service"), "a missing unit is not created");
+        eventually(() -> globals.items.size() == 26
+                && globals.items.values().stream().allMatch(g -> g.desired() == wanted.get(g.name())));
+
+        long revision = r.units().revision();
+        assertTrue(r.setDesiredStates(wanted).get("d0.service"));
+        assertEquals(revision, r.units().revision(), "states already as wanted: nothing written");
+        assertNull(globals.violation());
+    }
+
     @Test
     void theClusterWatchReportsUnitsMachinesAndStatesOnly() throws Exception {
         Registry r = client();
