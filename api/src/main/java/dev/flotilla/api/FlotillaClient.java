@@ -80,6 +80,15 @@ public interface FlotillaClient extends AutoCloseable {
     /** Sets the desired state of an existing unit (any target; no step-by-step rule through the API). */
     UnitChange setDesiredState(String name, DesiredState desired);
 
+    /**
+     * Many units in one request ({@code POST /flotilla/v1/units}), each as {@link #submit} or
+     * {@link #setDesiredState} (a null text) would treat it. The server checks every unit before
+     * it writes any: an invalid one fails the whole call (ApiException 400 naming it). What
+     * depends on the cluster comes back per unit, in the order given: {@link UnitResult#code()}
+     * 201/200, or 404 (no such unit, no text) and 409 (differs without replace).
+     */
+    List<UnitResult> submitAll(List<UnitSubmission> units);
+
     // ---- a unit on its machine ----
 
     /**

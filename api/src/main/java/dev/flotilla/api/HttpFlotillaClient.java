@@ -157,6 +157,13 @@ final class HttpFlotillaClient implements FlotillaClient {
         return put(name, new UnitRequest(null, desired.fleetName(), null));
     }
 
+    @Override
+    public List<UnitResult> submitAll(List<UnitSubmission> units) {
+        Object[] answer = new Object[1];
+        exchange("POST", "/flotilla/v1/units", encode(units), a -> answer[0] = decode(a, UnitResults.class));
+        return ((UnitResults) answer[0]).results();
+    }
+
     private UnitChange put(String name, UnitRequest body) {
         Object[] answer = new Object[1];
         exchange("PUT", "/flotilla/v1/units/" + segment(name), encode(body), a -> answer[0] = decode(a, UnitChange.class));

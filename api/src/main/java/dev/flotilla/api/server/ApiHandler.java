@@ -27,6 +27,7 @@ final class ApiHandler extends Handler.Abstract {
     private final Supplier<ApiServer.Health> health;
     private final FleetUnits fleetUnits;
     private final FlotillaUnits flotillaUnits;
+    private final UnitBatch unitBatch;
     private final AccessGuard guard;
     private final ApiStats stats;
     private final MetricsEndpoint metrics;
@@ -45,6 +46,7 @@ final class ApiHandler extends Handler.Abstract {
         UnitFacts facts = new UnitFacts();
         this.fleetUnits = new FleetUnits(registry, facts, reads);
         this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
+        this.unitBatch = new UnitBatch(registry);
     }
 
     @Override
@@ -152,8 +154,12 @@ final class ApiHandler extends Handler.Abstract {
             ex.requireMethod("GET");
             inspection.journal(ex, s.get(3));
         } else if (s.size() == 3 && resource.equals("units")) {
-            ex.requireMethod("GET");
-            flotillaUnits.list(ex);
+            ex.requireMethod("GET,POST");
+            if (ex.method.equals("POST")) {
+                unitBatch.post(ex);
+            } else {
+                flotillaUnits.list(ex);
+            }
         } else if (s.size() == 4 && resource.equals("units")) {
             ex.requireMethod("GET,PUT,DELETE");
             switch (ex.method) {

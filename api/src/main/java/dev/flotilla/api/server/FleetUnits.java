@@ -7,7 +7,6 @@ import dev.flotilla.registry.DesiredState;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitState;
-import dev.flotilla.registry.Versioned;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitFileException;
 import dev.flotilla.unitfile.UnitName;
@@ -15,13 +14,11 @@ import dev.flotilla.unitfile.UnitOption;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** fleet v1's units and state resources. */
 final class FleetUnits {
     /** fleet's page size (its token limit). */
     static final int PAGE_SIZE = 100;
-    private static final int WRITE_ATTEMPTS = 20;
 
     private final Registry registry;
     private final UnitFacts facts;
@@ -52,19 +49,11 @@ final class FleetUnits {
     }
 
     void get(Exchange ex, String rawName) {
-        UnitName name = UnitInput.name(rawName);
-        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
-        UnitRecord unit = registry.unit(name.value())
-                .orElseThrow(() -> HttpFailure.notFound("unit " + name + " does not exist")).value();
-        ex.json(200, fleetUnit(unit, viewRead.get()));
+        UnitResource.get(ex, registry, reads, rawName, this::fleetUnit);
     }
 
     void delete(Exchange ex, String rawName) {
-        UnitName name = UnitInput.name(rawName);
-        if (!registry.deleteUnit(name.value())) {
-            throw HttpFailure.notFound("unit " + name + " does not exist");
-        }
-        ex.noContent(204);
+        UnitResource.delete(ex, registry, rawName);
     }
 
     /**
@@ -84,41 +73,37 @@ final class FleetUnits {
         UnitInput.checkTemplate(name, desired);
         UnitFile file = body.options().isEmpty() ? null : UnitInput.options(name, body.options());
 
-        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            Optional<Versioned<UnitRecord>> existing = registry.unit(name.value());
-            if (existing.isEmpty()) {
-                if (file == null) {
-                    throw HttpFailure.conflict("unit does not exist and options field empty");
-                }
-                UnitRecord created = new UnitRecord(name.value(), file.text(), file.hash(),
-                        desired == null ? DesiredState.INACTIVE : desired);
-                if (registry.createUnit(created)) {
-                    ex.noContent(201);
-                    return;
-                }
-                continue; // created meanwhile: look again
-            }
-            UnitRecord current = existing.get().value();
-            if (file != null && !sameOptions(current, file)) {
-                UnitRecord replaced = new UnitRecord(name.value(), file.text(), file.hash(),
-                        desired == null ? current.desired() : desired);
-                if (registry.replaceUnit(replaced, existing.get().revision())) {
-                    ex.noContent(201);
-                    return;
-                }
-                continue;
-            }
-            if (desired == null) {
-                throw HttpFailure.conflict("must provide desiredState to update existing unit");
-            }
-            if (current.desired() == desired
-                    || registry.replaceUnit(current.withDesired(desired), existing.get().revision())) {
-                ex.noContent(204);
-                return;
-            }
-        }
-        throw HttpFailure.conflict("unit " + name + " kept changing while it was being written; try again");
+        UnitWrite.Outcome outcome = UnitWrite.write(registry, RULES, name, file, desired);
+        ex.noContent(outcome.change() == UnitWrite.Change.CREATED || outcome.change() == UnitWrite.Change.REPLACED ? 201 : 204);
     }
+
+    /** fleet's answers: a differing unit is always replaced, an existing one needs a desired state. */
+    private static final UnitWrite.Rules RULES = new UnitWrite.Rules() {
+        @Override
+        public HttpFailure absentWithoutText(UnitName name) {
+            return HttpFailure.conflict("unit does not exist and options field empty");
+        }
+
+        @Override
+        public boolean differs(UnitRecord current, UnitFile file) {
+            return !sameOptions(current, file);
+        }
+
+        @Override
+        public HttpFailure refuseReplace(UnitName name, UnitRecord current, UnitFile file) {
+            return null;
+        }
+
+        @Override
+        public HttpFailure lostReplace(UnitName name) {
+            return null;
+        }
+
+        @Override
+        public HttpFailure nothingAsked(UnitName name) {
+            return HttpFailure.conflict("must provide desiredState to update existing unit");
+        }
+    };
 
     /** fleet compared options, not text: a unit submitted with comments is the same unit. */
     private static boolean sameOptions(UnitRecord current, UnitFile file) {

@@ -10,7 +10,6 @@ import dev.flotilla.registry.DesiredState;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitState;
-import dev.flotilla.registry.Versioned;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
 
@@ -19,13 +18,11 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** Flotilla's own unit resource: the exact text, and one listing call for both list commands. */
 final class FlotillaUnits {
-    private static final int WRITE_ATTEMPTS = 20;
     /** Up to this many named units are read one by one. */
     private static final int FEW = 16;
     private static final Comparator<UnitStateEntry> STATE_ORDER =
@@ -116,19 +113,11 @@ final class FlotillaUnits {
     }
 
     void get(Exchange ex, String rawName) {
-        UnitName name = UnitInput.name(rawName);
-        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
-        UnitRecord unit = registry.unit(name.value())
-                .orElseThrow(() -> HttpFailure.notFound("unit " + name + " does not exist")).value();
-        ex.json(200, detail(unit, viewRead.get()));
+        UnitResource.get(ex, registry, reads, rawName, this::detail);
     }
 
     void delete(Exchange ex, String rawName) {
-        UnitName name = UnitInput.name(rawName);
-        if (!registry.deleteUnit(name.value())) {
-            throw HttpFailure.notFound("unit " + name + " does not exist");
-        }
-        ex.noContent(204);
+        UnitResource.delete(ex, registry, rawName);
     }
 
     /**
@@ -144,52 +133,14 @@ final class FlotillaUnits {
         UnitInput.checkTemplate(name, desired);
         UnitFile file = body.text() == null ? null : UnitInput.text(name, body.text());
 
-        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            Optional<Versioned<UnitRecord>> existing = registry.unit(name.value());
-            if (existing.isEmpty()) {
-                if (file == null) {
-                    throw HttpFailure.notFound("unit " + name + " does not exist; send its text to create it");
-                }
-                UnitRecord created = new UnitRecord(name.value(), file.text(), file.hash(),
-                        desired == null ? DesiredState.INACTIVE : desired);
-                if (registry.createUnit(created)) {
-                    ex.json(201, change(UnitChange.CREATED, created));
-                    return;
-                }
-                continue; // created meanwhile: look again
-            }
-            UnitRecord current = existing.get().value();
-            long revision = existing.get().revision();
-            if (file != null && !file.text().equals(current.text())) {
-                if (!body.replaceAllowed()) {
-                    throw HttpFailure.conflict("unit " + name + " differs from the one in the cluster (hash "
-                            + shortHash(file.hash()) + " given, " + shortHash(current.hash())
-                            + " in the cluster); ask to replace it");
-                }
-                UnitRecord replaced = new UnitRecord(name.value(), file.text(), file.hash(),
-                        desired == null ? current.desired() : desired);
-                if (!registry.replaceUnit(replaced, revision)) {
-                    throw HttpFailure.conflict("unit " + name + " changed while it was being replaced; read it and try again");
-                }
-                ex.json(200, change(UnitChange.REPLACED, replaced));
-                return;
-            }
-            if (desired == null || desired == current.desired()) {
-                ex.json(200, change(UnitChange.UNCHANGED, current));
-                return;
-            }
-            UnitRecord updated = current.withDesired(desired);
-            if (registry.replaceUnit(updated, revision)) {
-                ex.json(200, change(UnitChange.UPDATED, updated));
-                return;
-            }
-            // The desired state or text changed meanwhile: read again (never overwrite new text).
-        }
-        throw HttpFailure.conflict("unit " + name + " kept changing while it was being written; try again");
+        UnitWrite.Outcome outcome = UnitWrite.write(registry, new FlotillaRules(body.replaceAllowed()), name, file, desired);
+        ex.json(outcome.change() == UnitWrite.Change.CREATED ? 201 : 200, change(outcome));
     }
 
-    private UnitChange change(String what, UnitRecord unit) {
-        return new UnitChange(what, unit.name(), unit.hash(), unit.desired().fleetName());
+    static UnitChange change(UnitWrite.Outcome outcome) {
+        UnitRecord unit = outcome.unit();
+        return new UnitChange(outcome.change().name().toLowerCase(java.util.Locale.ROOT), unit.name(), unit.hash(),
+                unit.desired().fleetName());
     }
 
     private UnitDetail detail(UnitRecord u, ClusterView view) {
@@ -199,7 +150,4 @@ final class FlotillaUnits {
                 machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name()));
     }
 
-    private static String shortHash(String hash) {
-        return hash.length() > 7 ? hash.substring(0, 7) : hash;
-    }
 }

@@ -133,6 +133,8 @@ class ApiAccessTest {
             assertFleetError(403, e);
             assertTrue(e.getMessage().contains("'dashboard' is read-only"), e.getMessage());
             assertFleetError(403, assertThrows(ApiException.class, () -> c.deleteUnit("ro.service")));
+            assertFleetError(403, assertThrows(ApiException.class, () -> c.submitAll(
+                    java.util.List.of(new dev.flotilla.api.UnitSubmission("ro.service", TEXT, null, null)))));
         }
         assertFalse(registry.unit("ro.service").isPresent());
     }
@@ -143,6 +145,8 @@ class ApiAccessTest {
             assertEquals("created", c.submit("rw.service", TEXT, DesiredState.LOADED, false).change());
             assertEquals(TEXT, c.unitDetail("rw.service").orElseThrow().text());
             assertTrue(c.deleteUnit("rw.service"));
+            assertEquals(201, c.submitAll(java.util.List.of(new dev.flotilla.api.UnitSubmission("rw2.service", TEXT, null, null)))
+                    .get(0).code());
         }
     }
 
