@@ -45,9 +45,9 @@ abstract class ClusterCommand implements Callable<Integer> {
         return new StateWaiter(client, out(), err(), root.terminal(), d -> Thread.sleep(d.toMillis()));
     }
 
-    /** The named units as the cluster has them, in argument order; any missing one fails the command. */
-    static Map<String, UnitFileEntry> existing(FlotillaClient client, List<String> names) {
-        Goal.Indexed listing = new Goal.Indexed(client.listing(names));
+    /** The named units that the cluster has, as it has them, in argument order. */
+    static Map<String, UnitFileEntry> found(FlotillaClient client, List<String> names) {
+        Goal.Indexed listing = new Goal.Indexed(client.listing(names, java.util.EnumSet.of(dev.flotilla.api.UnitListing.Part.UNITS)));
         Map<String, UnitFileEntry> found = new LinkedHashMap<>();
         for (String name : names) {
             UnitFileEntry e = listing.unit(name);
@@ -55,6 +55,12 @@ abstract class ClusterCommand implements Callable<Integer> {
                 found.put(name, e);
             }
         }
+        return found;
+    }
+
+    /** The named units as the cluster has them, in argument order; any missing one fails the command. */
+    static Map<String, UnitFileEntry> existing(FlotillaClient client, List<String> names) {
+        Map<String, UnitFileEntry> found = found(client, names);
         List<String> missing = new ArrayList<>(names);
         missing.removeAll(found.keySet());
         if (!missing.isEmpty()) {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 @Command(name = "destroy", mixinStandardHelpOptions = true, description = {"Stop units and remove them from the cluster.",
-        "A unit that is not in the cluster is reported and skipped (as fleetctl did).",
+        "A unit that is not in the cluster is passed over (as fleetctl did).",
         "Waits until no machine reports them, unless --no-block."})
 final class DestroyCommand extends ClusterCommand {
     @Mixin
@@ -26,9 +26,10 @@ final class DestroyCommand extends ClusterCommand {
             if (client.deleteUnit(name)) {
                 destroyed.add(name);
                 out().println("Destroyed " + name);
-            } else {
-                err().println("Unit " + name + " not found in the cluster");
             }
+        }
+        if (destroyed.isEmpty()) {
+            err().println("Units not found in registry"); // fleetctl's words; a missing unit is otherwise passed over
         }
         out().flush();
         if (!block.noBlock && !destroyed.isEmpty()) {

@@ -30,10 +30,10 @@ final class RestartCommand extends ClusterCommand {
             }
         }
         if (!running.isEmpty()) {
-            Trigger.setDesired(client, running, DesiredState.LOADED, false);
+            Trigger.setDesired(client, running, DesiredState.LOADED);
             waiter(client).await(running, Goal.STOPPED, attempts, "stop", (unit, check) -> "Unit " + unit + " stopped");
         }
-        Trigger.setDesired(client, names, DesiredState.LAUNCHED, false);
+        Trigger.setDesired(client, names, DesiredState.LAUNCHED);
         return Trigger.waitOrAnnounce(this, client, names, Goal.ACTIVE, block.noBlock, attempts, "start");
     }
 }

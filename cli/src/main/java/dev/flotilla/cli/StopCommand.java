@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 
 @Command(name = "stop", mixinStandardHelpOptions = true, description = {"Stop units, leaving them loaded on their machines.",
+        "A unit not scheduled to a machine (inactive) is refused; units not in the cluster are passed over.",
         "Waits until no machine runs them, unless --no-block."})
 final class StopCommand extends ClusterCommand {
     @Mixin
@@ -19,8 +20,9 @@ final class StopCommand extends ClusterCommand {
 
     @Override
     int run(FlotillaClient client) {
-        int attempts = block.attempts();
-        List<String> names = Trigger.setDesired(client, units, DesiredState.LOADED, true);
-        return Trigger.waitOrAnnounce(this, client, names, Goal.STOPPED, block.noBlock, attempts, "stop");
+        // fleetctl's checks: an unscheduled unit cannot be stopped, a loaded one is already stopped.
+        return Trigger.fleetStyle(this, client, units, DesiredState.LOADED, Goal.STOPPED, "stop", "stopped", block,
+                e -> e.currentState().equals("loaded"),
+                e -> e.currentState().equals("inactive") ? "Unable to stop unit " + e.name() + " in state inactive" : null);
     }
 }

@@ -77,8 +77,8 @@ final class UnitActions {
                 toWrite.add(i); // a submit of a unit already there has nothing to do
             }
         }
-        List<UnitChange> changes = InOrder.map(toWrite,
-                i -> client.submit(targets.get(i).name(), targets.get(i).text(), desired, replacing.get(i)));
+        List<UnitChange> changes = UnitWrites.apply(client, toWrite.stream().map(i -> new UnitWrites.Write(
+                targets.get(i).name(), targets.get(i).text(), desired, replacing.get(i))).toList());
         for (int k = 0; k < toWrite.size(); k++) {
             UnitTarget t = targets.get(toWrite.get(k));
             UnitChange c = changes.get(k);

@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 
 @Command(name = "unload", mixinStandardHelpOptions = true, description = {"Stop units and unschedule them from their machines; they stay submitted.",
+        "Units not in the cluster are passed over.",
         "Waits until no machine reports them, unless --no-block."})
 final class UnloadCommand extends ClusterCommand {
     @Mixin
@@ -19,8 +20,8 @@ final class UnloadCommand extends ClusterCommand {
 
     @Override
     int run(FlotillaClient client) {
-        int attempts = block.attempts();
-        List<String> names = Trigger.setDesired(client, units, DesiredState.INACTIVE, false);
-        return Trigger.waitOrAnnounce(this, client, names, Goal.GONE, block.noBlock, attempts, "unload");
+        // fleetctl's check: a unit on no machine (inactive) has nothing to wait for.
+        return Trigger.fleetStyle(this, client, units, DesiredState.INACTIVE, Goal.GONE, "unload", "unloaded", block,
+                e -> e.currentState().equals("inactive"), e -> null);
     }
 }

@@ -159,7 +159,7 @@ class UnitCommandsTest {
 
         Run stopInactive = flotctl("stop", "web");
         assertEquals(1, stopInactive.exit());
-        assertTrue(stopInactive.err().contains("unable to stop unit web.service: it is inactive"), stopInactive.err());
+        assertEquals("Unable to stop unit web.service in state inactive\n", stopInactive.err(), "fleetctl's words");
 
         assertEquals(0, flotctl("start", "web").exit());
         Run destroy = flotctl("destroy", "web");
@@ -170,7 +170,79 @@ class UnitCommandsTest {
 
         Run again = flotctl("destroy", "web");
         assertEquals(0, again.exit());
-        assertEquals("Unit web.service not found in the cluster\n", again.err());
+        assertEquals("Units not found in registry\n", again.err(), "fleetctl's words");
+        assertEquals("", again.out());
+    }
+
+    @Test
+    void stopAndUnloadPassOverWhatFleetctlPassedOver() throws Exception {
+        file("a.service", WEB);
+        file("b.service", WEB);
+        file("c.service", WEB);
+        assertEquals(0, flotctl("start", "a.service", "b.service").exit());
+        assertEquals(0, flotctl("load", "c.service").exit());
+
+        Run stop = flotctl("stop", "a", "b", "c", "missing");
+        assertEquals(0, stop.exit(), stop.err());
+        assertTrue(stop.out().contains("Unit a.service loaded on "), stop.out());
+        assertTrue(stop.out().contains("Unit b.service loaded on "), stop.out());
+        assertFalse(stop.out().contains("c.service"), "already loaded: passed over, " + stop.out());
+        assertTrue(stop.err().endsWith("Successfully stopped units [a.service b.service].\n"), stop.err());
+        assertEquals(List.of(DesiredState.LOADED, DesiredState.LOADED, DesiredState.LOADED),
+                List.of(unit("a.service").desired(), unit("b.service").desired(), unit("c.service").desired()));
+
+        Run none = flotctl("stop", "missing", "other");
+        assertEquals(0, none.exit());
+        assertEquals("Units not found in registry\n", none.err());
+
+        assertEquals(0, flotctl("unload", "a").exit());
+        Run unload = flotctl("unload", "a", "b", "c");
+        assertEquals(0, unload.exit(), unload.err());
+        assertEquals(2, unload.out().lines().count(), "a.service was inactive already: " + unload.out());
+        assertTrue(unload.err().endsWith("Successfully unloaded units [b.service c.service].\n"), unload.err());
+        assertTrue(registry.units().value().stream().allMatch(u -> u.desired() == DesiredState.INACTIVE));
+
+        Run refused = flotctl("stop", "b", "a");
+        assertEquals(1, refused.exit());
+        assertEquals("Unable to stop unit b.service in state inactive\n", refused.err());
+
+        Run destroy = flotctl("destroy", "a", "missing", "b");
+        assertEquals(0, destroy.exit(), destroy.err());
+        assertEquals("Destroyed a.service\nDestroyed b.service\n", destroy.out());
+        assertEquals("", destroy.err(), "a missing unit is passed over silently, as fleetctl did");
+    }
+
+    @Test
+    void manyUnitsAreWrittenInOneRequestAndAllCheckedFirst() throws Exception {
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            file("u" + i + ".service", "[Service]\nExecStart=/bin/sleep " + (i + 1) + "\n");
+            args.add("u" + i + ".service");
+        }
+        List<String> submit = new ArrayList<>(List.of("submit"));
+        submit.addAll(args);
+        long before = registry.units().revision();
+        Run r = flotctl(submit.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(40, r.out().lines().filter(l -> l.endsWith(" inactive")).count());
+        assertTrue(registry.units().revision() - before <= 2, "40 units in one transaction (the engine writes none:"
+                + " all inactive)");
+
+        file("u7.service", "[Service]\nExecStart=/bin/false\n");
+        file("new.service", WEB);
+        List<String> start = new ArrayList<>(List.of("start", "--no-block", "new.service"));
+        start.addAll(args);
+        Run refused = flotctl(start.toArray(String[]::new));
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("unit u7.service differs from the one in the cluster"), refused.err());
+        assertTrue(registry.unit("new.service").isEmpty());
+
+        start.add(1, "--replace");
+        Run started = flotctl(start.toArray(String[]::new));
+        assertEquals(0, started.exit(), started.err());
+        assertTrue(started.out().startsWith("Unit u7.service replaced (hash "), started.out());
+        assertEquals(41, started.out().lines().filter(l -> l.startsWith("Triggered unit ")).count());
+        assertTrue(registry.units().value().stream().allMatch(u -> u.desired() == DesiredState.LAUNCHED));
     }
 
     @Test
