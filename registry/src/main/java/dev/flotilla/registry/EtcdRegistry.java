@@ -91,6 +91,27 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public void overrideMetadata(List<MetadataOverride> overrides) {
+        inBatches(overrides.stream().map(o -> Op.put(keys.metadata(o.machineId(), o.key()), Keys.bytes(o.value()),
+                PutOption.DEFAULT)).toList(), "write machine metadata");
+    }
+
+    @Override
+    public Versioned<java.util.Map<String, String>> metadataOverrides(String machineId) {
+        Versioned<List<String[]>> pairs = list(keys.metadataPrefix(machineId),
+                (key, value) -> new String[]{key, Keys.string(value)}, "read machine metadata");
+        java.util.Map<String, String> overrides = new java.util.TreeMap<>();
+        pairs.value().forEach(p -> overrides.put(p[0], p[1]));
+        return new Versioned<>(java.util.Collections.unmodifiableMap(overrides), pairs.revision());
+    }
+
+    @Override
+    public Subscription watchMetadataOverrides(String machineId, java.util.function.Consumer<WatchEvent<String>> listener) {
+        return new PrefixWatcher<>(this, keys.metadataPrefix(machineId), (key, value) -> Keys.string(value), listener,
+                "metadata").start();
+    }
+
+    @Override
     public LeaderElection leaderElection(String candidateId, Duration ttl) {
         return new EtcdLeaderElection(this, candidateId, ttl);
     }

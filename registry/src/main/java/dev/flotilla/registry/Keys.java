@@ -20,6 +20,14 @@ final class Keys {
         return bytes(prefix + "machines/" + machineId);
     }
 
+    String metadataPrefix(String machineId) {
+        return prefix + "metadata/" + machineId + "/";
+    }
+
+    ByteSequence metadata(String machineId, String key) {
+        return bytes(metadataPrefix(machineId) + key);
+    }
+
     String prefix() {
         return prefix;
     }

@@ -27,6 +27,22 @@ public record Machine(String id, String publicIp, Map<String, String> metadata, 
         version = version == null ? "" : version;
     }
 
+    /**
+     * The metadata a machine announces: the configured one with the API's overrides (key to
+     * value, "" = removed) laid over it.
+     */
+    public static Map<String, String> merge(Map<String, String> configured, Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>(configured);
+        overrides.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                merged.remove(k);
+            } else {
+                merged.put(k, v);
+            }
+        });
+        return merged;
+    }
+
     public Machine withMetadata(Map<String, String> newMetadata) {
         return new Machine(id, publicIp, newMetadata, version, apiUrl);
     }

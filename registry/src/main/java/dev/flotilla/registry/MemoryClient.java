@@ -173,6 +173,28 @@ final class MemoryClient implements InMemoryRegistry {
     }
 
     @Override
+    public void overrideMetadata(List<MetadataOverride> overrides) {
+        write(overrides.stream().<MemoryStore.Op>map(o -> new MemoryStore.Put(key(keys.metadata(o.machineId(), o.key())),
+                o.value(), 0)).toList(), "write machine metadata");
+    }
+
+    @Override
+    public Versioned<java.util.Map<String, String>> metadataOverrides(String machineId) {
+        String prefix = keys.metadataPrefix(machineId);
+        return store.atomically(() -> {
+            check("read machine metadata");
+            java.util.Map<String, String> overrides = new TreeMap<>();
+            store.range(prefix).forEach((k, e) -> overrides.put(k.substring(prefix.length()), (String) e.value()));
+            return new Versioned<>(Collections.unmodifiableMap(overrides), store.revision());
+        });
+    }
+
+    @Override
+    public Subscription watchMetadataOverrides(String machineId, Consumer<WatchEvent<String>> listener) {
+        return watch(keys.metadataPrefix(machineId), String.class::cast, listener, "metadata of " + machineId);
+    }
+
+    @Override
     public LeaderElection leaderElection(String candidateId, Duration ttl) {
         return store.atomically(() -> {
             checkOpen("engine election");

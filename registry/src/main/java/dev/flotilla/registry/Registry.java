@@ -37,6 +37,19 @@ public interface Registry extends AutoCloseable {
      */
     MachinePresence register(Machine machine, Duration ttl, String session, Duration conflictWait);
 
+    /**
+     * Writes metadata overrides (fleet's PATCH of machines) in one transaction per 100. They are
+     * kept apart from the machine's registration, so they outlast it; the machine's daemon lays
+     * them over its configured metadata ({@link Machine#merge}) and announces the result.
+     */
+    void overrideMetadata(List<MetadataOverride> overrides);
+
+    /** One machine's metadata overrides: key to value, "" = removed. */
+    Versioned<java.util.Map<String, String>> metadataOverrides(String machineId);
+
+    /** One machine's metadata overrides as they change (keys are metadata keys, values as above). */
+    Subscription watchMetadataOverrides(String machineId, java.util.function.Consumer<WatchEvent<String>> listener);
+
     /** A candidate for the engine leadership. */
     LeaderElection leaderElection(String candidateId, Duration ttl);
 

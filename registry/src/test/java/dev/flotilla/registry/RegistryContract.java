@@ -150,6 +150,31 @@ abstract class RegistryContract {
     }
 
     @Test
+    void metadataOverridesOutlastTheRegistrationAndAreWatched() throws Exception {
+        Registry r = client();
+        String a = "a".repeat(32);
+        WatchView<String> view = new WatchView<>();
+        closeLater(r.watchMetadataOverrides(a, view));
+        snapshotSeen(view);
+        MachinePresence p = register(r, 'a', "s1");
+        r.overrideMetadata(List.of(new MetadataOverride(a, "role", "web"), new MetadataOverride(a, "az", ""),
+                new MetadataOverride("b".repeat(32), "role", "db")));
+        assertEquals(Map.of("role", "web", "az", ""), r.metadataOverrides(a).value());
+        eventually(() -> view.items.equals(Map.of("role", "web", "az", "")));
+        assertEquals(Map.of("az", "a"), r.machines().value().get(0).metadata(), "the registration itself is not touched");
+
+        p.close();
+        assertEquals(Map.of("role", "web", "az", ""), client().metadataOverrides(a).value(), "kept without the machine");
+        r.overrideMetadata(List.of(new MetadataOverride(a, "role", "cache")));
+        eventually(() -> "cache".equals(view.items.get("role")));
+        assertEquals(Map.of(), r.metadataOverrides("c".repeat(32)).value());
+        assertNull(view.violation());
+
+        assertEquals(Map.of("role", "cache", "disk", "ssd"),
+                Machine.merge(Map.of("az", "a", "disk", "ssd"), r.metadataOverrides(a).value()));
+    }
+
+    @Test
     void unitStatesLiveOnTheMachineLease() {
         Registry r = client();
         Registry agent = client();
