@@ -10,6 +10,8 @@ import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
 import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.Subscription;
+import dev.flotilla.registry.WatchEvent;
 import dev.flotilla.systemd.ConnectionState.Connected;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
@@ -39,6 +41,11 @@ final class Flotd implements AutoCloseable {
     private ApiServer api;
     private volatile Machine machine;
     private String session;
+    /** The metadata of the config file (re-read on SIGHUP), before the API's overrides. */
+    private Map<String, String> configuredMetadata = Map.of();
+    /** The API's overrides of this machine's metadata (key to value, "" = removed), as last watched. */
+    private final Map<String, String> overrides = new java.util.TreeMap<>();
+    private Subscription overrideWatch;
 
     Flotd(FlotdConfig config) {
         this(config, () -> config);
@@ -55,18 +62,22 @@ final class Flotd implements AutoCloseable {
         String machineId = MachineIdentity.readMachineId(config.machineIdFile());
         session = MachineIdentity.session(config.stateDir());
         String ip = config.publicIp().isBlank() ? MachineIdentity.guessPublicIp() : config.publicIp();
-        machine = new Machine(machineId, ip, config.metadata(), Version.get(),
-                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
-
         systemd = config.systemd() ? connectSystemd() : null;
         EtcdConfig etcd = etcdConfig();
         registry = Registry.connect(etcd);
+        // The overrides are read before registering, so a restart never announces the machine
+        // without them (the engine would move units that depend on them, then back).
+        configuredMetadata = config.metadata();
+        overrides.putAll(registry.metadataOverrides(machineId).value());
+        machine = new Machine(machineId, ip, Machine.merge(configuredMetadata, overrides), Version.get(),
+                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
         AgentConfig agentConfig = AgentConfig.of(machine, config.machineTtl(), session, config.unitDir());
         Agent machineAgent = systemd == null ? Agent.presenceOnly(agentConfig, registry) : Agent.create(agentConfig, registry, systemd);
         agent = machineAgent;
         machineAgent.start(); // registers the machine: the engine campaigns only once the machine has joined
         log.info("machine {} ({}) joined the cluster at {} with metadata {}", machineId, ip,
                 String.join(",", etcd.endpoints()), machine.metadata());
+        overrideWatch = registry.watchMetadataOverrides(machineId, this::onOverrides);
 
         engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
                 EngineOptions.defaults(config.machineTtl()));
@@ -88,15 +99,11 @@ final class Flotd implements AutoCloseable {
     }
 
     /**
-     * SIGHUP: reads the config file's {@code metadata} again and announces it. A config that
-     * does not load is refused with an error in the log; the machine keeps its metadata.
+     * SIGHUP: reads the config file's {@code metadata} again and announces it (with the API's
+     * overrides laid over it). A config that does not load is refused with an error in the log;
+     * the machine keeps its metadata.
      */
     synchronized void reloadMetadata() {
-        Agent a = agent;
-        if (a == null || stopped.getCount() == 0 || a.presenceState() == ConnectionState.LOST) {
-            log.warn("reload ignored: the machine is not registered");
-            return;
-        }
         Map<String, String> metadata;
         try {
             metadata = configSource.load().metadata();
@@ -104,21 +111,47 @@ final class Flotd implements AutoCloseable {
             log.error("reload refused, metadata stays {}: {}", machine.metadata(), e.getMessage());
             return;
         }
-        Machine updated = machine.withMetadata(metadata);
+        configuredMetadata = metadata;
+        if (announce("reload")) {
+            notifier.statusUpdate("machine " + machine.id() + " in the cluster; metadata reloaded");
+        }
+    }
+
+    /** The API changed this machine's metadata overrides: announce the merged metadata. */
+    private synchronized void onOverrides(WatchEvent<String> event) {
+        if (event instanceof WatchEvent.Snapshot<String> snapshot) {
+            overrides.clear();
+            overrides.putAll(snapshot.items());
+        } else if (event instanceof WatchEvent.Updated<String> updated) {
+            overrides.put(updated.key(), updated.value());
+        } else if (event instanceof WatchEvent.Removed<String> removed) {
+            overrides.remove(removed.key());
+        }
+        announce("metadata override");
+    }
+
+    /** Announces the configured metadata with the overrides; true if it changed and was announced. */
+    private boolean announce(String why) {
+        Agent a = agent;
+        if (a == null || stopped.getCount() == 0 || a.presenceState() == ConnectionState.LOST) {
+            log.warn("{} ignored: the machine is not registered", why);
+            return false;
+        }
+        Machine updated = machine.withMetadata(Machine.merge(configuredMetadata, overrides));
         if (updated.equals(machine)) {
-            log.info("reload: metadata unchanged {}", machine.metadata());
-            return;
+            log.info("{}: metadata unchanged {}", why, machine.metadata());
+            return false;
         }
         try {
             a.update(updated);
         } catch (RuntimeException e) {
-            log.error("reload: cannot announce metadata {}, stays {}: {}", updated.metadata(), machine.metadata(),
+            log.error("{}: cannot announce metadata {}, stays {}: {}", why, updated.metadata(), machine.metadata(),
                     e.getMessage());
-            return;
+            return false;
         }
         machine = updated;
-        log.info("reload: metadata is now {}", updated.metadata());
-        notifier.statusUpdate("machine " + updated.id() + " in the cluster; metadata reloaded");
+        log.info("{}: metadata is now {}", why, updated.metadata());
+        return true;
     }
 
     private EtcdConfig etcdConfig() {
@@ -175,6 +208,9 @@ final class Flotd implements AutoCloseable {
         log.info("stopping");
         if (api != null) {
             api.close();
+        }
+        if (overrideWatch != null) {
+            overrideWatch.close();
         }
         if (engine != null) {
             engine.close();

@@ -102,4 +102,45 @@ class FlotdReloadTest {
         daemon.reloadMetadata();
         assertEquals(Map.of("az", "c"), registeredMetadata());
     }
+
+    private void patch(String json) throws Exception {
+        // fleet's clients send the PATCH as raw JSON; so does this test, over the daemon's socket.
+        java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(dir.resolve("api.sock"));
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(address)) {
+            byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String head = "PATCH /fleet/v1/machines HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+            ch.write(java.nio.ByteBuffer.wrap(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            ch.write(java.nio.ByteBuffer.wrap(body));
+            String answer = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals("HTTP/1.1 204", answer.substring(0, 12), answer);
+        }
+    }
+
+    @Test
+    void patchedMetadataIsAnnouncedOverTheConfiguredAndOutlastsARestartAndAReload() throws Exception {
+        String text = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineMetadata=role=web\n";
+        registry.createUnit(new dev.flotilla.registry.UnitRecord("web.service", text,
+                dev.flotilla.unitfile.UnitFile.parse("web.service", text).hash(), dev.flotilla.registry.DesiredState.LAUNCHED));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> registry.waiting().value().containsKey("web.service"));
+
+        patch("[{\"op\":\"add\",\"path\":\"/" + ID + "/metadata/role\",\"value\":{\"value\":\"web\"}},"
+                + "{\"op\":\"remove\",\"path\":\"/" + ID + "/metadata/disk\"}]");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> registeredMetadata().equals(Map.of("az", "a", "role", "web")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                registry.assignments().value().stream().anyMatch(a -> a.unit().equals("web.service") && a.machineId().equals(ID)));
+
+        writeConfig("metadata=az=b,disk=hdd");
+        daemon.reloadMetadata();
+        assertEquals(Map.of("az", "b", "role", "web"), registeredMetadata(), "the override still wins after a reload");
+
+        daemon.close();
+        ConfigSource source = () -> FlotdConfig.load(Optional.of(file), true, Map.of());
+        daemon = new Flotd(source.load(), source);
+        daemon.start();
+        assertEquals(Map.of("az", "b", "role", "web"), registeredMetadata(), "announced with the override from the start");
+    }
 }

@@ -28,6 +28,7 @@ final class ApiHandler extends Handler.Abstract {
     private final FleetUnits fleetUnits;
     private final FlotillaUnits flotillaUnits;
     private final UnitBatch unitBatch;
+    private final MachinePatch machinePatch;
     private final AccessGuard guard;
     private final ApiStats stats;
     private final MetricsEndpoint metrics;
@@ -47,6 +48,7 @@ final class ApiHandler extends Handler.Abstract {
         this.fleetUnits = new FleetUnits(registry, facts, reads);
         this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
         this.unitBatch = new UnitBatch(registry);
+        this.machinePatch = new MachinePatch(registry);
     }
 
     @Override
@@ -117,7 +119,11 @@ final class ApiHandler extends Handler.Abstract {
     private void routeFleet(Exchange ex, List<String> s) {
         String resource = s.get(2);
         if (s.size() == 3 && resource.equals("machines")) {
-            ex.requireMethod("GET");
+            ex.requireMethod("GET,PATCH");
+            if (ex.method.equals("PATCH")) {
+                machinePatch.patch(ex);
+                return;
+            }
             List<Machine> machines = registry.machines().value().stream()
                     .map(m -> new Machine(m.id(), m.publicIp(), m.metadata(), m.apiUrl())).toList();
             ex.json(200, new MachinePage(machines, null));

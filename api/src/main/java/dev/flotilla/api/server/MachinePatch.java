@@ -1,0 +1,71 @@
+package dev.flotilla.api.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.registry.MetadataOverride;
+import dev.flotilla.registry.Registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fleet's {@code PATCH /fleet/v1/machines}: a JSON array of {@code {"op": "add"|"replace"|"remove",
+ * "path": "/<machine id>/metadata/<key>", "value": {"value": "..."}}}. Every operation is checked
+ * before any is written; then all are written together and the answer is 204. As in fleet, the
+ * machine need not be registered: its overrides wait for it.
+ */
+final class MachinePatch {
+    /** fleet's path rule: any machine id without a slash, a key of letters, digits, '_', '.', '-'. */
+    private static final Pattern PATH = Pattern.compile("^/([^/]+)/metadata/([A-Za-z0-9_.-]+)$");
+    /** Most operations per request: a metadata patch is small; this bounds the transactions. */
+    static final int MAX_OPS = 1000;
+
+    private final Registry registry;
+
+    MachinePatch(Registry registry) {
+        this.registry = registry;
+    }
+
+    void patch(Exchange ex) {
+        JsonNode body = ex.jsonBody(JsonNode.class, false);
+        if (!body.isArray()) {
+            throw HttpFailure.badRequest("expected a JSON array of operations");
+        }
+        if (body.size() > MAX_OPS) {
+            throw new HttpFailure(413, body.size() + " operations in one request; the limit is " + MAX_OPS);
+        }
+        List<MetadataOverride> overrides = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            overrides.add(check(body.get(i), "operation " + i));
+        }
+        registry.overrideMetadata(overrides);
+        ex.noContent(204);
+    }
+
+    private static MetadataOverride check(JsonNode op, String where) {
+        if (!op.isObject()) {
+            throw HttpFailure.badRequest(where + ": expected an object {op, path, value}");
+        }
+        String kind = op.path("op").asText("");
+        if (!kind.equals("add") && !kind.equals("remove") && !kind.equals("replace")) {
+            throw HttpFailure.badRequest(where + ": invalid op \"" + kind + "\": expect add, remove, or replace");
+        }
+        String path = op.path("path").asText("");
+        Matcher m = PATH.matcher(path);
+        if (!op.path("path").isTextual() || !m.matches()) {
+            throw HttpFailure.badRequest(where + ": machine metadata path invalid: \"" + path
+                    + "\" (expected /<machine id>/metadata/<key>, key of letters, digits, '_', '.', '-')");
+        }
+        if (kind.equals("remove")) {
+            return new MetadataOverride(m.group(1), m.group(2), "");
+        }
+        // fleet's shape is {"value": {"value": "v"}}; a plain string is taken as well.
+        JsonNode value = op.path("value");
+        JsonNode inner = value.isObject() ? value.path("value") : value;
+        if (!inner.isTextual() || inner.asText().isEmpty()) {
+            throw HttpFailure.badRequest(where + ": invalid value: add and replace require a value");
+        }
+        return new MetadataOverride(m.group(1), m.group(2), inner.asText());
+    }
+}
