@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Runs the benchmarks and prints one table. Sizes: {@code --machines=N --units=N --idle-seconds=N}
  * (defaults: Flotilla's scale target, 1,000 machines and 10,000 units, 60 s idle). {@code --only=}
- * a comma-separated subset of {@code etcd,engine,agents,flotd}; {@code --flotd-opts=} and
+ * a comma-separated subset of {@code etcd,engine,agents,flotd,status}; {@code --flotd-opts=} and
  * {@code --flotctl-opts=} replace the packaged scripts' JVM options (to compare sizings).
  */
 public final class BenchMain {
@@ -49,7 +49,7 @@ public final class BenchMain {
         System.out.println("load average at the end: " + loadAverage());
     }
 
-    static final Set<String> ALL = Set.of("etcd", "engine", "agents", "flotd");
+    static final Set<String> ALL = Set.of("etcd", "engine", "agents", "flotd", "status");
 
     static Report run(EngineBench.Sizes sizes, Set<String> which, FlotdBench.Jvm jvm) throws Exception {
         Path work = Files.createTempDirectory("flotilla-bench");
@@ -70,6 +70,9 @@ public final class BenchMain {
             }
             if (which.contains("flotd")) {
                 new FlotdBench(sizes, work, jvm).run(report);
+            }
+            if (which.contains("status")) {
+                new StatusBench(sizes, work, jvm).run(report);
             }
             return report;
         } finally {
@@ -100,7 +103,7 @@ public final class BenchMain {
     private static Set<String> parts(String[] kv) {
         Set<String> out = new java.util.LinkedHashSet<>(List.of(kv[1].split(",")));
         if (out.isEmpty() || !ALL.containsAll(out)) {
-            usage(kv[0] + " takes a comma-separated subset of etcd,engine,agents,flotd, got '" + kv[1] + "'");
+            usage(kv[0] + " takes a comma-separated subset of etcd,engine,agents,flotd,status, got '" + kv[1] + "'");
         }
         return out;
     }
@@ -120,7 +123,7 @@ public final class BenchMain {
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
-        System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N] [--only=etcd,engine,agents,flotd]"
+        System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N] [--only=etcd,engine,agents,flotd,status]"
                 + " [--flotd-opts='JVM options'] [--flotctl-opts='JVM options']");
         System.exit(2);
     }
