@@ -123,7 +123,7 @@ final class FlotdBench {
         return Math.round(runs[runs.length / 2]);
     }
 
-    private static List<String> java(String opts) {
+    static List<String> java(String opts) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String o : opts.trim().split("\\s+")) {

@@ -58,7 +58,7 @@ final class StatusBench {
         String apiUrl = "http://127.0.0.1:" + port;
         try (EtcdProcess etcd = EtcdProcess.startOnFreePorts(workDir.resolve("etcd-status"), Duration.ofSeconds(30));
              Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
-            List<String> cmd = new ArrayList<>(java(flotdOpts));
+            List<String> cmd = new ArrayList<>(FlotdBench.java(flotdOpts));
             cmd.addAll(List.of("dev.flotilla.cli.FlotdMain", "--config=" + dir.resolve("none.conf"),
                     "--etcd-endpoints=" + etcd.clientUrl(), "--systemd=off", "--machine-id-file=" + dir.resolve("machine-id"),
                     "--state-dir=" + dir.resolve("state"), "--api-socket=" + socket, "--unit-dir=" + dir.resolve("units"),
@@ -121,7 +121,7 @@ final class StatusBench {
             throws IOException, InterruptedException {
         double[] runs = new double[5];
         for (int i = 0; i < runs.length; i++) {
-            List<String> cmd = new ArrayList<>(java(opts));
+            List<String> cmd = new ArrayList<>(FlotdBench.java(opts));
             cmd.add("dev.flotilla.cli.FlotctlMain");
             cmd.addAll(args);
             Path output = workDir.resolve("flotctl.out");
@@ -140,19 +140,6 @@ final class StatusBench {
         }
         Arrays.sort(runs);
         return Math.round(runs[runs.length / 2]);
-    }
-
-    private static List<String> java(String opts) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String o : opts.trim().split("\\s+")) {
-            if (!o.isEmpty()) {
-                cmd.add(o);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        return cmd;
     }
 
     private static int freePort() throws IOException {
