@@ -77,6 +77,11 @@ class MachineMetadataAndBatchTest {
         await().atMost(WAIT).until(() -> metadataOf("m1", "m2").contains("role=web"));
         await().atMost(WAIT).until(() -> units.machineOf("m1", "roleweb.service").equals(Optional.of("m2")));
         cluster.flotctl("m1", "destroy", "roleweb.service").requireOk("destroy roleweb");
+
+        String remove = "[{\"op\":\"remove\",\"path\":\"/" + cluster.machineId("m2") + "/metadata/role\"}]";
+        assertEquals("204", cluster.exec("m1", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH",
+                "-H", "Content-Type: application/json", "--data", remove, cluster.endpoint("m1") + "/fleet/v1/machines").out());
+        await().atMost(WAIT).until(() -> !metadataOf("m1", "m2").contains("role="));
     }
 
     @Test
