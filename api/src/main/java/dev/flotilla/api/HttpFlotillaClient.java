@@ -184,7 +184,7 @@ final class HttpFlotillaClient implements FlotillaClient {
         // A followed journal may stay quiet for hours: no idle limit, only the wait for the headers.
         try (HttpTransport.Answer answer = http.stream(path, java.time.Duration.ofDays(3650))) {
             if (answer.status != 200) {
-                throw new ApiException(answer.status, errorMessage(answer.status, answer.bytes(MAX_ERROR_BYTES)));
+                throw failure(answer.status, answer.bytes(MAX_ERROR_BYTES));
             }
             byte[] buf = new byte[8192];
             for (int n = answer.body.read(buf); n >= 0; n = answer.body.read(buf)) {
@@ -267,7 +267,7 @@ final class HttpFlotillaClient implements FlotillaClient {
         try (HttpTransport.Answer answer = http.send(method, path, body)) {
             try {
                 if (answer.status >= 400) {
-                    throw new ApiException(answer.status, errorMessage(answer.status, answer.bytes(MAX_ERROR_BYTES)));
+                    throw failure(answer.status, answer.bytes(MAX_ERROR_BYTES));
                 }
                 if (onSuccess != null) {
                     onSuccess.read(answer);
@@ -280,6 +280,20 @@ final class HttpFlotillaClient implements FlotillaClient {
                 throw new ApiException(answer.status, "unreadable answer from flotd: " + HttpTransport.describe(e));
             }
         }
+    }
+
+    /** An error answer as an exception: the server's message, and the daemon to ask on a 421. */
+    static ApiException failure(int status, byte[] body) {
+        String apiUrl = "";
+        try {
+            ApiError error = JSON.readValue(body, ApiError.class);
+            if (error != null && error.error() != null && error.error().apiURL() != null) {
+                apiUrl = error.error().apiURL();
+            }
+        } catch (IOException e) {
+            // not a fleet error body: no URL
+        }
+        return new ApiException(status, errorMessage(status, body), apiUrl);
     }
 
     static String errorMessage(int status, byte[] body) {

@@ -18,14 +18,16 @@ final class UnitMachine {
     }
 
     static <T> T call(FlotctlMain root, FlotillaClient client, String unit, Function<FlotillaClient, T> call) {
+        String url;
         try {
             return call.apply(client);
         } catch (ApiException e) {
             if (e.status() != 421) {
                 throw e;
             }
+            // The 421 names the daemon to ask; an older daemon's does not: then look it up.
+            url = e.apiUrl().isEmpty() ? apiUrlOf(client, unit) : e.apiUrl();
         }
-        String url = apiUrlOf(client, unit);
         try (FlotillaClient there = root.client(url)) {
             return call.apply(there);
         }

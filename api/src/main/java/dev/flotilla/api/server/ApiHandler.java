@@ -94,7 +94,7 @@ final class ApiHandler extends Handler.Abstract {
         if (e.allow() != null) {
             response.getHeaders().put(HttpHeader.ALLOW, e.allow().replace(",", ", "));
         }
-        Exchange.error(response, callback, e.status(), e.getMessage());
+        Exchange.error(response, callback, e.status(), e.getMessage(), e.apiUrl());
     }
 
     private void route(Exchange ex) {

@@ -211,14 +211,19 @@ final class Exchange {
     }
 
     static void error(Response response, Callback callback, int status, String message) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(errorBytes(status, message)), callback);
+        error(response, callback, status, message, null);
     }
 
-    static byte[] errorBytes(int status, String message) {
+    /** @param apiUrl the daemon to ask instead, on a 421; else null */
+    static void error(Response response, Callback callback, int status, String message, String apiUrl) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(errorBytes(status, message, apiUrl)), callback);
+    }
+
+    static byte[] errorBytes(int status, String message, String apiUrl) {
         try {
-            return JSON.writeValueAsBytes(ApiError.of(status, message));
+            return JSON.writeValueAsBytes(ApiError.of(status, message, apiUrl));
         } catch (JsonProcessingException e) {
             return ("{\"error\":{\"code\":" + status + "}}").getBytes(StandardCharsets.UTF_8);
         }

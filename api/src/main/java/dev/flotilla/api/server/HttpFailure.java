@@ -5,21 +5,28 @@ final class HttpFailure extends RuntimeException {
     private final int status;
     private final String allow;
     private final boolean challenge;
+    private final String apiUrl;
 
     HttpFailure(int status, String message) {
-        this(status, message, null, false);
+        this(status, message, null, false, null);
     }
 
-    private HttpFailure(int status, String message, String allow, boolean challenge) {
+    private HttpFailure(int status, String message, String allow, boolean challenge, String apiUrl) {
         super(message, null, false, false);
         this.status = status;
         this.allow = allow;
         this.challenge = challenge;
+        this.apiUrl = apiUrl;
+    }
+
+    /** 421: the unit runs on another machine, whose daemon answers at apiUrl ("" when it has no TCP API). */
+    static HttpFailure misdirected(String message, String apiUrl) {
+        return new HttpFailure(421, message, null, false, apiUrl);
     }
 
     /** 401 with a {@code WWW-Authenticate: Bearer} challenge. */
     static HttpFailure unauthorized(String message) {
-        return new HttpFailure(401, message, null, true);
+        return new HttpFailure(401, message, null, true, null);
     }
 
     static HttpFailure badRequest(String message) {
@@ -35,7 +42,7 @@ final class HttpFailure extends RuntimeException {
     }
 
     static HttpFailure methodNotAllowed(String method, String allow) {
-        return new HttpFailure(405, "method " + method + " not allowed here; use " + allow.replace(",", ", "), allow, false);
+        return new HttpFailure(405, "method " + method + " not allowed here; use " + allow.replace(",", ", "), allow, false, null);
     }
 
     int status() {
@@ -45,6 +52,11 @@ final class HttpFailure extends RuntimeException {
     /** Whether the answer carries a WWW-Authenticate challenge (401). */
     boolean challenge() {
         return challenge;
+    }
+
+    /** The API URL named by a 421, else null. */
+    String apiUrl() {
+        return apiUrl;
     }
 
     /** The Allow header of a 405, else null. */

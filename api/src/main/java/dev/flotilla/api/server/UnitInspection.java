@@ -127,8 +127,8 @@ final class UnitInspection implements AutoCloseable {
                 .orElseThrow(() -> HttpFailure.notFound("unit " + name + " is not running on any machine"));
         String url = registry.machines().value().stream().filter(m -> m.id().equals(elsewhere.machineId()))
                 .map(Machine::apiUrl).findFirst().orElse("");
-        throw new HttpFailure(421, "unit " + name + " runs on machine " + elsewhere.machineId() + "; ask its daemon"
-                + (url.isEmpty() ? " (it has no TCP API: api_listen)" : " at " + url));
+        throw HttpFailure.misdirected("unit " + name + " runs on machine " + elsewhere.machineId() + "; ask its daemon"
+                + (url.isEmpty() ? " (it has no TCP API: api_listen)" : " at " + url), url);
     }
 
     private Process start(java.util.List<String> command) {

@@ -102,8 +102,11 @@ class UnitInspectionTest {
         assertEquals(421, e.status());
         assertTrue(e.getMessage().contains("runs on machine " + THERE + "; ask its daemon at https://127.0.0.12:49153"),
                 e.getMessage());
-        assertEquals(421, assertThrows(ApiException.class,
-                () -> client.journal("there.service", 5, false, new ByteArrayOutputStream())).status());
+        assertEquals("https://127.0.0.12:49153", e.apiUrl(), "the error body names the daemon to ask");
+        ApiException journal = assertThrows(ApiException.class,
+                () -> client.journal("there.service", 5, false, new ByteArrayOutputStream()));
+        assertEquals(421, journal.status());
+        assertEquals("https://127.0.0.12:49153", journal.apiUrl());
     }
 
     @Test
