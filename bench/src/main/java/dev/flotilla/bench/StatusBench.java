@@ -27,7 +27,7 @@ import static dev.flotilla.bench.EngineBench.ms;
  * {@code flotctl status UNIT} and {@code flotctl list-units} as new processes against a real
  * {@code flotd} (systemd=off) with every unit in etcd and a state published for each. A unit runs
  * on a machine whose daemon is elsewhere, so status goes the whole way: the local daemon's lookup
- * and 421, flotctl's lookup of the unit's machine and its API URL, and the request to that daemon.
+ * and 421 naming the unit's daemon, and the request to that daemon.
  * That daemon is the same flotd over TCP (the simulated machines advertise it), which answers 421
  * in turn: everything up to running {@code systemctl status} on the unit's machine is measured,
  * and that last step is not (it needs a machine booted with systemd).
@@ -101,8 +101,8 @@ final class StatusBench {
                 String target = units.get(n / 2).name();
                 report.add(new Figure("flotctl status UNIT up to the unit's daemon (" + n + " units)",
                         medianMillis(flotctlOpts, List.of(endpoint, "status", target), 1, "runs on machine"), "ms", "< 1,000",
-                        "new JVM, median of 5: lookup + 421 on the local daemon, flotctl's lookup of the unit's machine, "
-                                + "the request to that daemon (which answers 421 here: systemctl cannot run on this host)"));
+                        "new JVM, median of 5: lookup + 421 (naming the unit's daemon) on the local daemon, then the "
+                                + "request to that daemon (which answers 421 here: systemctl cannot run on this host)"));
                 report.add(new Figure("flotctl list-units (" + n + " units, " + n + " states)",
                         medianMillis(flotctlOpts, List.of(endpoint, "list-units", "--no-legend"), 0, ""), "ms", "< 1,000",
                         "new JVM, median of 5, over flotd's unix socket; JVM: " + flotctlOpts));
