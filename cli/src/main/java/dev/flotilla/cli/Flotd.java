@@ -46,6 +46,16 @@ final class Flotd implements AutoCloseable {
     /** The API's overrides of this machine's metadata (key to value, "" = removed), as last watched. */
     private final Map<String, String> overrides = new java.util.TreeMap<>();
     private Subscription overrideWatch;
+    /** Announces again, a second later, metadata that could not be announced (not registered, etcd away). */
+    private final java.util.concurrent.ScheduledExecutorService announcer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "flotd-metadata");
+                t.setDaemon(true);
+                return t;
+            });
+    private boolean retryScheduled;
+    /** Whether the last announcement failed (so a run of failures is logged once). */
+    private boolean failing;
 
     Flotd(FlotdConfig config) {
         this(config, () -> config);
@@ -133,25 +143,47 @@ final class Flotd implements AutoCloseable {
     /** Announces the configured metadata with the overrides; true if it changed and was announced. */
     private boolean announce(String why) {
         Agent a = agent;
-        if (a == null || stopped.getCount() == 0 || a.presenceState() == ConnectionState.LOST) {
-            log.warn("{} ignored: the machine is not registered", why);
+        if (stopped.getCount() == 0) {
+            return false;
+        }
+        if (a == null || a.presenceState() == ConnectionState.LOST) {
+            failed(why, "the machine is not registered");
             return false;
         }
         Machine updated = machine.withMetadata(Machine.merge(configuredMetadata, overrides));
         if (updated.equals(machine)) {
+            failing = false;
             log.info("{}: metadata unchanged {}", why, machine.metadata());
             return false;
         }
         try {
             a.update(updated);
         } catch (RuntimeException e) {
-            log.error("{}: cannot announce metadata {}, stays {}: {}", why, updated.metadata(), machine.metadata(),
-                    e.getMessage());
+            failed(why, "metadata " + updated.metadata() + " refused: " + e.getMessage());
             return false;
         }
+        failing = false;
         machine = updated;
         log.info("{}: metadata is now {}", why, updated.metadata());
         return true;
+    }
+
+    /** Logs the first failure of a run of them, and tries again a second later until it is announced. */
+    private void failed(String why, String reason) {
+        if (!failing) {
+            log.warn("{}: not announced yet ({}); trying again every second, metadata stays {}", why, reason,
+                    machine.metadata());
+            failing = true;
+        }
+        if (!retryScheduled) {
+            retryScheduled = true;
+            announcer.schedule(() -> {
+                synchronized (this) {
+                    retryScheduled = false;
+                    announce("metadata announcement retried");
+                }
+            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private EtcdConfig etcdConfig() {
@@ -212,6 +244,7 @@ final class Flotd implements AutoCloseable {
         if (overrideWatch != null) {
             overrideWatch.close();
         }
+        announcer.shutdownNow();
         if (engine != null) {
             engine.close();
         }
