@@ -147,13 +147,18 @@ public final class Engine implements AutoCloseable {
         ClusterView v = t.view;
         // Machines changed, a watch listed anew, a resync or a failed write: from scratch. Otherwise
         // the pass plans the units touched since the last one, unless that needs a full pass too.
+        // (While absent machines are waited for, a full pass that deferred nothing leaves no state.)
         boolean reshaped = v.takeReshaped();
         Set<String> touched = v.takeTouched();
         Planner.Plan plan = null;
-        if (!hold && !reshaped && !t.fullNext && t.planner.ready()) {
+        if (!reshaped && !t.fullNext && t.planner.ready()) {
             plan = t.planner.incremental(v.units(), v::assignmentsOf, v.waiting(), touched);
         }
         if (plan == null) {
+            if (log.isDebugEnabled()) {
+                log.debug("full pass: {}", reshaped ? "machines changed or a watch listed anew" : t.fullNext
+                        ? "first pass, resync or failed write" : "the changes need one (" + touched.size() + " units touched)");
+            }
             plan = t.planner.full(v.machines(), v.units(), v.assignments(), v.waiting(), hold);
             fullPasses++;
         }
