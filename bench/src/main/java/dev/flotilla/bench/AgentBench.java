@@ -144,7 +144,7 @@ final class AgentBench {
                             + "submission alone " + String.format("%,d", (long) ms(submitted - t0)) + " ms",
                             atActive.keyWrites() / seconds));
                     report.add(new Figure("CPU of this JVM during submit+start", ms(cpu), "ms", "",
-                            "all threads (1,000 agents, engine, submitters, gRPC), not etcd; " + String.format("%.2f", cpu / 1e9 / seconds)
+                            "all threads (" + m + " agents, engine, submitters, gRPC), not etcd; " + String.format("%.2f", cpu / 1e9 / seconds)
                             + " cores on average: less load-dependent than the wall time"));
                     report.add(new Figure("engine passes during submit+start", engineAfter.passes() - engineBefore.passes(), "passes", "",
                             (engineAfter.fullPasses() - engineBefore.fullPasses()) + " of them over the whole cluster, the rest over the units "
