@@ -107,7 +107,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         this.publisher = new StatePublisher(registry, config.machine().id(), board, config.publishDelay());
         this.membership = new Membership(registry, config, this);
         this.executor = systemd == null ? null
-                : new PlanExecutor(systemd, dir, memory, this::jobEnded, this::rereadTouched);
+                : new PlanExecutor(systemd, dir, memory, this::jobEnded, this::rereadTouched, board::hold);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -418,6 +418,10 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     }
 
     private void jobEnded(String name, long id, JobKind kind, JobResult result, Throwable error) {
+        // Held since the start was sent: whatever systemd says now is worth publishing (a start of a
+        // unit that already ran changes nothing, so no state event comes).
+        board.release(name);
+        publisher.changed(name);
         post(() -> {
             LocalMemory.PendingJob job = memory.pending.get(name);
             if (job != null && job.id() == id) {

@@ -45,16 +45,21 @@ final class PlanExecutor {
     private final LocalMemory memory;
     private final JobEnds ends;
     private final java.util.function.Consumer<Set<String>> beforeStarts;
+    private final java.util.function.Consumer<String> starting;
     private long nextJobId;
 
-    /** {@code beforeStarts} gets the units whose files or links changed, once, before the first start (to re-read their states). */
+    /**
+     * {@code beforeStarts} gets the units whose files or links changed, once, before the first start (to
+     * re-read their states); {@code starting} each unit right before its start job is sent.
+     */
     PlanExecutor(Systemd systemd, UnitDirectory dir, LocalMemory memory, JobEnds ends,
-                 java.util.function.Consumer<Set<String>> beforeStarts) {
+                 java.util.function.Consumer<Set<String>> beforeStarts, java.util.function.Consumer<String> starting) {
         this.systemd = systemd;
         this.dir = dir;
         this.memory = memory;
         this.ends = ends;
         this.beforeStarts = beforeStarts;
+        this.starting = starting;
     }
 
     Outcome execute(Plan plan) {
@@ -151,6 +156,7 @@ final class PlanExecutor {
 
     private void start(String name, String hash) {
         memory.launched.put(name, hash);
+        starting.accept(name);
         track(name, JobKind.START, () -> systemd.start(name));
     }
 

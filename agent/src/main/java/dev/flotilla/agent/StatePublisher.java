@@ -136,9 +136,9 @@ final class StatePublisher implements AutoCloseable {
         }
         List<UnitState> put = new ArrayList<>();
         for (Map.Entry<String, String> e : units.entrySet()) {
-            UnitStatus st = board.get(e.getKey());
+            UnitStatus st = board.publishable(e.getKey());
             if (st == null) {
-                continue; // not read yet: publish nothing rather than a guess
+                continue; // not read yet, or being started: publish nothing rather than a guess
             }
             UnitState s = new UnitState(machineId, e.getKey(), e.getValue(), st.loadState(), st.activeState(), st.subState());
             if (!s.equals(published.get(e.getKey()))) {

@@ -3,6 +3,7 @@ package dev.flotilla.agent;
 import dev.flotilla.systemd.UnitStatus;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,10 +12,15 @@ import java.util.Set;
  * (the client's event thread) and bulk reads (the agent thread). A bulk read is slower than an event
  * and may carry an older state, so a read value is kept only for units that had no event since the read
  * began: every change brings an event, so the last event always tells the latest state.
+ *
+ * <p>A unit being started is <em>held</em> from just before its start job is sent until systemd
+ * reports a state for it or the job ends: the state read before the start (loaded, inactive) is about
+ * to change, and publishing it would cost a write that the next one overwrites.
  */
 final class StatusBoard {
     private final Map<String, UnitStatus> statuses = new HashMap<>();
     private final Map<String, Long> lastEvent = new HashMap<>();
+    private final Set<String> held = new HashSet<>();
     private Set<String> interest = Set.of();
     private long sequence;
 
@@ -23,6 +29,7 @@ final class StatusBoard {
         interest = Set.copyOf(names);
         statuses.keySet().retainAll(interest);
         lastEvent.keySet().retainAll(interest);
+        held.retainAll(interest);
     }
 
     /** An event. False if the unit is of no interest (then nothing changed). */
@@ -32,7 +39,25 @@ final class StatusBoard {
         }
         statuses.put(name, status);
         lastEvent.put(name, ++sequence);
+        held.remove(name);
         return true;
+    }
+
+    /** A start of the unit is about to be sent: its state is not worth publishing until systemd says more. */
+    synchronized void hold(String name) {
+        if (interest.contains(name)) {
+            held.add(name);
+        }
+    }
+
+    /** The unit's job ended: its state is worth publishing again, whatever it is. */
+    synchronized void release(String name) {
+        held.remove(name);
+    }
+
+    /** The state to publish: as {@link #get}, but null while the unit is held. */
+    synchronized UnitStatus publishable(String name) {
+        return held.contains(name) ? null : statuses.get(name);
     }
 
     /** Call right before a bulk read; give the value to {@link #read}. */

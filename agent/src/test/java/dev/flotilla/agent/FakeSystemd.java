@@ -47,6 +47,7 @@ final class FakeSystemd implements Systemd {
     });
     private int reloads;
     private volatile boolean unavailable;
+    private volatile long startMillis;
 
     // ---- test controls and observations ----
 
@@ -109,6 +110,11 @@ final class FakeSystemd implements Systemd {
     /** Another actor (systemctl, a dependency) starts the unit. */
     void startedByOthers(String name) {
         set(name, "active", "running");
+    }
+
+    /** A start's state event and job end come this much later (a unit slow to start, or a busy machine). */
+    void slowStarts(java.time.Duration delay) {
+        startMillis = delay.toMillis();
     }
 
     /** Every call fails as if systemd were re-executing. */
@@ -219,8 +225,12 @@ final class FakeSystemd implements Systemd {
             s = new UnitStatus(name, "loaded", "active", "running");
             states.put(name, s);
         }
-        emit(name, s);
-        events.execute(() -> f.complete(JobResult.DONE));
+        java.util.concurrent.Executor later = startMillis == 0 ? events
+                : CompletableFuture.delayedExecutor(startMillis, java.util.concurrent.TimeUnit.MILLISECONDS, events);
+        later.execute(() -> {
+            listeners.forEach(l -> l.changed(name, s));
+            f.complete(JobResult.DONE);
+        });
         return f;
     }
 

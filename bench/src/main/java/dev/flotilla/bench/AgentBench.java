@@ -2,6 +2,7 @@ package dev.flotilla.bench;
 
 import dev.flotilla.engine.Engine;
 import dev.flotilla.engine.EngineOptions;
+import dev.flotilla.engine.EngineStats;
 import dev.flotilla.registry.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
@@ -97,7 +98,9 @@ final class AgentBench {
         String victim = SimulatedCluster.machineId(victimIndex);
         try (EtcdProcess etcd = EtcdProcess.startOnFreePorts(workDir.resolve("etcd-agents"), Duration.ofSeconds(30));
              Registry engineSide = Registry.connect(EtcdConfig.of(etcd.clientUrl()));
-             Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
+             Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()));
+             // the submitters' calls on a connection of their own, not queued behind the states watch
+             Registry submitters = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
             EtcdMetrics metrics = new EtcdMetrics(etcd.clientUrl());
             long t = System.nanoTime();
             try (SimulatedAgents agents = new SimulatedAgents(etcd.clientUrl(), m, MACHINE_TTL, unitDirs, victimIndex)) {
@@ -118,8 +121,10 @@ final class AgentBench {
                     // 1. fleetctl start of new units: each created directly as launched.
                     List<UnitRecord> units = SimulatedCluster.units(n, DesiredState.LAUNCHED);
                     EtcdMetrics.Counters before = metrics.read();
+                    EngineStats engineBefore = engine.stats();
+                    long cpuBefore = processCpuNanos();
                     long t0 = System.nanoTime();
-                    SimulatedCluster.submit(users, units, EngineBench.SUBMITTERS);
+                    SimulatedCluster.submit(submitters, units, EngineBench.SUBMITTERS);
                     long submitted = System.nanoTime();
                     try {
                         awaitTrue("every unit reported active", Duration.ofSeconds(Math.max(60, n / 50)), () -> states.activeKeys() >= n);
@@ -128,6 +133,8 @@ final class AgentBench {
                                 + agents.activeUnits() + " in the simulated systemds; engine " + engine.stats(), e);
                     }
                     long active = System.nanoTime();
+                    long cpu = processCpuNanos() - cpuBefore;
+                    EngineStats engineAfter = engine.stats();
                     EtcdMetrics.Counters atActive = metrics.read().minus(before);
                     settle();
                     EtcdMetrics.Counters spent = metrics.read().minus(before);
@@ -136,6 +143,13 @@ final class AgentBench {
                             "< 20,000 ms", "first createUnit (64 clients) until the states watch shows every unit active; "
                             + "submission alone " + String.format("%,d", (long) ms(submitted - t0)) + " ms",
                             atActive.keyWrites() / seconds));
+                    report.add(new Figure("CPU of this JVM during submit+start", ms(cpu), "ms", "",
+                            "all threads (" + m + " agents, engine, submitters, gRPC), not etcd; " + String.format("%.2f", cpu / 1e9 / seconds)
+                            + " cores on average: less load-dependent than the wall time"));
+                    report.add(new Figure("engine passes during submit+start", engineAfter.passes() - engineBefore.passes(), "passes", "",
+                            (engineAfter.fullPasses() - engineBefore.fullPasses()) + " of them over the whole cluster, the rest over the units "
+                            + "added since the pass before; " + String.format("%,d", engineAfter.totalPassMillis() - engineBefore.totalPassMillis())
+                            + " ms in passes, writes included"));
                     report.add(new Figure("etcd key writes per unit: start of a new unit", (double) spent.keyWrites() / n, "writes",
                             "<= 4 (fleet ~8)", "created launched (flotctl start) -> assigned -> state active; etcd's put+delete "
                             + "counters over the run and 1 s after, / units"));
@@ -165,21 +179,32 @@ final class AgentBench {
                     // 4. fleetctl submit, then fleetctl start: two calls per unit.
                     List<UnitRecord> more = SimulatedCluster.units((n + 19) / 20 * 20, later, DesiredState.INACTIVE);
                     EtcdMetrics.Counters before2 = metrics.read();
+                    long engineWrites2 = engine.stats().writes();
                     long t2 = System.nanoTime();
-                    SimulatedCluster.submit(users, more, EngineBench.SUBMITTERS);
-                    SimulatedCluster.setDesired(users, more, DesiredState.LAUNCHED, EngineBench.SUBMITTERS);
+                    SimulatedCluster.submit(submitters, more, EngineBench.SUBMITTERS);
+                    SimulatedCluster.setDesired(submitters, more, DesiredState.LAUNCHED, EngineBench.SUBMITTERS);
                     awaitTrue("every later unit reported active", Duration.ofSeconds(Math.max(60, later / 50)), () -> states.allActive(more));
                     long active2 = System.nanoTime();
                     settle();
                     EtcdMetrics.Counters spent2 = metrics.read().minus(before2);
+                    // Beyond one assignment per unit, the engine writes waiting reasons: a MachineOf follower
+                    // set launched before its peer waits for it, visibly, until the peer is launched too.
+                    long engineExtra = engine.stats().writes() - engineWrites2 - later;
                     report.add(new Figure("etcd key writes per unit: submit, then start", (double) spent2.keyWrites() / later, "writes",
                             "<= 4 (fleet ~8)", later + " more units: created inactive (flotctl submit), set launched (flotctl start) "
-                            + "-> assigned -> active; in " + String.format("%,d", (long) ms(active2 - t2)) + " ms"));
+                            + "-> assigned -> active; in " + String.format("%,d", (long) ms(active2 - t2)) + " ms; engine writes beyond "
+                            + "one assignment per unit: " + engineExtra + " (waiting reasons set and cleared)"));
                 } finally {
                     engine.close();
                 }
             }
         }
+    }
+
+    /** CPU time of this JVM, every thread. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Lets the last writes a pass or a publisher may still have in flight reach etcd before counting. */

@@ -19,6 +19,11 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // 1,000 agents in one JVM would log ~10,000 lines a run through one stderr, a cost no real
+        // machine has: warnings only, unless -Dorg.slf4j.simpleLogger.log.dev.flotilla.agent=info.
+        if (System.getProperty(AGENT_LOG_LEVEL) == null) {
+            System.setProperty(AGENT_LOG_LEVEL, "warn");
+        }
         int machines = 1000;
         int units = 10_000;
         int idleSeconds = 60;
@@ -48,6 +53,8 @@ public final class BenchMain {
         report.print(System.out);
         System.out.println("load average at the end: " + loadAverage());
     }
+
+    private static final String AGENT_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.flotilla.agent";
 
     static final Set<String> ALL = Set.of("etcd", "engine", "agents", "flotd", "status");
 

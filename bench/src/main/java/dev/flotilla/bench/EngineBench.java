@@ -102,7 +102,8 @@ final class EngineBench {
                 report.add(new Figure("etcd write requests per unit", (double) revisions / n, "requests", "",
                         "etcd revisions / units (each write request is one revision; the engine batches 100 keys per txn)"));
                 report.add(new Figure("engine passes while placing", engine.stats().passes(), "passes", "",
-                        "event-driven passes, bursts gathered for 5 ms"));
+                        "event-driven passes, bursts gathered for 5 ms or as long as the last pass took; "
+                        + engine.stats().fullPasses() + " over the whole cluster, the rest over the units added since the pass before"));
                 report.add(new Figure("engine time in passes", engine.stats().totalPassMillis(), "ms", "",
                         "sum over passes: view -> scheduler -> fenced writes"));
 

@@ -22,7 +22,7 @@ class BenchSmokeTest {
                 FlotdBench.Jvm.packaged());
         report.print(System.out);
         List<String> names = report.figures().stream().map(Figure::name).toList();
-        assertEquals(9 + 6 + 5, names.size(), names::toString);
+        assertEquals(9 + 8 + 5, names.size(), names::toString);
 
         // Each unit is written at least as submitted, assigned and reported active.
         assertTrue(value(report, "etcd key writes per unit: start of a new unit") >= 3, report.figures()::toString);

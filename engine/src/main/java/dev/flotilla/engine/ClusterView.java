@@ -6,9 +6,13 @@ import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.WatchEvent;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -22,7 +26,13 @@ final class ClusterView {
     private final Map<String, UnitRecord> units = new HashMap<>();
     /** keyed "machine/unit", as the registry's all-machines assignment watch delivers them */
     private final Map<String, Assignment> assignments = new HashMap<>();
+    /** unit to machine to assignment: the same assignments, found by unit */
+    private final Map<String, Map<String, Assignment>> byUnit = new HashMap<>();
     private final Map<String, String> waiting = new HashMap<>();
+    /** Units whose record or assignment changed since {@link #takeTouched()}. */
+    private Set<String> touched = new HashSet<>();
+    /** A machine came, went or changed, or a watch listed everything anew, since {@link #takeReshaped()}. */
+    private boolean reshaped = true;
     private boolean machinesLoaded;
     private boolean unitsLoaded;
     private boolean assignmentsLoaded;
@@ -35,16 +45,27 @@ final class ClusterView {
 
     void onMachines(WatchEvent<Machine> event) {
         apply(machines, event, Function.identity());
+        reshaped = true;
         machinesLoaded = true;
     }
 
     void onUnits(WatchEvent<UnitRecord> event) {
         apply(units, event, Function.identity());
+        touch(event, key -> key);
         unitsLoaded = true;
     }
 
     void onAssignments(WatchEvent<Assignment> event) {
-        apply(assignments, event, Function.identity());
+        if (event instanceof WatchEvent.Snapshot<Assignment> s) {
+            assignments.clear();
+            byUnit.clear();
+            s.items().forEach(this::putAssignment);
+        } else if (event instanceof WatchEvent.Updated<Assignment> u) {
+            putAssignment(u.key(), u.value());
+        } else if (event instanceof WatchEvent.Removed<Assignment> r) {
+            removeAssignment(r.key());
+        }
+        touch(event, key -> key.substring(key.indexOf('/') + 1));
         assignmentsLoaded = true;
     }
 
@@ -64,13 +85,59 @@ final class ClusterView {
         }
     }
 
+    private void touch(WatchEvent<?> event, Function<String, String> unitOfKey) {
+        if (event instanceof WatchEvent.Snapshot<?>) {
+            reshaped = true;
+        } else if (event instanceof WatchEvent.Updated<?> u) {
+            touched.add(unitOfKey.apply(u.key()));
+        } else if (event instanceof WatchEvent.Removed<?> r) {
+            touched.add(unitOfKey.apply(r.key()));
+        }
+    }
+
+    private void putAssignment(String key, Assignment a) {
+        Assignment before = assignments.put(key, a);
+        if (before != null && !before.unit().equals(a.unit())) {
+            dropFromUnit(before);
+        }
+        byUnit.computeIfAbsent(a.unit(), u -> new HashMap<>(2)).put(a.machineId(), a);
+    }
+
+    private void removeAssignment(String key) {
+        Assignment before = assignments.remove(key);
+        if (before != null) {
+            dropFromUnit(before);
+        }
+    }
+
+    private void dropFromUnit(Assignment a) {
+        Map<String, Assignment> of = byUnit.get(a.unit());
+        if (of != null && of.remove(a.machineId()) != null && of.isEmpty()) {
+            byUnit.remove(a.unit());
+        }
+    }
+
+    /** The units touched since the last call (records or assignments changed), and forgets them. */
+    Set<String> takeTouched() {
+        Set<String> t = touched;
+        touched = new HashSet<>();
+        return t;
+    }
+
+    /** Whether machines changed or a watch listed anew since the last call: then a pass starts from scratch. */
+    boolean takeReshaped() {
+        boolean r = reshaped;
+        reshaped = false;
+        return r;
+    }
+
     /** Records changes the registry accepted. */
     void applied(Iterable<AssignmentChange> changes) {
         for (AssignmentChange c : changes) {
             if (c instanceof AssignmentChange.Assign a) {
-                assignments.put(key(a.assignment().machineId(), a.assignment().unit()), a.assignment());
+                putAssignment(key(a.assignment().machineId(), a.assignment().unit()), a.assignment());
             } else if (c instanceof AssignmentChange.Unassign u) {
-                assignments.remove(key(u.machineId(), u.unit()));
+                removeAssignment(key(u.machineId(), u.unit()));
             } else if (c instanceof AssignmentChange.Waiting w) {
                 waiting.put(w.unit(), w.reason());
             } else if (c instanceof AssignmentChange.NotWaiting n) {
@@ -93,6 +160,12 @@ final class ClusterView {
 
     Iterable<Assignment> assignments() {
         return Collections.unmodifiableCollection(assignments.values());
+    }
+
+    /** The assignments of one unit, on any machine (normally none or one). */
+    Collection<Assignment> assignmentsOf(String unit) {
+        Map<String, Assignment> of = byUnit.get(unit);
+        return of == null ? List.of() : of.values();
     }
 
     int assignmentCount() {

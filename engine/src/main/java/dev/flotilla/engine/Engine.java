@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,34 +32,40 @@ public final class Engine implements AutoCloseable {
     private final Registry registry;
     private final LeaderElection election;
     private final EngineOptions options;
-    private final Planner planner;
+    private final Scheduler scheduler;
     private final ScheduledExecutorService thread;
 
     // engine-thread state
     private Term term;
     private long leaderChanges;
     private long passes;
+    private long fullPasses;
     private long lastPassMillis;
     private long totalPassMillis;
     private long writes;
     private long failedPasses;
     private int units;
     private int waiting;
-    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** One leadership: its fencing revision, its watches and its view. */
     private final class Term {
         final long fence;
         final long gainedNanos = System.nanoTime();
         final ClusterView view = new ClusterView();
+        /** Keeps the scheduler's state from pass to pass while only units are added. */
+        final IncrementalPlanner planner;
+        /** The next pass starts from scratch (resync, failed write). */
+        boolean fullNext = true;
         final List<Subscription> watches = new ArrayList<>();
         ScheduledFuture<?> pendingPass;
         ScheduledFuture<?> resync;
         boolean failing;
         boolean ended;
 
-        Term(long fence) {
+        Term(long fence, IncrementalPlanner planner) {
             this.fence = fence;
+            this.planner = planner;
         }
     }
 
@@ -66,7 +73,7 @@ public final class Engine implements AutoCloseable {
         this.registry = registry;
         this.election = election;
         this.options = options;
-        this.planner = new Planner(scheduler);
+        this.scheduler = scheduler;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flotilla-engine");
             t.setDaemon(true);
@@ -94,14 +101,17 @@ public final class Engine implements AutoCloseable {
         endTerm();
         if (change instanceof LeaderElection.Leadership.Gained gained) {
             log.info("this engine leads (fencing revision {}); loading the cluster state", gained.fencingRevision());
-            Term t = new Term(gained.fencingRevision());
+            Term t = new Term(gained.fencingRevision(), newPlanner());
             term = t;
             t.watches.add(registry.watchMachines(event(t, t.view::onMachines)));
             t.watches.add(registry.watchUnits(event(t, t.view::onUnits)));
             t.watches.add(registry.watchAssignments(event(t, t.view::onAssignments)));
             t.watches.add(registry.watchWaiting(event(t, t.view::onWaiting)));
             long resyncMs = options.resyncInterval().toMillis();
-            t.resync = thread.scheduleWithFixedDelay(() -> requestPass(t, 0), resyncMs, resyncMs, TimeUnit.MILLISECONDS);
+            t.resync = thread.scheduleWithFixedDelay(() -> {
+                t.fullNext = true;
+                requestPass(t, 0);
+            }, resyncMs, resyncMs, TimeUnit.MILLISECONDS);
         } else {
             log.info("this engine no longer leads: {}", ((LeaderElection.Leadership.Lost) change).reason());
         }
@@ -135,28 +145,53 @@ public final class Engine implements AutoCloseable {
         long start = System.nanoTime();
         boolean hold = start - t.gainedNanos < options.absentGrace().toNanos();
         ClusterView v = t.view;
-        Planner.Plan plan = planner.plan(v.machines(), v.units(), v.assignments(), v.waiting(), hold);
+        // Machines changed, a watch listed anew, a resync or a failed write: from scratch. Otherwise
+        // the pass plans the units touched since the last one, unless that needs a full pass too.
+        // (While absent machines are waited for, a full pass that deferred nothing leaves no state.)
+        boolean reshaped = v.takeReshaped();
+        Set<String> touched = v.takeTouched();
+        Planner.Plan plan = null;
+        if (!reshaped && !t.fullNext && t.planner.ready()) {
+            plan = t.planner.incremental(v.units(), v::assignmentsOf, v.waiting(), touched);
+        }
+        if (plan == null) {
+            if (log.isDebugEnabled()) {
+                log.debug("full pass: {}", reshaped ? "machines changed or a watch listed anew" : t.fullNext
+                        ? "first pass, resync or failed write" : "the changes need one (" + touched.size() + " units touched)");
+            }
+            plan = t.planner.full(v.machines(), v.units(), v.assignments(), v.waiting(), hold);
+            fullPasses++;
+        }
+        t.fullNext = false;
         if (plan.deferred() != null) {
+            t.fullNext = true;
             long left = options.absentGrace().toNanos() - (start - t.gainedNanos);
             log.info("holding placements for up to {} ms: {}", TimeUnit.NANOSECONDS.toMillis(left), plan.deferred());
             t.pendingPass = thread.schedule(() -> pass(t), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
             return;
         }
         boolean written = true;
-        if (!plan.isEmpty()) {
+        if (plan.isEmpty()) {
+            t.planner.committed();
+        } else {
             try {
                 written = registry.applyAssignments(t.fence, plan.changes());
                 if (written) {
                     v.applied(plan.changes());
+                    t.planner.committed();
                     writes += plan.changes().size();
                     if (t.failing) {
                         log.info("the registry accepts writes again");
                         t.failing = false;
                     }
                 } else {
+                    t.planner.invalidate();
+                    t.fullNext = true;
                     log.warn("a write was refused: this engine is no longer the leader");
                 }
             } catch (RegistryException e) {
+                t.planner.invalidate();
+                t.fullNext = true;
                 failedPasses++;
                 if (!t.failing) {
                     log.warn("cannot write assignments: {}; retrying every second", e.getMessage());
@@ -178,6 +213,11 @@ public final class Engine implements AutoCloseable {
         publishStats();
     }
 
+    /** The default scheduler keeps its state between passes; any other (tests) plans every pass from scratch. */
+    private IncrementalPlanner newPlanner() {
+        return scheduler == Scheduler.leastLoaded() ? new IncrementalPlanner() : IncrementalPlanner.fullOnly(scheduler);
+    }
+
     private void endTerm() {
         Term t = term;
         if (t == null) {
@@ -196,7 +236,7 @@ public final class Engine implements AutoCloseable {
 
     private void publishStats() {
         stats = new EngineStats(term != null, leaderChanges, passes, lastPassMillis, totalPassMillis, writes,
-                failedPasses, units, waiting);
+                failedPasses, units, waiting, fullPasses);
     }
 
     private void onThread(Runnable task) {

@@ -12,7 +12,10 @@ package dev.flotilla.engine;
  * @param failedPasses    passes that could not write (etcd unreachable)
  * @param units           units in the cluster at the last pass
  * @param waiting         units waiting for a machine at the last pass
+ * @param fullPasses      passes that planned the whole cluster (the others planned only the units
+ *                        added since the pass before)
  */
 public record EngineStats(boolean leader, long leaderChanges, long passes, long lastPassMillis, long totalPassMillis,
-                          long writes, long failedPasses, int units, int waiting) {
+                          long writes, long failedPasses, int units, int waiting,
+                          long fullPasses) {
 }

@@ -132,20 +132,35 @@ final class Planner {
         changes.addAll(unassign);
         changes.addAll(assign);
         changes.addAll(rewrite);
-        int waitingChanges = 0;
-        for (Map.Entry<String, String> w : waiting.entrySet()) {
+        int waitingChanges = waitingChanges(waiting, recordedWaiting, changes);
+        return new Plan(List.copyOf(changes), assign.size(), unassign.size(), rewrite.size(), waitingChanges, null);
+    }
+
+    /**
+     * Adds the writes that make the recorded waiting reasons equal to {@code waiting} (by unit name:
+     * reasons set, then reasons dropped); returns how many.
+     */
+    static int waitingChanges(Map<String, String> waiting, Map<String, String> recordedWaiting, List<AssignmentChange> changes) {
+        int n = 0;
+        Map<String, String> sorted = waiting instanceof java.util.SortedMap ? waiting : new TreeMap<>(waiting);
+        for (Map.Entry<String, String> w : sorted.entrySet()) {
             if (!w.getValue().equals(recordedWaiting.get(w.getKey()))) {
                 changes.add(new AssignmentChange.Waiting(w.getKey(), w.getValue()));
-                waitingChanges++;
+                n++;
             }
         }
         for (String unit : new TreeMap<>(recordedWaiting).keySet()) {
             if (!waiting.containsKey(unit)) {
                 changes.add(new AssignmentChange.NotWaiting(unit));
-                waitingChanges++;
+                n++;
             }
         }
-        return new Plan(List.copyOf(changes), assign.size(), unassign.size(), rewrite.size(), waitingChanges, null);
+        return n;
+    }
+
+    /** The parse cache, shared with the incremental planner so each text is parsed once. */
+    UnitConstraints constraints() {
+        return constraints;
     }
 
     /** Of two assignments of one unit: the one on a live machine, else the lower machine id. */

@@ -9,8 +9,11 @@ final class Job {
     final String name;
     final DesiredState desired;
     final Constraints constraints;
-    /** Machine id it had when the pass began (possibly a machine that is gone), or null. */
-    final String assignedTo;
+    /**
+     * Machine id it had when the pass began (possibly a machine that is gone), or null. Changes only
+     * when a pass's decisions were carried out ({@link Pass#commit()}).
+     */
+    String assignedTo;
 
     /** MachineOf peers that exist (any kind), and the names that match no unit. Most units have none. */
     List<Job> peers = List.of();

@@ -14,7 +14,10 @@ final class Node {
     int load;
     /** The per-rule ordered sets of {@link LoadIndex} that hold this machine. */
     List<TreeSet<Node>> ruleSets = List.of();
-    /** In arrival order, which the pass makes deterministic; a handful per machine, so a list. */
+    /**
+     * By name, so that which resident a veto names never depends on the order units arrived in (a
+     * pass from scratch and one that only adds units must say the same); a handful per machine.
+     */
     final List<Job> residents = new ArrayList<>(4);
     /** Residents with Conflicts= / Replaces= patterns: the only ones that can turn a newcomer away. */
     final List<Job> conflicters = new ArrayList<>();
@@ -26,13 +29,21 @@ final class Node {
     }
 
     void add(Job job) {
-        residents.add(job);
+        insertByName(residents, job);
         if (job.hasConflicts()) {
-            conflicters.add(job);
+            insertByName(conflicters, job);
         }
         if (job.hasReplaces()) {
-            replacers.add(job);
+            insertByName(replacers, job);
         }
+    }
+
+    private static void insertByName(List<Job> jobs, Job job) {
+        int i = jobs.size();
+        while (i > 0 && jobs.get(i - 1).name.compareTo(job.name) > 0) {
+            i--;
+        }
+        jobs.add(i, job);
     }
 
     void remove(Job job) {

@@ -545,6 +545,172 @@ final class Pass {
         }
     }
 
+    // ---- later passes that only add units -----------------------------------------------------------
+
+    /**
+     * The decisions of the last {@link #run()} or {@link #add} were carried out: every unit is now
+     * assigned where this pass put it, and a later {@link #add} starts from there.
+     */
+    void commit(Iterable<Job> decided) {
+        for (Job job : decided) {
+            job.assignedTo = job.node == null ? null : job.node.id;
+            job.pinned = false;
+            job.leftBecause = null;
+        }
+    }
+
+    /** Every unit of the pass, for {@link #commit} after {@link #run()}. */
+    Iterable<Job> allJobs() {
+        return jobs.values();
+    }
+
+    Job job(String name) {
+        return jobs.get(name);
+    }
+
+    /**
+     * Adds units that have no machine yet (new, or that wanted none so far) to a committed pass and
+     * places them, together with every unit left waiting, exactly as a pass from scratch over the
+     * grown cluster would: the units already placed stay where they are (nothing added can make one of
+     * them leave: an added unit has no Replaces= and is not global), and the queue holds the same units
+     * in the same order. Returns null when the change is outside that case, and leaves the pass
+     * unusable then (the caller runs a pass from scratch).
+     *
+     * @param decided receives the units whose decisions the result holds, for {@link #commit}
+     */
+    Decisions add(List<UnitView> units, List<Job> decided) {
+        List<Job> fresh = new ArrayList<>(units.size());
+        for (UnitView u : units) {
+            Job old = jobs.get(u.name());
+            if (old != null && (old.node != null || old.wantsMachine() || old.isActiveGlobal() || !old.peers.isEmpty())) {
+                return null;
+            }
+            Job job = new Job(u, null);
+            if (job.constraints.global() || job.hasReplaces()) {
+                return null;
+            }
+            jobs.put(job.name, job);
+            fresh.add(job);
+        }
+        // Units that wait get another try; their MachineOf peers may be among the new ones.
+        List<Job> retry = new ArrayList<>();
+        for (String name : waiting.keySet()) {
+            Job job = jobs.get(name);
+            if (job == null || !job.contender || job.hasReplaces()) {
+                return null;
+            }
+            retry.add(job);
+        }
+        // Followers that named a replaced (formerly inactive or unknown) unit point at its new job.
+        for (Job job : retry) {
+            for (Job peer : job.peers) {
+                peer.followers.remove(job);
+            }
+            job.peers = List.of();
+            job.unknownPeers = List.of();
+            job.depth = 0;
+        }
+        List<Job> candidates = new ArrayList<>(retry);
+        for (Job job : fresh) {
+            if (job.wantsMachine()) {
+                candidates.add(job);
+            }
+        }
+        for (Job job : candidates) {
+            Set<String> seen = new HashSet<>();
+            for (String name : job.constraints.machineOf()) {
+                if (seen.add(name)) {
+                    Job peer = jobs.get(name);
+                    if (peer == null) {
+                        job.addUnknownPeer(name);
+                    } else {
+                        job.addPeer(peer);
+                    }
+                }
+            }
+        }
+        if (!depthsWithin(candidates)) {
+            return null;
+        }
+        for (Job job : candidates) {
+            if (!job.contender) { // a new one
+                job.contender = true;
+                if (job.constraints.machineId().isPresent()) {
+                    resolveMachineId(job, job.constraints.machineId().get());
+                }
+                MetadataRule rule = job.constraints.metadata();
+                if (rule instanceof MetadataMatch && rule != MetadataRule.ANY) {
+                    index.indexRule(rule); // only quicker to search: the machine found is the same
+                }
+                List<Job> found = new ArrayList<>();
+                for (Job global : globals) {
+                    if (job.conflictsWith(global)) {
+                        found.add(global);
+                    }
+                }
+                if (!found.isEmpty()) {
+                    job.conflictingGlobals = found;
+                }
+            }
+            waiting.remove(job.name);
+            enqueue(job);
+        }
+        placeTheRest();
+        candidates.sort(Comparator.comparing(j -> j.name));
+        List<Decision> assigns = new ArrayList<>();
+        for (Job job : candidates) {
+            if (job.node != null) {
+                assigns.add(new Decision.Assign(job.name, job.node.id));
+            }
+        }
+        decided.addAll(candidates);
+        return new Decisions(assigns, waiting);
+    }
+
+    /**
+     * MachineOf depths of the candidates as {@link #orderByPeers()} gives them, the depths of every
+     * other unit being settled. False if some sit on or below a cycle (a pass from scratch handles those).
+     */
+    private static boolean depthsWithin(List<Job> candidates) {
+        Set<Job> set = new HashSet<>(candidates);
+        Map<Job, Integer> pending = new HashMap<>();
+        ArrayDeque<Job> ready = new ArrayDeque<>();
+        for (Job job : candidates) {
+            int n = 0;
+            for (Job peer : job.peers) {
+                if (!peer.wantsMachine()) {
+                    continue;
+                }
+                if (set.contains(peer)) {
+                    n++;
+                } else if (peer.node == null) {
+                    return false; // a peer that wants a machine, has none and is not retried: not settled
+                } else {
+                    job.depth = Math.max(job.depth, peer.depth + 1);
+                }
+            }
+            if (n == 0) {
+                ready.add(job);
+            } else {
+                pending.put(job, n);
+            }
+        }
+        while (!ready.isEmpty()) {
+            Job job = ready.poll();
+            for (Job follower : job.followers) {
+                if (!set.contains(follower)) {
+                    continue;
+                }
+                follower.depth = Math.max(follower.depth, job.depth + 1);
+                if (pending.merge(follower, -1, Integer::sum) == 0) {
+                    pending.remove(follower);
+                    ready.add(follower);
+                }
+            }
+        }
+        return pending.isEmpty();
+    }
+
     // ---- result -----------------------------------------------------------------------------------
 
     private Decisions decisions() {

@@ -1,0 +1,178 @@
+package dev.flotilla.engine;
+
+import dev.flotilla.engine.scheduler.Decision;
+import dev.flotilla.engine.scheduler.Decisions;
+import dev.flotilla.engine.scheduler.IncrementalScheduler;
+import dev.flotilla.engine.scheduler.Scheduler;
+import dev.flotilla.engine.scheduler.UnitView;
+import dev.flotilla.registry.Assignment;
+import dev.flotilla.registry.AssignmentChange;
+import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.Machine;
+import dev.flotilla.registry.UnitRecord;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Plans as {@link Planner} does, but keeps the scheduler's state between passes, so that a pass over
+ * a burst of new units costs about those units, not the whole cluster. After a pass from scratch
+ * ({@link #full}) whose writes were carried out ({@link #committed()}), {@link #incremental} plans
+ * from the units touched since: new units, units turned from inactive to loaded or launched, and
+ * changes between loaded and launched (a rewrite of the assignment) take the short way and decide
+ * exactly what {@link Planner#plan} would; anything else (a removed or changed text, a unit turned
+ * inactive, global or Replaces= units, assignments the engine did not write) asks for a pass from
+ * scratch by returning null. Machines coming or going are the caller's to notice. Not thread-safe.
+ */
+final class IncrementalPlanner {
+    private final IncrementalScheduler scheduler = new IncrementalScheduler();
+    private final Planner planner;
+    private final UnitConstraints constraints;
+    private final boolean incremental;
+    /** The units as the scheduler's state has them. */
+    private final Map<String, UnitRecord> planned = new HashMap<>();
+    /** Waiting reasons of unparsable units (the planner's own, not the scheduler's), as of the last full pass. */
+    private final Map<String, String> problems = new TreeMap<>();
+
+    IncrementalPlanner() {
+        this.planner = new Planner(scheduler);
+        this.constraints = planner.constraints();
+        this.incremental = true;
+    }
+
+    private IncrementalPlanner(Scheduler other) {
+        this.planner = new Planner(other);
+        this.constraints = planner.constraints();
+        this.incremental = false;
+    }
+
+    /** Plans every pass from scratch with another scheduler. */
+    static IncrementalPlanner fullOnly(Scheduler scheduler) {
+        return new IncrementalPlanner(scheduler);
+    }
+
+    /** A pass from scratch: {@link Planner#plan}; its state serves later incremental passes once committed. */
+    Planner.Plan full(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
+                      Map<String, String> recordedWaiting, boolean holdAbsentMachines) {
+        Planner.Plan plan = planner.plan(machines, units, assignments, recordedWaiting, holdAbsentMachines);
+        planned.clear();
+        problems.clear();
+        if (plan.deferred() != null) {
+            scheduler.invalidate();
+            return plan;
+        }
+        planned.putAll(units);
+        for (UnitRecord u : units.values()) {
+            UnitConstraints.Parsed p = constraints.of(u);
+            if (!p.ok() && u.desired() != DesiredState.INACTIVE) {
+                problems.put(u.name(), p.problem());
+            }
+        }
+        return plan;
+    }
+
+    /** Whether {@link #incremental} may be tried: a pass was planned and carried out since the last full one. */
+    boolean ready() {
+        return incremental && scheduler.ready();
+    }
+
+    /**
+     * The plan for the units touched since the last pass (their records or assignments changed), or
+     * null if it needs a pass from scratch.
+     *
+     * @param assignmentsOf the assignments of one unit, on any machine
+     */
+    Planner.Plan incremental(Map<String, UnitRecord> units, Function<String, Collection<Assignment>> assignmentsOf,
+                             Map<String, String> recordedWaiting, Set<String> touched) {
+        if (!ready()) {
+            return null;
+        }
+        List<UnitView> added = new ArrayList<>();
+        List<AssignmentChange> rewrites = new ArrayList<>();
+        for (String name : touched) {
+            UnitRecord u = units.get(name);
+            UnitRecord before = planned.get(name);
+            Collection<Assignment> as = assignmentsOf.apply(name);
+            if (as.size() > 1) {
+                return giveUp();
+            }
+            Assignment a = as.isEmpty() ? null : as.iterator().next();
+            if (!Objects.equals(a == null ? null : a.machineId(), scheduler.machineOf(name))) {
+                return giveUp(); // an assignment the scheduler did not decide
+            }
+            if (u == null) {
+                if (before != null || a != null) {
+                    return giveUp(); // removed: what it leaves behind is for a full pass
+                }
+                continue; // created and deleted between two passes
+            }
+            UnitConstraints.Parsed parsed = constraints.of(u);
+            if (!parsed.ok()) {
+                return giveUp();
+            }
+            if (before != null && !before.hash().equals(u.hash())) {
+                return giveUp(); // a new text may bring new constraints
+            }
+            if (parsed.constraints().global() && (before == null || before.desired() != u.desired())) {
+                return giveUp(); // a global unit weighs on every machine it matches
+            }
+            boolean wants = wantsMachine(u, parsed);
+            if (before == null || !wantsMachine(before, parsed) && wants) {
+                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed.constraints()));
+            } else if (!wants && wantsMachine(before, parsed)) {
+                return giveUp(); // it leaves its machine, and its MachineOf followers with it
+            }
+            planned.put(name, u);
+            if (a != null && u.desired() != DesiredState.INACTIVE && (!a.hash().equals(u.hash()) || a.desired() != u.desired())) {
+                rewrites.add(new AssignmentChange.Assign(new Assignment(a.machineId(), u.name(), u.hash(), u.desired())));
+            }
+        }
+        added.sort(java.util.Comparator.comparing(UnitView::name));
+        Optional<Decisions> decided = scheduler.add(added);
+        if (decided.isEmpty()) {
+            return giveUp();
+        }
+        List<AssignmentChange> changes = new ArrayList<>();
+        int assigns = 0;
+        for (Decision d : decided.get().decisions()) {
+            if (!(d instanceof Decision.Assign)) {
+                return giveUp(); // add() never moves a unit; a full pass will say what happened
+            }
+            UnitRecord u = units.get(d.unit());
+            changes.add(new AssignmentChange.Assign(new Assignment(d.machine(), u.name(), u.hash(), u.desired())));
+            assigns++;
+        }
+        changes.addAll(rewrites);
+        Map<String, String> waiting = new TreeMap<>(decided.get().waiting());
+        waiting.putAll(problems);
+        int waitingChanges = Planner.waitingChanges(waiting, recordedWaiting, changes);
+        return new Planner.Plan(List.copyOf(changes), assigns, 0, rewrites.size(), waitingChanges, null);
+    }
+
+    /** The last plan's writes were carried out. */
+    void committed() {
+        scheduler.commit();
+    }
+
+    /** The last plan's writes may not have been carried out: the next pass starts from scratch. */
+    void invalidate() {
+        scheduler.invalidate();
+    }
+
+    private Planner.Plan giveUp() {
+        scheduler.invalidate();
+        return null;
+    }
+
+    private static boolean wantsMachine(UnitRecord u, UnitConstraints.Parsed parsed) {
+        return u.desired() != DesiredState.INACTIVE && !parsed.constraints().global();
+    }
+}
