@@ -85,9 +85,41 @@ final class SimulatedCluster {
         concurrently(units, parallelism, u -> registry.createUnit(u), "a unit already existed");
     }
 
-    /** Sets each unit's desired state as many concurrent API calls would (fleetctl start of submitted units). */
-    static void setDesired(Registry registry, List<UnitRecord> units, DesiredState desired, int parallelism) throws Exception {
-        concurrently(units, parallelism, u -> registry.setDesiredState(u.name(), desired), "a unit vanished");
+    /**
+     * Submits units as {@code POST /flotilla/v1/units} calls of {@code batch} units each would
+     * (flotctl sends every unit named on its command line in one call), {@code callers} at a time.
+     */
+    static void submitInBatches(Registry registry, List<UnitRecord> units, int batch, int callers) throws Exception {
+        inBatches(units, batch, callers, chunk -> !registry.createUnits(chunk).containsValue(false), "a unit already existed");
+    }
+
+    /** Sets desired states as batch calls would (flotctl start of many submitted units). */
+    static void setDesiredInBatches(Registry registry, List<UnitRecord> units, DesiredState desired, int batch, int callers)
+            throws Exception {
+        inBatches(units, batch, callers, chunk -> {
+            java.util.Map<String, DesiredState> wanted = new java.util.LinkedHashMap<>();
+            chunk.forEach(u -> wanted.put(u.name(), desired));
+            return !registry.setDesiredStates(wanted).containsValue(false);
+        }, "a unit vanished");
+    }
+
+    private static void inBatches(List<UnitRecord> units, int batch, int callers,
+                                  java.util.function.Predicate<List<UnitRecord>> call, String whenFalse) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < units.size(); i += batch) {
+                List<UnitRecord> chunk = units.subList(i, Math.min(units.size(), i + batch));
+                results.add(pool.submit(() -> call.test(chunk)));
+            }
+            for (Future<Boolean> f : results) {
+                if (!f.get()) {
+                    throw new IllegalStateException(whenFalse);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private static void concurrently(List<UnitRecord> units, int parallelism, java.util.function.Predicate<UnitRecord> call,
