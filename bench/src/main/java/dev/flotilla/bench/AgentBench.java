@@ -32,8 +32,8 @@ final class AgentBench {
     /** flotd's default machine TTL: how long a dead machine keeps its units. */
     static final Duration MACHINE_TTL = Duration.ofSeconds(5);
     /** Units per submission call, and calls at a time: an orchestrator's or flotctl's batch calls. */
-    static final int BATCH = 500;
-    static final int BATCH_CALLERS = 4;
+    static final int BATCH = 100;
+    static final int BATCH_CALLERS = 1;
 
     private final EngineBench.Sizes sizes;
     private final Path workDir;

@@ -19,6 +19,9 @@ final class LeaseHealth {
         if (nanosSinceLastGoodSend >= ttlNanos) {
             return ConnectionState.LOST;
         }
-        return lastAttemptFailed ? ConnectionState.SUSPENDED : ConnectionState.CONNECTED;
+        // Keep-alives go out every third of the TTL: two thirds without an answer means they are
+        // not getting through, even if none has failed outright yet.
+        boolean overdue = nanosSinceLastGoodSend > ttlNanos / 3 * 2;
+        return lastAttemptFailed || overdue ? ConnectionState.SUSPENDED : ConnectionState.CONNECTED;
     }
 }

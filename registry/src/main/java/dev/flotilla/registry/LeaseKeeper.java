@@ -15,6 +15,12 @@ import java.util.function.Consumer;
 /**
  * Keeps one lease alive with a keep-alive every ttl/3 and turns what it sees into an explicit
  * {@link ConnectionState}. Each state change is logged once; LOST is final for this lease.
+ *
+ * <p>A keep-alive that etcd acknowledges late still counts: the server renewed the lease when it
+ * handled it, which is after we sent it, so its send time stays a safe bound. Under a burst of
+ * large transactions etcd answers renewals late (it lets its applied index catch up first);
+ * dropping those answers after a third of the TTL made a loaded engine give up a lease the
+ * server still held. So attempts overlap (a few at a time) and each may take up to the TTL.
  */
 final class LeaseKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -26,9 +32,11 @@ final class LeaseKeeper implements AutoCloseable {
     private final String what;
     private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
     private volatile ConnectionState state = ConnectionState.CONNECTED;
-    private volatile long lastGoodSend = System.nanoTime();
+    private static final int MAX_IN_FLIGHT = 3;
+
+    private final java.util.concurrent.atomic.AtomicLong lastGoodSend = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean lastAttemptFailed;
-    private volatile boolean inFlight;
     private volatile ScheduledFuture<?> ticker;
 
     LeaseKeeper(Lease leases, long leaseId, Duration ttl, ScheduledExecutorService scheduler, String what) {
@@ -63,21 +71,21 @@ final class LeaseKeeper implements AutoCloseable {
         if (state == ConnectionState.LOST) {
             return;
         }
-        if (ticks++ % 2 == 0 && !inFlight) {
+        if (ticks++ % 2 == 0 && inFlight.get() < MAX_IN_FLIGHT) {
             sendKeepAlive();
         }
         evaluate();
     }
 
     private void sendKeepAlive() {
-        inFlight = true;
+        inFlight.incrementAndGet();
         long sent = System.nanoTime();
         leases.keepAliveOnce(leaseId)
-                .orTimeout(Math.max(1, ttlNanos / 3 / 1_000_000), TimeUnit.MILLISECONDS)
+                .orTimeout(Math.max(1, ttlNanos / 1_000_000), TimeUnit.MILLISECONDS)
                 .whenComplete((response, error) -> {
-                    inFlight = false;
+                    inFlight.decrementAndGet();
                     if (error == null && response.getTTL() > 0) {
-                        lastGoodSend = sent;
+                        lastGoodSend.accumulateAndGet(sent, Math::max);
                         lastAttemptFailed = false;
                     } else if (error == null || isLeaseGone(error)) {
                         transition(ConnectionState.LOST, "the lease expired on the server");
@@ -106,7 +114,7 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     private void evaluate() {
-        ConnectionState next = LeaseHealth.evaluate(System.nanoTime() - lastGoodSend, ttlNanos, lastAttemptFailed);
+        ConnectionState next = LeaseHealth.evaluate(System.nanoTime() - lastGoodSend.get(), ttlNanos, lastAttemptFailed);
         transition(next, next == ConnectionState.LOST ? "no keep-alive acknowledged within the TTL" : "");
     }
 
@@ -118,7 +126,7 @@ final class LeaseKeeper implements AutoCloseable {
         state = next;
         switch (next) {
             case CONNECTED -> log.info("{}: connection to etcd restored", what);
-            case SUSPENDED -> log.warn("{}: etcd unreachable, lease {} suspended (keeps running while the TTL allows)",
+            case SUSPENDED -> log.warn("{}: keep-alives of lease {} not answered in time (etcd unreachable or overloaded): suspended, keeps running while the TTL allows",
                     what, Long.toHexString(leaseId));
             case LOST -> log.warn("{}: lease {} lost: {}", what, Long.toHexString(leaseId), why);
         }

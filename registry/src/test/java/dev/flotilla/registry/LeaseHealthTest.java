@@ -9,7 +9,9 @@ class LeaseHealthTest {
     @ParameterizedTest(name = "age {0} ms of ttl {1} ms, last failed {2} -> {3}")
     @CsvSource({
             "0, 3000, false, CONNECTED",
-            "2999, 3000, false, CONNECTED",
+            "1999, 3000, false, CONNECTED",
+            "2001, 3000, false, SUSPENDED",
+            "2999, 3000, false, SUSPENDED",
             "100, 3000, true, SUSPENDED",
             "2999, 3000, true, SUSPENDED",
             "3000, 3000, true, LOST",
