@@ -82,7 +82,7 @@ final class ApiCluster implements AutoCloseable {
                     gained.add(g.fencingRevision());
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> !gained.isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !gained.isEmpty());
             fence = gained.get(0);
         }
         if (!registry.applyAssignments(fence, List.of(changes))) {

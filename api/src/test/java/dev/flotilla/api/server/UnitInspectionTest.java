@@ -144,10 +144,10 @@ class UnitInspectionTest {
         CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> client.journal("here.service", 3, true, sink));
         // The command sleeps for 30 s after its first line: the line arrives well before that.
         ApiException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> follow.get(10, TimeUnit.SECONDS)).getCause() instanceof ApiException a ? a : null;
+                () -> follow.get(20, TimeUnit.SECONDS)).getCause() instanceof ApiException a ? a : null;
         assertEquals("journal here.service 3\n", seen.toString(StandardCharsets.UTF_8));
         assertTrue(e != null && e.getMessage().contains("interrupted"), String.valueOf(e));
         // The daemon notices the reader left at its next write (the line 'more'), then stops the command.
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.openJournals() == 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.openJournals() == 0);
     }
 }
