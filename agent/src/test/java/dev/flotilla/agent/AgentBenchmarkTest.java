@@ -11,6 +11,7 @@ import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitState;
 import dev.flotilla.registry.WatchEvent;
+import dev.flotilla.systemd.RealSystemd;
 import dev.flotilla.systemd.Systemd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
