@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * Listens on loopback only.
  */
 public final class EtcdProcess implements AutoCloseable {
+    /** Starts on free ports tried before giving up (each loses only if another process took a port). */
+    private static final int PORT_ATTEMPTS = 5;
+
     private final Path binary;
     private final Path dataDir;
     private final String host;
@@ -58,15 +61,77 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Starts etcd serving its clients over TLS with client certificates only, on free loopback ports. */
     public static EtcdProcess startWithTls(Path dataDir, Tls tls, Duration startTimeout) {
-        EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, "127.0.0.1", freePort(), freePort(),
-                dataDir.resolveSibling(dataDir.getFileName() + ".log"), tls, freePort());
-        etcd.launch(startTimeout);
-        return etcd;
+        return startOnFreePorts(dataDir, tls, startTimeout);
     }
 
     /** Starts etcd on two free loopback ports. */
     public static EtcdProcess startOnFreePorts(Path dataDir, Duration startTimeout) {
-        return start(dataDir, "127.0.0.1", freePort(), freePort(), startTimeout);
+        return startOnFreePorts(dataDir, null, startTimeout);
+    }
+
+    /**
+     * A free port is free only until another process binds it (on a shared machine, often another
+     * etcd started the same way): a start that loses that race is tried again on other ports.
+     */
+    private static EtcdProcess startOnFreePorts(Path dataDir, Tls tls, Duration startTimeout) {
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        for (int attempt = 1; ; attempt++) {
+            int[] ports = freePorts(3);
+            EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, "127.0.0.1", ports[0], ports[1], log, tls,
+                    tls == null ? 0 : ports[2]);
+            long logged = sizeOf(log);
+            try {
+                etcd.launch(startTimeout);
+                return etcd;
+            } catch (RegistryException e) {
+                etcd.stop();
+                if (attempt == PORT_ATTEMPTS || !logSince(log, logged).contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String logSince(Path file, long offset) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** n different free loopback ports: all are held open together while chosen, so none repeats. */
+    static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // it was only held to reserve the number
+                }
+            }
+        }
     }
 
     public static Path findBinary() {
@@ -82,15 +147,6 @@ public final class EtcdProcess implements AutoCloseable {
         }
         throw new RegistryException("no etcd binary found on PATH (install Debian's etcd-server package,"
                 + " or set FLOTILLA_ETCD_BINARY)");
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 
     public String clientUrl() {
