@@ -97,7 +97,7 @@ class AgentBenchmarkTest {
 
     private DefaultAgent agent(int i) {
         String id = String.format("%032x", 0xbe00 + i);
-        Systemd sd = Systemd.connect();
+        Systemd sd = Systemd.connect(RealSystemd.OPTIONS);
         toClose.add(sd);
         Registry r = Registry.connect(config);
         toClose.add(r);

@@ -88,7 +88,7 @@ class AgentOnRealSystemdTest {
                 heard.add(new Heard(null, now, true, r.key().substring(r.key().indexOf('/') + 1)));
             }
         });
-        systemd = Systemd.connect();
+        systemd = Systemd.connect(RealSystemd.OPTIONS);
         registry = Registry.connect(config);
         AgentConfig ac = AgentConfig.of(new Machine(me, "127.0.0.70", Map.of("role", "test"), "test"), Duration.ofSeconds(5),
                 "real-session", UNIT_DIR);

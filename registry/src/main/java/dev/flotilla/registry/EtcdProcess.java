@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class EtcdProcess implements AutoCloseable {
     /** Starts on free ports tried before giving up (each loses only if another process took a port). */
     private static final int PORT_ATTEMPTS = 5;
+    /** Free ports are chosen from here up to the ephemeral range (clear of the usual well-known ones). */
+    private static final int FIRST_CHOSEN_PORT = 20000;
 
     private final Path binary;
     private final Path dataDir;
@@ -92,6 +94,16 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
+    /** Where the kernel's ephemeral ports start (Linux's default when unreadable). */
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
+    }
+
     private static long sizeOf(Path file) {
         try {
             return Files.exists(file) ? Files.size(file) : 0;
@@ -110,15 +122,29 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    /** n different free loopback ports: all are held open together while chosen, so none repeats. */
+    /**
+     * n different free loopback ports: all are held open together while chosen, so none repeats.
+     * Taken below the kernel's ephemeral range where there is room: no outgoing connection and no
+     * bind to port 0 elsewhere can take them, also while etcd is stopped for a restart on them.
+     */
     static int[] freePorts(int n) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            int below = ephemeralLow();
+            java.util.Random random = new java.util.Random();
+            for (int i = 0, tries = 0; i < n; tries++) {
+                boolean anywhere = below - FIRST_CHOSEN_PORT < 1000 || tries >= 200;
+                int port = anywhere ? 0 : FIRST_CHOSEN_PORT + random.nextInt(below - FIRST_CHOSEN_PORT);
+                ServerSocket socket = new ServerSocket();
+                try {
+                    socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+                } catch (IOException taken) {
+                    socket.close();
+                    continue;
+                }
                 held.add(socket);
-                ports[i] = socket.getLocalPort();
+                ports[i++] = socket.getLocalPort();
             }
             return ports;
         } catch (IOException e) {

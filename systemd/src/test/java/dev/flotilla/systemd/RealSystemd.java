@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -26,6 +27,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @Tag("systemd")
 @ExtendWith(RealSystemd.InsideMachine.class)
 public @interface RealSystemd {
+
+    /**
+     * Client options for these tests: connect bounds for a test JVM starved by a loaded host (flotd's
+     * defaults, 0.5 s + 2 s, are for a machine doing its normal work).
+     */
+    SystemdOptions OPTIONS = SystemdOptions.defaults().withConnectTimeout(Duration.ofSeconds(10))
+            .withHandshakeTimeout(Duration.ofSeconds(20));
 
     /** Enables the tests only inside the machine booted by src/test/nspawn/bin/java. */
     final class InsideMachine implements ExecutionCondition {

@@ -50,7 +50,7 @@ class RealSystemdTest {
     @BeforeAll
     static void connect() throws IOException {
         Files.createDirectories(DIR);
-        sd = Systemd.connect();
+        sd = Systemd.connect(RealSystemd.OPTIONS);
         rec = new Recorder();
         sd.watch(rec);
         assertInstanceOf(ConnectionState.Connected.class, sd.connectionState());
@@ -270,7 +270,7 @@ class RealSystemdTest {
     @Order(9)
     void systemBusClientWorksToo() throws Exception {
         Recorder busRec = new Recorder();
-        try (Systemd bus = Systemd.connect(SystemdOptions.defaults().withTransport(Transport.SYSTEM_BUS))) {
+        try (Systemd bus = Systemd.connect(RealSystemd.OPTIONS.withTransport(Transport.SYSTEM_BUS))) {
             bus.watch(busRec);
             assertEquals(Transport.SYSTEM_BUS, ((ConnectionState.Connected) bus.connectionState()).transport());
             Path stamp = DIR.resolve("bus-exit.ns");
@@ -303,7 +303,7 @@ class RealSystemdTest {
     @Order(10)
     void daemonReexecReconnectsAndResyncs() throws Exception {
         Recorder busRec = new Recorder();
-        try (Systemd bus = Systemd.connect(SystemdOptions.defaults().withTransport(Transport.SYSTEM_BUS))) {
+        try (Systemd bus = Systemd.connect(RealSystemd.OPTIONS.withTransport(Transport.SYSTEM_BUS))) {
             bus.watch(busRec);
             int resyncs = rec.resyncs.get();
             Instant before = Instant.now();
