@@ -41,7 +41,8 @@ class AgentLoopTest {
     static final EtcdFixture etcd = new EtcdFixture();
 
     static final String ME = "a".repeat(32);
-    static final Duration TTL = Duration.ofSeconds(2);
+    /** flotd's default: no test here waits for it to run out, and a starved test JVM must not lose it. */
+    static final Duration TTL = Duration.ofSeconds(5);
     /** For a lease that must outlive a crash and a reconnect, however slow the machine. */
     static final Duration LONG_TTL = Duration.ofSeconds(30);
     static final Duration T = Duration.ofSeconds(15);
