@@ -95,9 +95,10 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     /** Where the kernel's ephemeral ports start (Linux's default when unreadable). */
-    private static int ephemeralLow() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip()
+    static int ephemeralLow() {
+        // read as a stream: Files.readString trusts the size procfs reports and returns one byte
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip()
                     .split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32768;
