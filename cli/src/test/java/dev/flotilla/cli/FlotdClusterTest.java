@@ -210,7 +210,7 @@ class FlotdClusterTest {
 
     private static String flotctlEngine(Flotd via) {
         try (var client = dev.flotilla.api.FlotillaClient.connect(dev.flotilla.api.Endpoint.parse(
-                "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()), Duration.ofSeconds(5))) {
+                "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()), Duration.ofSeconds(30))) {
             return client.engine().leader();
         }
     }

@@ -71,7 +71,7 @@ class UnitInspectionTest {
         registry = Registry.connect(etcd.newConfig());
         server = ApiServer.start(new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(), Optional.empty()),
                 registry, () -> new ApiServer.Health(true, HERE, "ok"), List::of, ECHO);
-        client = FlotillaClient.connect(Endpoint.parse("unix://" + dir.resolve("api.sock")), Duration.ofSeconds(10));
+        client = FlotillaClient.connect(Endpoint.parse("unix://" + dir.resolve("api.sock")), Duration.ofSeconds(30));
         here = registry.register(new Machine(HERE, "127.0.0.11", Map.of(), "t"), Duration.ofSeconds(30), "s1", Duration.ZERO);
         there = registry.register(new Machine(THERE, "127.0.0.12", Map.of(), "t", "https://127.0.0.12:49153"),
                 Duration.ofSeconds(30), "s2", Duration.ZERO);
