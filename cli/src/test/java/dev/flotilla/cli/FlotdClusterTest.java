@@ -74,7 +74,7 @@ class FlotdClusterTest {
         var cl = FlotctlMain.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--endpoint",
+        List<String> all = new ArrayList<>(List.of("--request-timeout=30", "--endpoint",
                 "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()));
         all.addAll(List.of(args));
         int exit = cl.execute(all.toArray(String[]::new));

@@ -86,7 +86,7 @@ class UnitCommandsTest {
         var cl = FlotctlMain.commandLine(main);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--endpoint", "unix://" + dir.resolve("api.sock")));
+        List<String> all = new ArrayList<>(List.of("--endpoint", "unix://" + dir.resolve("api.sock"), "--request-timeout=30"));
         all.addAll(List.of(args));
         return new Run(cl.execute(all.toArray(String[]::new)), out.toString(), err.toString());
     }
