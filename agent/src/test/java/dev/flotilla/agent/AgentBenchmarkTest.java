@@ -11,6 +11,7 @@ import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.registry.UnitState;
 import dev.flotilla.registry.WatchEvent;
+import dev.flotilla.systemd.RealSystemd;
 import dev.flotilla.systemd.Systemd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,7 +97,7 @@ class AgentBenchmarkTest {
 
     private DefaultAgent agent(int i) {
         String id = String.format("%032x", 0xbe00 + i);
-        Systemd sd = Systemd.connect();
+        Systemd sd = Systemd.connect(RealSystemd.OPTIONS);
         toClose.add(sd);
         Registry r = Registry.connect(config);
         toClose.add(r);

@@ -41,7 +41,10 @@ class AgentLoopTest {
     static final EtcdFixture etcd = new EtcdFixture();
 
     static final String ME = "a".repeat(32);
-    static final Duration TTL = Duration.ofSeconds(2);
+    /** flotd's default: no test here waits for it to run out, and a starved test JVM must not lose it. */
+    static final Duration TTL = Duration.ofSeconds(5);
+    /** For a lease that must outlive a crash and a reconnect, however slow the machine. */
+    static final Duration LONG_TTL = Duration.ofSeconds(30);
     static final Duration T = Duration.ofSeconds(15);
 
     @TempDir
@@ -228,7 +231,7 @@ class AgentLoopTest {
     @Test
     void aRestartedDaemonThatResumesItsLeaseRewritesNothing() {
         Registry first = Registry.connect(config);
-        DefaultAgent before = startAgent(first);
+        DefaultAgent before = startAgent(first, agentConfig(LONG_TTL));
         String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
         String hb = engine.place(ME, "b.service", text("b"), DesiredState.LOADED);
         awaitPublished("a.service", ha, "active", "running");
@@ -240,7 +243,7 @@ class AgentLoopTest {
         StateWrites writes = countStateWrites();
         systemd.clearCalls();
 
-        DefaultAgent after = startAgent(registry());
+        DefaultAgent after = startAgent(registry(), agentConfig(LONG_TTL));
         assertTrue(after.currentPresence().resumed());
         assertEquals(lease, after.currentPresence().leaseId());
         String hc = engine.place(ME, "c.service", text("c"), DesiredState.LAUNCHED);
@@ -267,7 +270,7 @@ class AgentLoopTest {
 
         // The lease expires on the server (as after a partition longer than the TTL) ...
         try (Client raw = Client.builder().endpoints(etcd.endpoint()).build()) {
-            raw.getLeaseClient().revoke(old.leaseId()).get(5, TimeUnit.SECONDS);
+            raw.getLeaseClient().revoke(old.leaseId()).get(20, TimeUnit.SECONDS);
         }
         // ... and the engine moves a.service away; b.service stays assigned here.
         engine.unassign(ME, "a.service");
@@ -275,8 +278,8 @@ class AgentLoopTest {
         await().atMost(T).until(() -> agent.currentPresence() != old && agent.presenceState() == ConnectionState.CONNECTED);
         assertFalse(agent.currentPresence().resumed());
         await().atMost(T).until(() -> systemd.isActive("b.service") && systemd.starts("b.service") == 2);
-        assertFalse(systemd.isActive("a.service"));
-        assertFalse(Files.exists(file("a.service")));
+        // the agent may re-register before it hears of the unassignment: then a.service is back for a moment
+        await().atMost(T).until(() -> !systemd.isActive("a.service") && !Files.exists(file("a.service")));
         awaitPublished("b.service", hb, "active", "running");
 
         // Every stale copy was stopped and unloaded before anything was started again.
@@ -295,15 +298,17 @@ class AgentLoopTest {
 
     @Test
     void aLeaseResumedAfterEtcdCameBackStopsNothing() {
-        // A longer TTL: the restarted etcd extends the lease by its TTL, and the client needs a moment to reconnect.
-        DefaultAgent agent = startAgent(registry(), agentConfig(Duration.ofSeconds(5)));
+        // A longer TTL: the restarted etcd extends the lease by its TTL, and the client needs a moment to
+        // reconnect, longer on a loaded machine.
+        Duration ttl = Duration.ofSeconds(10);
+        DefaultAgent agent = startAgent(registry(), agentConfig(ttl));
         String ha = engine.place(ME, "a.service", text("a"), DesiredState.LAUNCHED);
         awaitPublished("a.service", ha, "active", "running");
         systemd.clearCalls();
 
         etcd.stop();
         try {
-            await().atMost(T).until(() -> agent.presenceState() == ConnectionState.LOST);
+            await().atMost(ttl.plus(T)).until(() -> agent.presenceState() == ConnectionState.LOST);
             assertTrue(systemd.isActive("a.service"), "losing etcd does not stop units");
         } finally {
             etcd.start();
@@ -389,8 +394,9 @@ class AgentLoopTest {
 
         String hMine = engine.submit("mine.service", text("g") + "[X-Fleet]\nGlobal=true\nMachineMetadata=az=a\n", DesiredState.LAUNCHED);
         engine.submit("other.service", text("g") + "[X-Fleet]\nGlobal=true\nMachineMetadata=az=b\n", DesiredState.LAUNCHED);
-        String hMon = engine.submit("mon.service", text("g") + "[X-Fleet]\nGlobal=true\nConflicts=app.service\n", DesiredState.LAUNCHED);
         engine.submit("off.service", text("g") + "[X-Fleet]\nGlobal=true\n", DesiredState.INACTIVE);
+        // submitted last: once it is published, the agent has heard of the units that must not be here
+        String hMon = engine.submit("mon.service", text("g") + "[X-Fleet]\nGlobal=true\nConflicts=app.service\n", DesiredState.LAUNCHED);
 
         awaitPublished("mine.service", hMine, "active", "running");
         awaitPublished("mon.service", hMon, "inactive", "dead");
@@ -426,7 +432,7 @@ class AgentLoopTest {
     void unitFilesOfAnEarlierRunAreAdoptedWhenTheLeaseIsResumed() throws Exception {
         // An earlier run registered with the same session and died; its lease still lives.
         Registry earlier = Registry.connect(config);
-        earlier.register(agentConfig().machine(), TTL.multipliedBy(5), "session-1", Duration.ZERO);
+        earlier.register(agentConfig().machine(), LONG_TTL, "session-1", Duration.ZERO);
         earlier.close();
         Path dir = Files.createDirectories(tmp.resolve("units"));
         Files.writeString(dir.resolve("keep.service"), text("keep"));

@@ -33,7 +33,7 @@ final class TestEngine implements AutoCloseable {
                 gained.set(g.fencingRevision());
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> gained.get() != 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> gained.get() != 0);
         fence = gained.get();
     }
 

@@ -86,8 +86,9 @@ final class HttpEventStream implements EventStream {
                     continue; // heartbeat
                 }
                 ClusterEvent event = JSON.readValue(line, ClusterEvent.class);
-                listener.accept(event);
+                // before the listener: whoever has seen an event must find lastRevision() at it or later
                 lastRevision = event.revision();
+                listener.accept(event);
             }
         } catch (IOException e) {
             if (running) {

@@ -39,8 +39,13 @@ class HttpTransportTest {
         }
     }
 
-    /** Answers every connection with the given bytes (null: accept and never answer). */
+    /** Answers every connection with the given bytes; the client waits long enough for a loaded machine. */
     private FlotillaClient serve(String answer) throws IOException {
+        return serve(answer, Duration.ofSeconds(20));
+    }
+
+    /** Answers every connection with the given bytes (null: accept and never answer). */
+    private FlotillaClient serve(String answer, Duration timeout) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
@@ -61,7 +66,7 @@ class HttpTransportTest {
         }, "canned-http");
         t.setDaemon(true);
         t.start();
-        return FlotillaClient.connect(Endpoint.parse("http://127.0.0.1:" + server.getLocalPort()), Duration.ofMillis(500));
+        return FlotillaClient.connect(Endpoint.parse("http://127.0.0.1:" + server.getLocalPort()), timeout);
     }
 
     private static String readRequest(InputStream in) throws IOException {
@@ -99,7 +104,7 @@ class HttpTransportTest {
 
     @Test
     void aServerThatNeverAnswersTimesOut() throws Exception {
-        try (FlotillaClient c = serve(null)) {
+        try (FlotillaClient c = serve(null, Duration.ofMillis(500))) {
             ApiException e = assertThrows(ApiException.class, c::engine);
             assertEquals(0, e.status());
             assertTrue(e.getMessage().contains("no answer from http://127.0.0.1:" + server.getLocalPort() + " within 500 ms"),

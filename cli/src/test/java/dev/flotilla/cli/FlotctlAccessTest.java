@@ -88,7 +88,8 @@ class FlotctlAccessTest {
         var cl = FlotctlMain.commandLine(main);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>();
+        // a cold TLS client on a loaded machine: more than flotctl's 10 s default
+        List<String> all = new ArrayList<>(List.of("--request-timeout=30"));
         if (!env.containsKey("FLOTCTL_ENDPOINT")) {
             all.add("--endpoint=" + endpoint());
         }

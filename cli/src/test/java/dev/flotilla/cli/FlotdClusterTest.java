@@ -55,7 +55,7 @@ class FlotdClusterTest {
                 "api_listen", "127.0.0.1:0",
                 "public_ip", "127.0.0.1" + daemons.size(),
                 "metadata", metadata,
-                "machine_ttl", "2",
+                "machine_ttl", "5", // flotd's default; nothing here waits for a lease to run out
                 "systemd", "off")); // no systemd on the build host: these daemons register but run no units
         settings.put("api_insecure_loopback", "true");
         FlotdConfig config = FlotdConfig.load(Optional.empty(), false, settings);
@@ -74,7 +74,7 @@ class FlotdClusterTest {
         var cl = FlotctlMain.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--endpoint",
+        List<String> all = new ArrayList<>(List.of("--request-timeout=30", "--endpoint",
                 "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()));
         all.addAll(List.of(args));
         int exit = cl.execute(all.toArray(String[]::new));
@@ -118,7 +118,7 @@ class FlotdClusterTest {
     void everyDaemonServesMetricsAndExactlyOneIsTheEngine() throws Exception {
         Flotd a = start("a", id('a'), "");
         Flotd b = start("b", id('b'), "");
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String ma = metrics(a);
             String mb = metrics(b);
             assertEquals(1, sample(ma, "flotilla_engine_leader") + sample(mb, "flotilla_engine_leader"));
@@ -204,13 +204,13 @@ class FlotdClusterTest {
     void theEngineLeaderIsOneOfTheMachines() throws Exception {
         Flotd a = start("a", id('a'), "");
         start("b", id('b'), "");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !flotctlEngine(a).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !flotctlEngine(a).isEmpty());
         assertTrue(List.of(id('a'), id('b')).contains(flotctlEngine(a)));
     }
 
     private static String flotctlEngine(Flotd via) {
         try (var client = dev.flotilla.api.FlotillaClient.connect(dev.flotilla.api.Endpoint.parse(
-                "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()), Duration.ofSeconds(5))) {
+                "http://127.0.0.1:" + via.apiTcpAddress().orElseThrow().getPort()), Duration.ofSeconds(30))) {
             return client.engine().leader();
         }
     }

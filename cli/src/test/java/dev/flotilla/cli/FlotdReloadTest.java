@@ -65,7 +65,7 @@ class FlotdReloadTest {
                 "state_dir=" + dir.resolve("state"),
                 "api_socket=" + dir.resolve("api.sock"),
                 "public_ip=127.0.0.10",
-                "machine_ttl=2",
+                "machine_ttl=5", // flotd's default: nothing here waits for the lease to run out
                 "systemd=off")) + "\n" + String.join("\n", lines) + "\n");
     }
 

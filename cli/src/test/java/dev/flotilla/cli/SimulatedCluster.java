@@ -64,7 +64,7 @@ final class SimulatedCluster implements AutoCloseable {
                 gained.add(g.fencingRevision());
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> !gained.isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !gained.isEmpty());
         fence = gained.get(0);
         watches.add(registry.watchUnits(e -> loop.execute(this::reconcile)));
         watches.add(registry.watchAssignments(e -> loop.execute(this::reconcile)));

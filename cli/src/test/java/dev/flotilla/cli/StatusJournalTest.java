@@ -105,9 +105,10 @@ class StatusJournalTest {
         var cl = FlotctlMain.commandLine(main);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 1];
+        String[] all = new String[args.length + 2];
         all[0] = "--endpoint=unix://" + dir.resolve("a.sock");
-        System.arraycopy(args, 0, all, 1, args.length);
+        all[1] = "--request-timeout=30";
+        System.arraycopy(args, 0, all, 2, args.length);
         return new Run(cl.execute(all), out.toString(), err.toString());
     }
 

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,13 +86,18 @@ class UnitCommandsTest {
         var cl = FlotctlMain.commandLine(main);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--endpoint", "unix://" + dir.resolve("api.sock")));
+        List<String> all = new ArrayList<>(List.of("--endpoint", "unix://" + dir.resolve("api.sock"), "--request-timeout=30"));
         all.addAll(List.of(args));
         return new Run(cl.execute(all.toArray(String[]::new)), out.toString(), err.toString());
     }
 
     private Path file(String name, String text) throws Exception {
         return Files.writeString(dir.resolve(name), text);
+    }
+
+    /** Waits for the simulated engine and agents (etcd watches, on a machine that may be loaded). */
+    private static void awaitCluster(java.util.concurrent.Callable<Boolean> condition) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(condition);
     }
 
     private UnitRecord unit(String name) {
@@ -346,6 +352,9 @@ class UnitCommandsTest {
     @Test
     void aWaitingUnitIsReportedWithItsReasonAndTimesOut() throws Exception {
         file("db.service", "[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineMetadata=disk=ssd\n");
+        // The engine's reason is there before the one short attempt starts, however slow the machine.
+        assertEquals(0, flotctl("load", "--no-block", "db.service").exit());
+        awaitCluster(() -> registry.waiting().value().containsKey("db.service"));
         Run r = flotctl("start", "--block-attempts=1", "db.service");
         assertEquals(1, r.exit());
         assertEquals("", r.out());
@@ -361,6 +370,10 @@ class UnitCommandsTest {
         cluster.stick("slow.service");
         file("slow.service", "[Service]\nExecStart=/bin/true\n");
         file("fast.service", "[Service]\nExecStart=/bin/true\n");
+        // Both states are there before the one short attempt starts, however slow the machine.
+        assertEquals(0, flotctl("start", "--no-block", "fast.service", "slow.service").exit());
+        awaitCluster(() -> registry.unitStates().value().stream().map(s -> s.unit() + " " + s.activeState())
+                .collect(java.util.stream.Collectors.toSet()).equals(Set.of("fast.service active", "slow.service activating")));
         Run r = flotctl(true, "start", "--block-attempts", "1", "fast.service", "slow.service");
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("Unit fast.service launched on "), r.out());
@@ -378,8 +391,7 @@ class UnitCommandsTest {
         String hash = unit("mon.service").hash().substring(0, 7);
         assertEquals("mon.service\t" + hash + "\tlaunched\t-\tglobal\ttrue\tMonitor\n",
                 flotctl("list-unit-files", "--no-legend", "--fields", "unit,hash,dstate,state,target,global,desc").out());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> registry.unitStates().value().size() == 2);
+        awaitCluster(() -> registry.unitStates().value().size() == 2);
         assertEquals("UNIT\tMACHINE\tACTIVE\tSUB\nmon.service\taaaaaaaa.../127.0.0.10\tactive\trunning\n"
                 + "mon.service\tbbbbbbbb.../127.0.0.11\tactive\trunning\n", flotctl("list-units").out());
 

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 /** A machine's presence key on its own lease. */
 final class EtcdMachinePresence implements MachinePresence {
     private static final Logger log = LoggerFactory.getLogger(EtcdMachinePresence.class);
+    /** Fresh leases tried when each ran out before the registration could use it. */
+    private static final int EXPIRED_UNUSED_ATTEMPTS = 3;
 
     private final EtcdRegistry registry;
     private final LeaseKeeper keeper;
@@ -35,10 +37,23 @@ final class EtcdMachinePresence implements MachinePresence {
                                     Duration conflictWait) {
         ByteSequence key = registry.keys().machine(machine.id());
         long deadline = System.nanoTime() + conflictWait.toNanos();
+        int expiredUnused = 0;
         while (true) {
             long lease = registry.grantLease(ttl, "grant the machine lease");
             ByteSequence value = Codec.encode(Codec.MachineRecord.of(machine, session, lease));
-            TxnResponse txn = registry.createIfAbsent(key, value, lease, "register machine " + machine.id());
+            TxnResponse txn;
+            try {
+                txn = registry.createIfAbsent(key, value, lease, "register machine " + machine.id());
+            } catch (RegistryException e) {
+                // A short TTL can run out between the grant and its first use when this process is
+                // starved for a moment: nothing was written, so a fresh lease is simply tried again.
+                if (LeaseKeeper.isLeaseGone(e) && ++expiredUnused < EXPIRED_UNUSED_ATTEMPTS) {
+                    log.warn("the new machine lease ran out before it was used (TTL {} s); granting another",
+                            ttl.toSeconds());
+                    continue;
+                }
+                throw e;
+            }
             if (txn.isSucceeded()) {
                 return start(registry, machine, ttl, session, lease, false);
             }

@@ -18,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * Listens on loopback only.
  */
 public final class EtcdProcess implements AutoCloseable {
+    /** Starts on free ports tried before giving up (each loses only if another process took a port). */
+    private static final int PORT_ATTEMPTS = 5;
+    /** Free ports are chosen from here up to the ephemeral range (clear of the usual well-known ones). */
+    private static final int FIRST_CHOSEN_PORT = 20000;
+
     private final Path binary;
     private final Path dataDir;
     private final String host;
@@ -58,15 +63,102 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Starts etcd serving its clients over TLS with client certificates only, on free loopback ports. */
     public static EtcdProcess startWithTls(Path dataDir, Tls tls, Duration startTimeout) {
-        EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, "127.0.0.1", freePort(), freePort(),
-                dataDir.resolveSibling(dataDir.getFileName() + ".log"), tls, freePort());
-        etcd.launch(startTimeout);
-        return etcd;
+        return startOnFreePorts(dataDir, tls, startTimeout);
     }
 
     /** Starts etcd on two free loopback ports. */
     public static EtcdProcess startOnFreePorts(Path dataDir, Duration startTimeout) {
-        return start(dataDir, "127.0.0.1", freePort(), freePort(), startTimeout);
+        return startOnFreePorts(dataDir, null, startTimeout);
+    }
+
+    /**
+     * A free port is free only until another process binds it (on a shared machine, often another
+     * etcd started the same way): a start that loses that race is tried again on other ports.
+     */
+    private static EtcdProcess startOnFreePorts(Path dataDir, Tls tls, Duration startTimeout) {
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        for (int attempt = 1; ; attempt++) {
+            int[] ports = freePorts(3);
+            EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, "127.0.0.1", ports[0], ports[1], log, tls,
+                    tls == null ? 0 : ports[2]);
+            long logged = sizeOf(log);
+            try {
+                etcd.launch(startTimeout);
+                return etcd;
+            } catch (RegistryException e) {
+                etcd.stop();
+                if (attempt == PORT_ATTEMPTS || !logSince(log, logged).contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Where the kernel's ephemeral ports start (Linux's default when unreadable). */
+    static int ephemeralLow() {
+        // read as a stream: Files.readString trusts the size procfs reports and returns one byte
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String logSince(Path file, long offset) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * n different free loopback ports: all are held open together while chosen, so none repeats.
+     * Taken below the kernel's ephemeral range where there is room: no outgoing connection and no
+     * bind to port 0 elsewhere can take them, also while etcd is stopped for a restart on them.
+     */
+    static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            int below = ephemeralLow();
+            java.util.Random random = new java.util.Random();
+            for (int i = 0, tries = 0; i < n; tries++) {
+                boolean anywhere = below - FIRST_CHOSEN_PORT < 1000 || tries >= 200;
+                int port = anywhere ? 0 : FIRST_CHOSEN_PORT + random.nextInt(below - FIRST_CHOSEN_PORT);
+                ServerSocket socket = new ServerSocket();
+                try {
+                    socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+                } catch (IOException taken) {
+                    socket.close();
+                    continue;
+                }
+                held.add(socket);
+                ports[i++] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // it was only held to reserve the number
+                }
+            }
+        }
     }
 
     public static Path findBinary() {
@@ -82,15 +174,6 @@ public final class EtcdProcess implements AutoCloseable {
         }
         throw new RegistryException("no etcd binary found on PATH (install Debian's etcd-server package,"
                 + " or set FLOTILLA_ETCD_BINARY)");
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 
     public String clientUrl() {

@@ -100,7 +100,7 @@ final class LeaseKeeper implements AutoCloseable {
                 });
     }
 
-    private static boolean isLeaseGone(Throwable error) {
+    static boolean isLeaseGone(Throwable error) {
         String msg = rootMessage(error);
         return msg != null && msg.contains("requested lease not found");
     }

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EtcdClusterWatchTest {
     @RegisterExtension
     static final EtcdFixture etcd = new EtcdFixture();
+    private static final Duration WAIT = Duration.ofSeconds(20);
     @RegisterExtension
     final Closer closer = new Closer();
     private Registry registry;
@@ -33,7 +34,7 @@ class EtcdClusterWatchTest {
     private List<WatchEvent<ClusterItem>> watch(long after, int expected) {
         List<WatchEvent<ClusterItem>> events = new CopyOnWriteArrayList<>();
         closer.add(registry.watchCluster(after, events::addAll));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= expected);
+        await().atMost(WAIT).until(() -> events.size() >= expected);
         return events;
     }
 
@@ -47,12 +48,12 @@ class EtcdClusterWatchTest {
     void resumingAfterARevisionReplaysExactlyTheLaterChanges() {
         List<WatchEvent<ClusterItem>> all = watch(0, 1);
         writeFive();
-        await().atMost(Duration.ofSeconds(10)).until(() -> all.size() == 6);
+        await().atMost(WAIT).until(() -> all.size() == 6);
         long third = all.get(3).revision();
         List<WatchEvent<ClusterItem>> resumed = watch(third, 2);
         assertEquals(all.subList(4, 6), resumed, "no snapshot, nothing repeated, nothing lost");
         registry.setDesiredState("u0.service", DesiredState.LAUNCHED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> resumed.size() == 3 && all.size() == 7);
+        await().atMost(WAIT).until(() -> resumed.size() == 3 && all.size() == 7);
         assertEquals(all.get(6), resumed.get(2));
     }
 
@@ -60,6 +61,8 @@ class EtcdClusterWatchTest {
     void aTransactionOfSeveralKeysComesAsOneBatch() throws Exception {
         List<List<WatchEvent<ClusterItem>>> batches = new CopyOnWriteArrayList<>();
         closer.add(registry.watchCluster(0, batches::add));
+        // the first listing runs on the watch's thread: written before it, the states would come as its Snapshot
+        await().atMost(WAIT).until(() -> !batches.isEmpty());
         MachinePresence m = closer.add(registry.register(RegistryContract.machine('d', "127.0.0.14"),
                 Duration.ofSeconds(30), "s", Duration.ZERO));
         List<UnitState> states = new java.util.ArrayList<>();
@@ -67,7 +70,7 @@ class EtcdClusterWatchTest {
             states.add(new UnitState(m.machine().id(), "s" + i + ".service", "h", "loaded", "active", "running"));
         }
         registry.publishStates(m, states);
-        await().atMost(Duration.ofSeconds(10)).until(() -> batches.stream().anyMatch(b -> b.size() == 50));
+        await().atMost(WAIT).until(() -> batches.stream().anyMatch(b -> b.size() == 50));
         assertTrue(batches.stream().allMatch(b -> b.stream().allMatch(e -> e.revision() == b.get(0).revision())));
     }
 
@@ -75,7 +78,7 @@ class EtcdClusterWatchTest {
     void aCompactedRevisionStartsWithASnapshot() throws Exception {
         List<WatchEvent<ClusterItem>> all = watch(0, 1);
         writeFive();
-        await().atMost(Duration.ofSeconds(10)).until(() -> all.size() == 6);
+        await().atMost(WAIT).until(() -> all.size() == 6);
         long first = all.get(1).revision();
         try (Client c = Client.builder().endpoints(etcd.endpoint()).build()) {
             c.getKVClient().compact(all.get(5).revision()).get(10, TimeUnit.SECONDS);

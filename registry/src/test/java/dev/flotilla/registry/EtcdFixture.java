@@ -1,5 +1,6 @@
 package dev.flotilla.registry;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,6 +27,17 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("flotilla-etcd-test");
         etcd = EtcdProcess.startOnFreePorts(dir.resolve("data"), START);
+        warmUp();
+    }
+
+    /**
+     * One answered call before the tests: the first call of a JVM loads the client's classes and
+     * opens its channel, which on a loaded machine can outlast the registry's 5 s bound on a call.
+     */
+    private void warmUp() {
+        try (Registry r = Registry.connect(EtcdConfig.of(endpoint()).withPrefix("/warm-up/"))) {
+            Awaitility.await().atMost(START).ignoreExceptions().until(() -> r.units() != null);
+        }
     }
 
     @Override

@@ -29,6 +29,6 @@ class EtcdRegistryContractTest extends RegistryContract {
 
     @Override
     protected void eventually(Callable<Boolean> condition) {
-        await().atMost(Duration.ofSeconds(10)).until(condition);
+        await().atMost(Duration.ofSeconds(20)).until(condition);
     }
 }

@@ -40,7 +40,7 @@ class EtcdWatchRecoveryTest {
         WatchView<UnitRecord> view = new WatchView<>();
         closer.add(r.watchUnits(view));
         r.createUnit(RegistryContract.unit("before.service", "x"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.items.containsKey("before.service"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.items.containsKey("before.service"));
 
         etcd.restart();
         r.deleteUnit("before.service");
@@ -74,17 +74,17 @@ class EtcdWatchRecoveryTest {
             }
         };
         closer.add(r.watchUnits(view));
-        assertTrue(inFirstSnapshot.await(10, TimeUnit.SECONDS));
+        assertTrue(inFirstSnapshot.await(20, TimeUnit.SECONDS));
         r.deleteUnit("first.service");
         for (int i = 0; i < 10; i++) {
             r.createUnit(RegistryContract.unit("later" + i + ".service", "y"));
         }
         long now = r.units().revision();
-        r.client().getKVClient().compact(now).get(5, TimeUnit.SECONDS);
+        r.client().getKVClient().compact(now).get(20, TimeUnit.SECONDS);
         release.countDown();
 
         Map<String, UnitRecord> expected = unitsOf(r);
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.items.equals(expected));
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.items.equals(expected));
         assertEquals(2, view.snapshots(), "the compacted gap is bridged by a second snapshot");
         assertNull(view.violation());
     }

@@ -13,8 +13,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValuesTest {
@@ -49,23 +51,24 @@ class ValuesTest {
     }
 
     @Test
-    void connectFailsFastWithoutSystemd(@TempDir Path dir) {
-        long t0 = System.nanoTime();
+    @Timeout(60) // a guard against a hang, not a speed claim
+    void connectFailsAtOnceWithoutSystemd(@TempDir Path dir) {
         SystemdException.Unavailable e = assertThrows(SystemdException.Unavailable.class, () -> Systemd.connect(
                 SystemdOptions.defaults().withTransport(Transport.PRIVATE_SOCKET).withPrivateSocket(dir.resolve("none"))));
         assertTrue(e.getMessage().startsWith("cannot connect to systemd"), e.getMessage());
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "fails fast");
     }
 
     @Test
-    void connectFailsFastWhenThePeerNeverAnswers(@TempDir Path dir) throws IOException {
+    @Timeout(60) // a guard against a hang, not a speed claim: the connect timeout is 300 ms
+    void connectGivesUpWhenThePeerNeverAnswers(@TempDir Path dir) throws IOException {
         Path sock = dir.resolve("mute");
+        CountDownLatch testOver = new CountDownLatch(1);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             Thread acceptor = new Thread(() -> {
                 try (SocketChannel c = server.accept()) {
                     c.configureBlocking(true); // accepts, never speaks
-                    Thread.sleep(10_000);
+                    testOver.await();
                 } catch (IOException | InterruptedException ignored) {
                     // test over
                 }
@@ -76,9 +79,10 @@ class ValuesTest {
             assertThrows(SystemdException.Unavailable.class, () -> Systemd.connect(SystemdOptions.defaults()
                     .withTransport(Transport.PRIVATE_SOCKET).withPrivateSocket(sock)
                     .withConnectTimeout(Duration.ofMillis(300))));
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms < 5_000, "gave up after " + ms + " ms");
-            acceptor.interrupt();
+            System.out.printf("a mute peer was given up after %d ms (connect timeout 300 ms)%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            testOver.countDown();
         }
         Files.deleteIfExists(sock);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -87,14 +88,14 @@ class GlobTest {
     }
 
     @Test
+    @Timeout(60) // a guard against a hang, not a speed claim: linear takes milliseconds, exponential never ends
     void longNamesAgainstManyStarsStayFast() {
         // The single-backtrack matcher is O(pattern * name) at worst; a regex engine can be exponential here.
         Glob g = Glob.compile("*a*a*a*a*a*a*a*a*a*a*b");
         String name = "a".repeat(5000);
-        long start = System.nanoTime();
         for (int i = 0; i < 10; i++) {
             assertEquals(false, g.matches(name));
         }
-        assertTrue(System.nanoTime() - start < 2_000_000_000L, "matching took too long");
+        assertTrue(Glob.compile("*a*a*a*a*a*a*a*a*a*a*b").matches(name + "b"));
     }
 }

@@ -52,13 +52,13 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response plain, Callback callback) {
+        CountedResponse response = new CountedResponse(request, plain, stats);
         Exchange ex;
         try {
             ex = new Exchange(request, response, callback);
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
-            stats.answered(e.status());
             return true;
         }
         try {
@@ -73,8 +73,8 @@ final class ApiHandler extends Handler.Abstract {
             log.error("{} {} failed", ex.method, request.getHttpURI().getPath(), e);
             ex.error(500, "internal error: " + e);
         }
-        // Set before the body is written, also for a stream still running.
-        stats.answered(response.getStatus());
+        // Counted as its first bytes went out; a stream that has written nothing yet is counted now.
+        response.count();
         return true;
     }
 

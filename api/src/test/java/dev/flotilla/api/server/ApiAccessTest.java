@@ -89,7 +89,7 @@ class ApiAccessTest {
     }
 
     private static FlotillaClient client(Credentials c) {
-        return FlotillaClient.connect(Endpoint.parse("https://127.0.0.1:" + port()), Duration.ofSeconds(10), c);
+        return FlotillaClient.connect(Endpoint.parse("https://127.0.0.1:" + port()), Duration.ofSeconds(30), c);
     }
 
     private static Credentials token(String token) throws IOException {
@@ -223,7 +223,7 @@ class ApiAccessTest {
 
     @Test
     void theUnixSocketNeedsNoCredentials() {
-        try (FlotillaClient c = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(10))) {
+        try (FlotillaClient c = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30))) {
             assertEquals("created", c.submit("unix.service", TEXT, null, false).change());
             assertTrue(c.deleteUnit("unix.service"));
         }

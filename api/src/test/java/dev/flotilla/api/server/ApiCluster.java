@@ -47,8 +47,8 @@ final class ApiCluster implements AutoCloseable {
         server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(),
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry,
                 () -> new ApiServer.Health(true, "test", "ok"));
-        client = FlotillaClient.connect(Endpoint.parse(tcpEndpoint()), Duration.ofSeconds(10));
-        unixClient = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(10));
+        client = FlotillaClient.connect(Endpoint.parse(tcpEndpoint()), Duration.ofSeconds(30));
+        unixClient = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30));
     }
 
     String tcpEndpoint() {
@@ -82,7 +82,7 @@ final class ApiCluster implements AutoCloseable {
                     gained.add(g.fencingRevision());
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> !gained.isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !gained.isEmpty());
             fence = gained.get(0);
         }
         if (!registry.applyAssignments(fence, List.of(changes))) {

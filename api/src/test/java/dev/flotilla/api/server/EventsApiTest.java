@@ -34,7 +34,7 @@ class EventsApiTest {
     @RegisterExtension
     static final EtcdFixture etcd = new EtcdFixture();
     private static final String TEXT = "[Service]\nExecStart=/bin/sleep infinity\n";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;

@@ -67,7 +67,7 @@ class MetricsApiTest {
         api.client.submit("c.service", TEXT, null, false);
         api.publish(m, "a.service", "h", "loaded", "active", "running");
         api.publish(m, "b.service", "h", "loaded", "failed", "failed");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String t = metrics();
             assertEquals(2, value(t, "flotilla_units{desired=\"launched\"}"));
             assertEquals(1, value(t, "flotilla_units{desired=\"inactive\"}"));
@@ -78,7 +78,7 @@ class MetricsApiTest {
         });
         api.client.deleteUnit("c.service");
         m.close();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String t = metrics();
             assertEquals(0, value(t, "flotilla_units{desired=\"inactive\"}"));
             assertEquals(0, value(t, "flotilla_machines"));

@@ -71,7 +71,7 @@ class UnitInspectionTest {
         registry = Registry.connect(etcd.newConfig());
         server = ApiServer.start(new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(), Optional.empty()),
                 registry, () -> new ApiServer.Health(true, HERE, "ok"), List::of, ECHO);
-        client = FlotillaClient.connect(Endpoint.parse("unix://" + dir.resolve("api.sock")), Duration.ofSeconds(10));
+        client = FlotillaClient.connect(Endpoint.parse("unix://" + dir.resolve("api.sock")), Duration.ofSeconds(30));
         here = registry.register(new Machine(HERE, "127.0.0.11", Map.of(), "t"), Duration.ofSeconds(30), "s1", Duration.ZERO);
         there = registry.register(new Machine(THERE, "127.0.0.12", Map.of(), "t", "https://127.0.0.12:49153"),
                 Duration.ofSeconds(30), "s2", Duration.ZERO);
@@ -147,10 +147,10 @@ class UnitInspectionTest {
         CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> client.journal("here.service", 3, true, sink));
         // The command sleeps for 30 s after its first line: the line arrives well before that.
         ApiException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> follow.get(10, TimeUnit.SECONDS)).getCause() instanceof ApiException a ? a : null;
+                () -> follow.get(20, TimeUnit.SECONDS)).getCause() instanceof ApiException a ? a : null;
         assertEquals("journal here.service 3\n", seen.toString(StandardCharsets.UTF_8));
         assertTrue(e != null && e.getMessage().contains("interrupted"), String.valueOf(e));
         // The daemon notices the reader left at its next write (the line 'more'), then stops the command.
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.openJournals() == 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.openJournals() == 0);
     }
 }
