@@ -3,6 +3,10 @@ package dev.flotilla.testvms;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +42,7 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, String> machineIds = new ConcurrentHashMap<>();
     private volatile boolean up;
     private volatile Thread shutdownHook;
+    private volatile HttpClient http;
 
     private Cluster(Path script, Path dist, Path stateDir, ClusterConfig config) {
         this.script = script;
@@ -78,7 +83,8 @@ public final class Cluster implements AutoCloseable {
                 "--ttl", String.valueOf(config.ttlSeconds()),
                 "--wait", config.readiness().scriptValue(),
                 "--timeout", String.valueOf(config.timeoutSeconds()),
-                "--log-level", config.logLevel());
+                "--log-level", config.logLevel(),
+                "--etcd-members", String.valueOf(config.etcdMembers()));
         up = true;
         Thread hook = new Thread(this::downQuietly, "flotilla-cluster-down");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -134,7 +140,7 @@ public final class Cluster implements AutoCloseable {
         return dist;
     }
 
-    /** The machine's API endpoint from the host, {@code http://127.0.0.N:49153}. */
+    /** The machine's API endpoint from the host, {@code https://127.0.0.N:49153}. */
     public String endpoint(String machine) {
         return run("endpoint", machine).out();
     }
@@ -155,9 +161,47 @@ public final class Cluster implements AutoCloseable {
         return run("status").stdout();
     }
 
-    /** etcd's client URL, {@code http://127.0.0.1:PORT}. */
+    /** etcd's client URLs, {@code http://127.0.0.1:PORT}, comma-separated when etcd has several members. */
     public String etcdEndpoint() {
         return run("etcd-endpoint").out();
+    }
+
+    /** Number of etcd members (1, or what {@link ClusterConfig#etcdMembers()} asked for). */
+    public int etcdMembers() {
+        return config.etcdMembers();
+    }
+
+    /** The etcd member (1..{@link #etcdMembers()}) that is the raft leader, {@code null} while none is. */
+    public Integer etcdLeader() {
+        CommandResult r = script(COMMAND_TIMEOUT, true, "etcd-leader");
+        return r.ok() && r.out().matches("[0-9]+") ? Integer.valueOf(r.out()) : null;
+    }
+
+    /** The TLS material of the cluster's API (CA, client certificate, tokens). */
+    public ClusterTls tls() {
+        return ClusterTls.in(stateDir);
+    }
+
+    /**
+     * {@code GET path} on the machine's TCP API over TLS with the read-write token, bounded;
+     * an I/O failure is a {@link ClusterException}.
+     */
+    public HttpResponse<String> apiGet(String machine, String path) {
+        HttpClient client = http;
+        if (client == null) {
+            client = HttpClient.newBuilder().sslContext(tls().sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+            http = client;
+        }
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(endpoint(machine) + path))
+                    .header("Authorization", "Bearer " + tls().token())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ClusterException("GET " + path + " on " + machine + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted: GET " + path + " on " + machine, e);
+        }
     }
 
     /**
@@ -201,6 +245,29 @@ public final class Cluster implements AutoCloseable {
         cmd[0] = FLOTCTL;
         System.arraycopy(args, 0, cmd, 1, args.length);
         return exec(machine, cmd);
+    }
+
+    /**
+     * The command line of the distribution's flotctl run on this host against the machine's TLS
+     * endpoint with the cluster's CA and the given token file.
+     */
+    public List<String> hostFlotctlCommand(String machine, Path tokenFile, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/flotctl").toString(),
+                "--endpoint=" + endpoint(machine), "--ca-file=" + tls().caFile(), "--token-file=" + tokenFile));
+        cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    /** The typed API client of the machine's TLS endpoint with the read-write token (close it). */
+    public dev.flotilla.api.FlotillaClient client(String machine) {
+        return dev.flotilla.api.FlotillaClient.connect(dev.flotilla.api.Endpoint.parse(endpoint(machine)), Duration.ofSeconds(10),
+                new dev.flotilla.api.Credentials(java.util.Optional.of(tls().caFile()), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.of(tls().tokenFile())));
+    }
+
+    /** flotctl run on this host against the machine's TLS endpoint with the read-write token. */
+    public CommandResult flotctlFromHost(String machine, String... args) {
+        return command(COMMAND_TIMEOUT, true, hostFlotctlCommand(machine, tls().tokenFile(), args));
     }
 
     // ------------------------------------------------------------------ faults
@@ -251,6 +318,16 @@ public final class Cluster implements AutoCloseable {
         run("etcd-restart");
     }
 
+    /** SIGKILL to etcd member {@code member} (1-based): a crash; its data stays. */
+    public void etcdKill(int member) {
+        script(COMMAND_TIMEOUT, false, "etcd-kill", String.valueOf(member)).requireOk("cluster etcd-kill " + member);
+    }
+
+    /** Starts etcd member {@code member} again on its ports and data; returns once it is healthy. */
+    public void etcdStart(int member) {
+        script(COMMAND_TIMEOUT, false, "etcd-start", String.valueOf(member)).requireOk("cluster etcd-start " + member);
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private CommandResult run(String command, String machine) {
@@ -279,6 +356,15 @@ public final class Cluster implements AutoCloseable {
         cmd.add("/bin/bash");
         cmd.add(script.toString());
         cmd.addAll(Arrays.asList(args));
+        return command(timeout, killTree, cmd);
+    }
+
+    /** Runs a command on this host (bounded; killed with its descendants on timeout). */
+    public CommandResult command(Duration timeout, List<String> cmd) {
+        return command(timeout, true, cmd);
+    }
+
+    private CommandResult command(Duration timeout, boolean killTree, List<String> cmd) {
         Path out = null;
         Path err = null;
         try {
@@ -298,7 +384,7 @@ public final class Cluster implements AutoCloseable {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
                 return new CommandResult(124, read(out),
-                        read(err) + "\n[harness] timed out after " + timeout.toSeconds() + " s: cluster " + String.join(" ", args));
+                        read(err) + "\n[harness] timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
             }
             return new CommandResult(p.exitValue(), read(out), read(err));
         } catch (IOException e) {

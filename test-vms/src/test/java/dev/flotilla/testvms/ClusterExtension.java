@@ -113,6 +113,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         private Readiness readiness = Readiness.FLOTD;
         private int timeoutSeconds = 60;
         private String logLevel = "info";
+        private int etcdMembers = 1;
 
         public Builder machines(int machines) {
             if (machines < 1) {
@@ -142,6 +143,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             return this;
         }
 
+        public Builder etcdMembers(int etcdMembers) {
+            this.etcdMembers = etcdMembers;
+            return this;
+        }
+
         public ClusterExtension build() {
             return new ClusterExtension(config());
         }
@@ -152,6 +158,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             Readiness r = readiness;
             int t = timeoutSeconds;
             String level = logLevel;
+            int members = etcdMembers;
             return new ClusterConfig() {
                 @Override
                 public Class<? extends Annotation> annotationType() {
@@ -181,6 +188,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
                 @Override
                 public String logLevel() {
                     return level;
+                }
+
+                @Override
+                public int etcdMembers() {
+                    return members;
                 }
             };
         }
