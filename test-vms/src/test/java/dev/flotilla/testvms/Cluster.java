@@ -79,12 +79,18 @@ public final class Cluster implements AutoCloseable {
     private void bringUp() {
         script(COMMAND_TIMEOUT, false, "down").requireOk("cluster down (leftovers of an earlier run)");
         Duration bound = Duration.ofSeconds(config.timeoutSeconds() + 60L);
-        CommandResult r = script(bound, false, "up", String.valueOf(config.machines()),
+        List<String> upArgs = new ArrayList<>(List.of("up", String.valueOf(config.machines()),
                 "--ttl", String.valueOf(config.ttlSeconds()),
                 "--wait", config.readiness().scriptValue(),
                 "--timeout", String.valueOf(config.timeoutSeconds()),
                 "--log-level", config.logLevel(),
-                "--etcd-members", String.valueOf(config.etcdMembers()));
+                "--etcd-members", String.valueOf(config.etcdMembers())));
+        // e.g. -Dflotilla.flotd.java.opts="... -XX:NativeMemoryTracking=summary" to see flotd's memory split
+        String javaOpts = property("flotilla.flotd.java.opts", "FLOTILLA_FLOTD_JAVA_OPTS", "");
+        if (!javaOpts.isBlank()) {
+            upArgs.addAll(List.of("--flotd-java-opts", javaOpts));
+        }
+        CommandResult r = script(bound, false, upArgs.toArray(String[]::new));
         up = true;
         Thread hook = new Thread(this::downQuietly, "flotilla-cluster-down");
         Runtime.getRuntime().addShutdownHook(hook);

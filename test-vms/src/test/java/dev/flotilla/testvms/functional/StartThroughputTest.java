@@ -3,6 +3,7 @@ package dev.flotilla.testvms.functional;
 import dev.flotilla.testvms.Cluster;
 import dev.flotilla.testvms.ClusterConfig;
 import dev.flotilla.testvms.ClusterExtension;
+import dev.flotilla.testvms.CommandResult;
 import dev.flotilla.testvms.UnitsInCluster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,7 @@ class StartThroughputTest {
                 for (String m : cluster.machines()) {
                     System.out.printf("flotd on %s running %d units: %s%n", m, on.values().stream().filter(w -> w.contains(m)).count(),
                             flotdMemory(cluster, m));
+                    nativeMemory(cluster, m).ifPresent(nmt -> System.out.printf("flotd on %s, native memory tracking:%n%s%n", m, nmt));
                 }
             }
 
@@ -61,11 +63,26 @@ class StartThroughputTest {
         }
     }
 
-    /** VmRSS and VmHWM of the machine's flotd, from /proc inside the machine. */
+    /** VmRSS, VmHWM and thread count of the machine's flotd, from /proc inside the machine. */
     static String flotdMemory(Cluster cluster, String machine) {
         return cluster.exec(machine, "/bin/sh", "-c",
-                        "grep -E '^(VmRSS|VmHWM):' /proc/$(systemctl show -P MainPID flotd.service)/status")
+                        "grep -E '^(VmRSS|VmHWM|Threads):' /proc/$(systemctl show -P MainPID flotd.service)/status")
                 .requireOk("flotd's /proc status in " + machine).out().replaceAll("\\s+", " ");
+    }
+
+    /**
+     * flotd's {@code jcmd VM.native_memory summary} (committed KiB per category), when its JVM runs
+     * with -XX:NativeMemoryTracking (see Cluster: flotilla.flotd.java.opts).
+     */
+    static java.util.Optional<String> nativeMemory(Cluster cluster, String machine) {
+        CommandResult r = cluster.exec(machine, "/bin/sh", "-c",
+                "jcmd $(systemctl show -P MainPID flotd.service) VM.native_memory summary");
+        if (!r.ok() || !r.stdout().contains("Total:")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(r.stdout().lines()
+                .filter(l -> l.matches("^(Total|-\\s+[A-Za-z ]+\\().*"))
+                .map(String::strip).collect(java.util.stream.Collectors.joining("\n")));
     }
 
     /** This host's 1/5/15-minute load averages. */
