@@ -33,10 +33,6 @@ public record ClusterTls(Path caFile, Path clientCertFile, Path clientKeyFile, P
         return read(tokenFile);
     }
 
-    public String readOnlyToken() {
-        return read(readOnlyTokenFile);
-    }
-
     /** A TLS context trusting only the cluster's CA. */
     public SSLContext sslContext() {
         try (InputStream in = Files.newInputStream(caFile)) {
