@@ -38,13 +38,15 @@ public final class Cluster implements AutoCloseable {
     private final Path dist;
     private final Path stateDir;
     private final ClusterConfig config;
+    private final String label;
     private final List<String> machines;
     private final Map<String, String> machineIds = new ConcurrentHashMap<>();
     private volatile boolean up;
     private volatile Thread shutdownHook;
     private volatile HttpClient http;
 
-    private Cluster(Path script, Path dist, Path stateDir, ClusterConfig config) {
+    private Cluster(Path script, Path dist, Path stateDir, ClusterConfig config, String label) {
+        this.label = label;
         this.script = script;
         this.dist = dist;
         this.stateDir = stateDir;
@@ -61,6 +63,15 @@ public final class Cluster implements AutoCloseable {
      * left in the same state folder) and returns it once every machine is ready.
      */
     public static Cluster start(ClusterConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(ClusterConfig)}; with a label (the test class), {@link #close()} first saves
+     * every machine's flotd journal and etcd's logs to {@code flotilla-cluster-logs/<label>/} beside
+     * the state folder, since the next bring-up clears the state folder.
+     */
+    public static Cluster start(ClusterConfig config, String label) {
         Path script = locateScript();
         Path repo = script.getParent().getParent();
         Path dist = Path.of(property("flotilla.dist", "FLOTILLA_DIST",
@@ -71,7 +82,7 @@ public final class Cluster implements AutoCloseable {
             throw new ClusterException("no Flotilla distribution at " + dist
                     + "; build it first: mvn -B -q package -DskipTests (test-vms runs after packaging in 'mvn verify')");
         }
-        Cluster cluster = new Cluster(script, dist, stateDir, config);
+        Cluster cluster = new Cluster(script, dist, stateDir, config, label);
         cluster.bringUp();
         return cluster;
     }
@@ -110,6 +121,7 @@ public final class Cluster implements AutoCloseable {
         if (!up) {
             return;
         }
+        saveLogs();
         up = false;
         Thread hook = shutdownHook;
         if (hook != null) {
@@ -120,6 +132,28 @@ public final class Cluster implements AutoCloseable {
             }
         }
         script(COMMAND_TIMEOUT, false, "down").requireOk("cluster down");
+    }
+
+    /** Every machine's flotd journal and etcd's logs into flotilla-cluster-logs/LABEL (best effort). */
+    private void saveLogs() {
+        if (label == null) {
+            return;
+        }
+        Path into = stateDir.resolveSibling("flotilla-cluster-logs").resolve(label);
+        try {
+            Files.createDirectories(into);
+            for (String m : machines) {
+                CommandResult r = script(COMMAND_TIMEOUT, true, "logs", m, "-o", "short-precise");
+                Files.writeString(into.resolve(m + "-flotd.log"), r.stdout() + r.stderr(), StandardCharsets.UTF_8);
+            }
+            try (var logs = Files.newDirectoryStream(stateDir, "etcd*.log")) {
+                for (Path log : logs) {
+                    Files.copy(log, into.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("could not save the cluster's logs to " + into + ": " + e);
+        }
     }
 
     private void downQuietly() {

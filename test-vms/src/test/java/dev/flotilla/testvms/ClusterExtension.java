@@ -70,7 +70,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         ClusterConfig config = explicit != null ? explicit
                 : AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ClusterConfig.class)
                         .orElse(Builder.DEFAULTS);
-        Cluster c = Cluster.start(config);
+        Cluster c = Cluster.start(config, context.getRequiredTestClass().getSimpleName());
         cluster = c;
         context.getStore(NS).put(KEY, c);
         context.getStore(NS).put(KEY + ".owner", context.getUniqueId());
@@ -86,7 +86,9 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         cluster = null;
         if (c != null) {
             c.close();
-            System.out.println("cluster down; state, console logs and journals kept in " + c.stateDir());
+            System.out.println("cluster down; state, console logs and journals kept in " + c.stateDir()
+                    + " until the next bring-up; flotd's and etcd's logs in "
+                    + c.stateDir().resolveSibling("flotilla-cluster-logs").resolve(context.getRequiredTestClass().getSimpleName()));
         }
     }
 

@@ -168,14 +168,15 @@ class FaultsTest {
     void allDaemonsRestartedAtOnceBringEveryUnitBack() throws Exception {
         String via = cluster.machines().get(0);
         List<String> all = units.listUnits(via).keySet().stream().sorted().toList();
-        List<Thread> restarts = new ArrayList<>();
+        Map<String, java.util.concurrent.CompletableFuture<CommandResult>> restarts = new java.util.LinkedHashMap<>();
         for (String m : cluster.machines()) {
-            Thread t = new Thread(() -> cluster.exec(m, "systemctl", "restart", "flotd.service"));
-            t.start();
-            restarts.add(t);
+            restarts.put(m, java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> cluster.exec(m, "systemctl", "restart", "flotd.service")));
         }
-        for (Thread t : restarts) {
-            t.join(Duration.ofSeconds(60).toMillis());
+        for (Map.Entry<String, java.util.concurrent.CompletableFuture<CommandResult>> r : restarts.entrySet()) {
+            CommandResult restart = r.getValue().get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, restart.exitCode(), () -> r.getKey() + ": systemctl restart flotd: " + restart + "\n"
+                    + cluster.exec(r.getKey(), "systemctl", "status", "--no-pager", "--lines=30", "flotd.service").stdout());
         }
         nothingLostNothingDoubled(via, all);
     }
