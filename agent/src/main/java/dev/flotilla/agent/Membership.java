@@ -70,9 +70,35 @@ final class Membership implements AutoCloseable {
         machine = updated;
     }
 
-    /** The first registration, on the caller's thread: a duplicate machine id fails here. */
+    /**
+     * The first registration, on the caller's thread: a duplicate machine id fails here. Any other
+     * registry failure (etcd not answering within a lease grant's bound of a third of the TTL, as
+     * a daemon's very first etcd call on a loaded host often does) is retried every
+     * {@code registerRetry} for up to {@code conflictWait}, then thrown.
+     */
     MachinePresence registerFirst() {
-        MachinePresence p = registry.register(machine, config.machineTtl(), config.session(), config.conflictWait());
+        long deadline = System.nanoTime() + config.conflictWait().toNanos();
+        MachinePresence p;
+        while (true) {
+            try {
+                p = registry.register(machine, config.machineTtl(), config.session(), config.conflictWait());
+                break;
+            } catch (MachineIdConflictException e) {
+                throw e;
+            } catch (RegistryException e) {
+                long retry = config.registerRetry().toNanos();
+                if (System.nanoTime() + retry >= deadline) {
+                    throw e;
+                }
+                log.warn("cannot register yet: {}; retrying in {} ms", e.getMessage(), config.registerRetry().toMillis());
+                try {
+                    TimeUnit.NANOSECONDS.sleep(retry); // the retry delay, on the starting thread
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         current = p;
         follow(p);
         return p;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A single-member etcd run as a child process: flotd's embedded default and the test fixture.
- * Listens on loopback only.
+ * etcd run as a child process, listening on loopback only: a single member (flotd's embedded
+ * default and the test fixture), or one member of a cluster started by {@link #startCluster}.
  */
 public final class EtcdProcess implements AutoCloseable {
     /** Starts on free ports tried before giving up (each loses only if another process took a port). */
@@ -32,7 +32,12 @@ public final class EtcdProcess implements AutoCloseable {
     private final Tls tls;
     /** Plain-HTTP port of /health when clients must use TLS (etcd's --listen-metrics-urls), else 0. */
     private final int healthPort;
+    private final Member member;
     private Process process;
+
+    /** This member's name, the whole cluster's {@code name=peerURL} list and its token. */
+    private record Member(String name, String initialCluster, String token) {
+    }
 
     /**
      * TLS on the client port: etcd's certificate and key, and the CA client certificates must be
@@ -42,7 +47,7 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private EtcdProcess(Path binary, Path dataDir, String host, int clientPort, int peerPort, Path logFile, Tls tls,
-                        int healthPort) {
+                        int healthPort, Member member) {
         this.binary = binary;
         this.dataDir = dataDir;
         this.host = host;
@@ -51,14 +56,58 @@ public final class EtcdProcess implements AutoCloseable {
         this.logFile = logFile;
         this.tls = tls;
         this.healthPort = healthPort;
+        this.member = member != null ? member
+                : new Member("flotilla", "flotilla=http://" + host + ":" + peerPort, "flotilla-" + clientPort);
     }
 
     /** Starts etcd and waits until it reports healthy. */
     public static EtcdProcess start(Path dataDir, String host, int clientPort, int peerPort, Duration startTimeout) {
         EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, host, clientPort, peerPort,
-                dataDir.resolveSibling(dataDir.getFileName() + ".log"), null, 0);
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"), null, 0, null);
         etcd.launch(startTimeout);
         return etcd;
+    }
+
+    /**
+     * Starts {@code members} etcd members forming one cluster, as production runs etcd, on free
+     * loopback ports: members e1..eN, data in {@code baseDir/eK}, logs beside. Returns them in
+     * that order once every member is healthy (has a leader). A member killed and started again
+     * rejoins from its data; give clients every member's {@link #clientUrl()}.
+     */
+    public static List<EtcdProcess> startCluster(Path baseDir, int members, Duration startTimeout) {
+        if (members < 1) {
+            throw new IllegalArgumentException("an etcd cluster needs at least one member, not " + members);
+        }
+        Path binary = findBinary();
+        List<Integer> clientPorts = new ArrayList<>();
+        List<Integer> peerPorts = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        int[] ports = freePorts(2 * members);
+        for (int k = 1; k <= members; k++) {
+            clientPorts.add(ports[2 * (k - 1)]);
+            peerPorts.add(ports[2 * (k - 1) + 1]);
+            peers.add("e" + k + "=http://127.0.0.1:" + peerPorts.get(k - 1));
+        }
+        String initialCluster = String.join(",", peers);
+        String token = "flotilla-cluster-" + clientPorts.get(0);
+        List<EtcdProcess> started = new ArrayList<>();
+        try {
+            for (int k = 1; k <= members; k++) {
+                Path data = baseDir.resolve("e" + k);
+                EtcdProcess etcd = new EtcdProcess(binary, data, "127.0.0.1", clientPorts.get(k - 1), peerPorts.get(k - 1),
+                        data.resolveSibling("e" + k + ".log"), null, 0, new Member("e" + k, initialCluster, token));
+                etcd.spawn();
+                started.add(etcd);
+            }
+            // Each member waits for a quorum before it reports healthy: all are spawned first.
+            for (EtcdProcess etcd : started) {
+                etcd.awaitHealthy(startTimeout);
+            }
+            return List.copyOf(started);
+        } catch (RuntimeException e) {
+            started.forEach(EtcdProcess::kill);
+            throw e;
+        }
     }
 
     /** Starts etcd serving its clients over TLS with client certificates only, on free loopback ports. */
@@ -80,7 +129,7 @@ public final class EtcdProcess implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int[] ports = freePorts(3);
             EtcdProcess etcd = new EtcdProcess(findBinary(), dataDir, "127.0.0.1", ports[0], ports[1], log, tls,
-                    tls == null ? 0 : ports[2]);
+                    tls == null ? 0 : ports[2], null);
             long logged = sizeOf(log);
             try {
                 etcd.launch(startTimeout);
@@ -189,17 +238,22 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private synchronized void launch(Duration startTimeout) {
+        spawn();
+        awaitHealthy(startTimeout);
+    }
+
+    private synchronized void spawn() {
         try {
             Files.createDirectories(dataDir);
             List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                    "--name", "flotilla",
+                    "--name", member.name(),
                     "--data-dir", dataDir.toString(),
                     "--listen-client-urls", clientUrl(),
                     "--advertise-client-urls", clientUrl(),
                     "--listen-peer-urls", "http://" + host + ":" + peerPort,
                     "--initial-advertise-peer-urls", "http://" + host + ":" + peerPort,
-                    "--initial-cluster", "flotilla=http://" + host + ":" + peerPort,
-                    "--initial-cluster-token", "flotilla-" + clientPort,
+                    "--initial-cluster", member.initialCluster(),
+                    "--initial-cluster-token", member.token(),
                     "--log-outputs", "stderr"));
             if (tls != null) {
                 cmd.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString(),
@@ -213,7 +267,6 @@ public final class EtcdProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new RegistryException("cannot start etcd (" + binary + "): " + e.getMessage(), e);
         }
-        awaitHealthy(startTimeout);
     }
 
     private void awaitHealthy(Duration timeout) {

@@ -3,6 +3,10 @@ package dev.flotilla.testvms;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +38,15 @@ public final class Cluster implements AutoCloseable {
     private final Path dist;
     private final Path stateDir;
     private final ClusterConfig config;
+    private final String label;
     private final List<String> machines;
     private final Map<String, String> machineIds = new ConcurrentHashMap<>();
     private volatile boolean up;
     private volatile Thread shutdownHook;
+    private volatile HttpClient http;
 
-    private Cluster(Path script, Path dist, Path stateDir, ClusterConfig config) {
+    private Cluster(Path script, Path dist, Path stateDir, ClusterConfig config, String label) {
+        this.label = label;
         this.script = script;
         this.dist = dist;
         this.stateDir = stateDir;
@@ -56,6 +63,15 @@ public final class Cluster implements AutoCloseable {
      * left in the same state folder) and returns it once every machine is ready.
      */
     public static Cluster start(ClusterConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(ClusterConfig)}; with a label (the test class), {@link #close()} first saves
+     * every machine's flotd journal and etcd's logs to {@code flotilla-cluster-logs/<label>/} beside
+     * the state folder, since the next bring-up clears the state folder.
+     */
+    public static Cluster start(ClusterConfig config, String label) {
         Path script = locateScript();
         Path repo = script.getParent().getParent();
         Path dist = Path.of(property("flotilla.dist", "FLOTILLA_DIST",
@@ -66,7 +82,7 @@ public final class Cluster implements AutoCloseable {
             throw new ClusterException("no Flotilla distribution at " + dist
                     + "; build it first: mvn -B -q package -DskipTests (test-vms runs after packaging in 'mvn verify')");
         }
-        Cluster cluster = new Cluster(script, dist, stateDir, config);
+        Cluster cluster = new Cluster(script, dist, stateDir, config, label);
         cluster.bringUp();
         return cluster;
     }
@@ -74,11 +90,18 @@ public final class Cluster implements AutoCloseable {
     private void bringUp() {
         script(COMMAND_TIMEOUT, false, "down").requireOk("cluster down (leftovers of an earlier run)");
         Duration bound = Duration.ofSeconds(config.timeoutSeconds() + 60L);
-        CommandResult r = script(bound, false, "up", String.valueOf(config.machines()),
+        List<String> upArgs = new ArrayList<>(List.of("up", String.valueOf(config.machines()),
                 "--ttl", String.valueOf(config.ttlSeconds()),
                 "--wait", config.readiness().scriptValue(),
                 "--timeout", String.valueOf(config.timeoutSeconds()),
-                "--log-level", config.logLevel());
+                "--log-level", config.logLevel(),
+                "--etcd-members", String.valueOf(config.etcdMembers())));
+        // e.g. -Dflotilla.flotd.java.opts="... -XX:NativeMemoryTracking=summary" to see flotd's memory split
+        String javaOpts = property("flotilla.flotd.java.opts", "FLOTILLA_FLOTD_JAVA_OPTS", "");
+        if (!javaOpts.isBlank()) {
+            upArgs.addAll(List.of("--flotd-java-opts", javaOpts));
+        }
+        CommandResult r = script(bound, false, upArgs.toArray(String[]::new));
         up = true;
         Thread hook = new Thread(this::downQuietly, "flotilla-cluster-down");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -98,6 +121,7 @@ public final class Cluster implements AutoCloseable {
         if (!up) {
             return;
         }
+        saveLogs();
         up = false;
         Thread hook = shutdownHook;
         if (hook != null) {
@@ -108,6 +132,28 @@ public final class Cluster implements AutoCloseable {
             }
         }
         script(COMMAND_TIMEOUT, false, "down").requireOk("cluster down");
+    }
+
+    /** Every machine's flotd journal and etcd's logs into flotilla-cluster-logs/LABEL (best effort). */
+    private void saveLogs() {
+        if (label == null) {
+            return;
+        }
+        Path into = stateDir.resolveSibling("flotilla-cluster-logs").resolve(label);
+        try {
+            Files.createDirectories(into);
+            for (String m : machines) {
+                CommandResult r = script(COMMAND_TIMEOUT, true, "logs", m, "-o", "short-precise");
+                Files.writeString(into.resolve(m + "-flotd.log"), r.stdout() + r.stderr(), StandardCharsets.UTF_8);
+            }
+            try (var logs = Files.newDirectoryStream(stateDir, "etcd*.log")) {
+                for (Path log : logs) {
+                    Files.copy(log, into.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("could not save the cluster's logs to " + into + ": " + e);
+        }
     }
 
     private void downQuietly() {
@@ -134,7 +180,7 @@ public final class Cluster implements AutoCloseable {
         return dist;
     }
 
-    /** The machine's API endpoint from the host, {@code http://127.0.0.N:49153}. */
+    /** The machine's API endpoint from the host, {@code https://127.0.0.N:49153}. */
     public String endpoint(String machine) {
         return run("endpoint", machine).out();
     }
@@ -155,9 +201,47 @@ public final class Cluster implements AutoCloseable {
         return run("status").stdout();
     }
 
-    /** etcd's client URL, {@code http://127.0.0.1:PORT}. */
+    /** etcd's client URLs, {@code http://127.0.0.1:PORT}, comma-separated when etcd has several members. */
     public String etcdEndpoint() {
         return run("etcd-endpoint").out();
+    }
+
+    /** Number of etcd members (1, or what {@link ClusterConfig#etcdMembers()} asked for). */
+    public int etcdMembers() {
+        return config.etcdMembers();
+    }
+
+    /** The etcd member (1..{@link #etcdMembers()}) that is the raft leader, {@code null} while none is. */
+    public Integer etcdLeader() {
+        CommandResult r = script(COMMAND_TIMEOUT, true, "etcd-leader");
+        return r.ok() && r.out().matches("[0-9]+") ? Integer.valueOf(r.out()) : null;
+    }
+
+    /** The TLS material of the cluster's API (CA, client certificate, tokens). */
+    public ClusterTls tls() {
+        return ClusterTls.in(stateDir);
+    }
+
+    /**
+     * {@code GET path} on the machine's TCP API over TLS with the read-write token, bounded;
+     * an I/O failure is a {@link ClusterException}.
+     */
+    public HttpResponse<String> apiGet(String machine, String path) {
+        HttpClient client = http;
+        if (client == null) {
+            client = HttpClient.newBuilder().sslContext(tls().sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+            http = client;
+        }
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(endpoint(machine) + path))
+                    .header("Authorization", "Bearer " + tls().token())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ClusterException("GET " + path + " on " + machine + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted: GET " + path + " on " + machine, e);
+        }
     }
 
     /**
@@ -201,6 +285,29 @@ public final class Cluster implements AutoCloseable {
         cmd[0] = FLOTCTL;
         System.arraycopy(args, 0, cmd, 1, args.length);
         return exec(machine, cmd);
+    }
+
+    /**
+     * The command line of the distribution's flotctl run on this host against the machine's TLS
+     * endpoint with the cluster's CA and the given token file.
+     */
+    public List<String> hostFlotctlCommand(String machine, Path tokenFile, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/flotctl").toString(),
+                "--endpoint=" + endpoint(machine), "--ca-file=" + tls().caFile(), "--token-file=" + tokenFile));
+        cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    /** The typed API client of the machine's TLS endpoint with the read-write token (close it). */
+    public dev.flotilla.api.FlotillaClient client(String machine) {
+        return dev.flotilla.api.FlotillaClient.connect(dev.flotilla.api.Endpoint.parse(endpoint(machine)), Duration.ofSeconds(10),
+                new dev.flotilla.api.Credentials(java.util.Optional.of(tls().caFile()), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.of(tls().tokenFile())));
+    }
+
+    /** flotctl run on this host against the machine's TLS endpoint with the read-write token. */
+    public CommandResult flotctlFromHost(String machine, String... args) {
+        return command(COMMAND_TIMEOUT, true, hostFlotctlCommand(machine, tls().tokenFile(), args));
     }
 
     // ------------------------------------------------------------------ faults
@@ -251,6 +358,16 @@ public final class Cluster implements AutoCloseable {
         run("etcd-restart");
     }
 
+    /** SIGKILL to etcd member {@code member} (1-based): a crash; its data stays. */
+    public void etcdKill(int member) {
+        script(COMMAND_TIMEOUT, false, "etcd-kill", String.valueOf(member)).requireOk("cluster etcd-kill " + member);
+    }
+
+    /** Starts etcd member {@code member} again on its ports and data; returns once it is healthy. */
+    public void etcdStart(int member) {
+        script(COMMAND_TIMEOUT, false, "etcd-start", String.valueOf(member)).requireOk("cluster etcd-start " + member);
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private CommandResult run(String command, String machine) {
@@ -279,6 +396,15 @@ public final class Cluster implements AutoCloseable {
         cmd.add("/bin/bash");
         cmd.add(script.toString());
         cmd.addAll(Arrays.asList(args));
+        return command(timeout, killTree, cmd);
+    }
+
+    /** Runs a command on this host (bounded; killed with its descendants on timeout). */
+    public CommandResult command(Duration timeout, List<String> cmd) {
+        return command(timeout, true, cmd);
+    }
+
+    private CommandResult command(Duration timeout, boolean killTree, List<String> cmd) {
         Path out = null;
         Path err = null;
         try {
@@ -298,7 +424,7 @@ public final class Cluster implements AutoCloseable {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
                 return new CommandResult(124, read(out),
-                        read(err) + "\n[harness] timed out after " + timeout.toSeconds() + " s: cluster " + String.join(" ", args));
+                        read(err) + "\n[harness] timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
             }
             return new CommandResult(p.exitValue(), read(out), read(err));
         } catch (IOException e) {

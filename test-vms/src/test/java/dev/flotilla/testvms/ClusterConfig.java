@@ -30,4 +30,7 @@ public @interface ClusterConfig {
 
     /** flotd's log_level in every machine. */
     String logLevel() default "info";
+
+    /** etcd members on the host's loopback (every flotd is given all of them); 3 survives one member's loss. */
+    int etcdMembers() default 1;
 }

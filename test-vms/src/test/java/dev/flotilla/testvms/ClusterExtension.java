@@ -70,7 +70,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         ClusterConfig config = explicit != null ? explicit
                 : AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ClusterConfig.class)
                         .orElse(Builder.DEFAULTS);
-        Cluster c = Cluster.start(config);
+        Cluster c = Cluster.start(config, context.getRequiredTestClass().getSimpleName());
         cluster = c;
         context.getStore(NS).put(KEY, c);
         context.getStore(NS).put(KEY + ".owner", context.getUniqueId());
@@ -86,7 +86,9 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         cluster = null;
         if (c != null) {
             c.close();
-            System.out.println("cluster down; state, console logs and journals kept in " + c.stateDir());
+            System.out.println("cluster down; state, console logs and journals kept in " + c.stateDir()
+                    + " until the next bring-up; flotd's and etcd's logs in "
+                    + c.stateDir().resolveSibling("flotilla-cluster-logs").resolve(context.getRequiredTestClass().getSimpleName()));
         }
     }
 
@@ -113,6 +115,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         private Readiness readiness = Readiness.FLOTD;
         private int timeoutSeconds = 60;
         private String logLevel = "info";
+        private int etcdMembers = 1;
 
         public Builder machines(int machines) {
             if (machines < 1) {
@@ -142,6 +145,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             return this;
         }
 
+        public Builder etcdMembers(int etcdMembers) {
+            this.etcdMembers = etcdMembers;
+            return this;
+        }
+
         public ClusterExtension build() {
             return new ClusterExtension(config());
         }
@@ -152,6 +160,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             Readiness r = readiness;
             int t = timeoutSeconds;
             String level = logLevel;
+            int members = etcdMembers;
             return new ClusterConfig() {
                 @Override
                 public Class<? extends Annotation> annotationType() {
@@ -181,6 +190,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
                 @Override
                 public String logLevel() {
                     return level;
+                }
+
+                @Override
+                public int etcdMembers() {
+                    return members;
                 }
             };
         }

@@ -4,7 +4,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -50,15 +54,36 @@ class ClusterHarnessTest {
     }
 
     @Test
-    void endpointsAnswerFromTheHost(Cluster cluster) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    void endpointsAnswerFromTheHostOverTlsWithATokenOnly(Cluster cluster) throws Exception {
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient tls = HttpClient.newBuilder().sslContext(cluster.tls().sslContext()).connectTimeout(Duration.ofSeconds(2)).build();
         for (String m : cluster.machines()) {
             int k = Integer.parseInt(m.substring(1));
-            assertEquals("http://127.0.0." + (10 + k) + ":49153", cluster.endpoint(m));
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(cluster.endpoint(m) + "/health"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("https://127.0.0." + (10 + k) + ":49153", cluster.endpoint(m));
+            HttpResponse<String> health = cluster.apiGet(m, "/health");
             assertEquals(200, health.statusCode(), health::body);
+            // the certificate names the machine's address; without a token the answer is 401
+            HttpResponse<String> anonymous = tls.send(HttpRequest.newBuilder(URI.create(cluster.endpoint(m) + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), anonymous::body);
+            HttpResponse<String> http = plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0." + (10 + k) + ":49153/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, http.statusCode(), http::body);
         }
         assertTrue(cluster.etcdEndpoint().startsWith("http://127.0.0.1:"), cluster.etcdEndpoint());
+    }
+
+    @Test
+    void flotctlFromTheHostUsesTheTokensAndInAMachineTheClientCertificate(Cluster cluster, @TempDir Path dir) throws Exception {
+        CommandResult machines = cluster.flotctlFromHost("m3", "list-machines", "--no-legend");
+        assertEquals(3, machines.requireOk("list-machines from the host").out().lines().count(), machines::toString);
+        Path unit = Files.writeString(dir.resolve("ro.service"), "[Service]\nExecStart=/bin/true\n");
+        CommandResult readOnly = cluster.command(Duration.ofSeconds(60),
+                cluster.hostFlotctlCommand("m1", cluster.tls().readOnlyTokenFile(), "submit", unit.toString()));
+        assertEquals(1, readOnly.exitCode(), readOnly::toString);
+        assertTrue(readOnly.stderr().contains("read-only"), readOnly::toString);
+        // a machine's flotctl asks another daemon over TLS with the client certificate (FLOTCTL_* in exec)
+        CommandResult viaTcp = cluster.exec("m1", Cluster.FLOTCTL, "--endpoint=" + cluster.endpoint("m2"), "list-machines");
+        assertEquals(0, viaTcp.exitCode(), viaTcp::toString);
     }
 }

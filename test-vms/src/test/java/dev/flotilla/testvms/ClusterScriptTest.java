@@ -42,7 +42,8 @@ class ClusterScriptTest {
         CommandResult r = run("bash", Cluster.locateScript().toString(), "--help");
         assertEquals(0, r.exitCode(), r::toString);
         for (String c : List.of("up N", "down", "status", "exec <m>", "kill <m>", "stop <m>", "start <m>",
-                "freeze <m>", "leader", "endpoint <m>", "etcd-restart", "logs <m>")) {
+                "freeze <m>", "leader", "endpoint <m>", "etcd-restart", "etcd-kill [K]", "etcd-leader", "--etcd-members",
+                "--insecure-api", "logs <m>")) {
             assertTrue(r.stdout().contains(c), () -> "help misses " + c + ":\n" + r.stdout());
         }
     }
@@ -59,5 +60,15 @@ class ClusterScriptTest {
 
         CommandResult leader = run("bash", Cluster.locateScript().toString(), "leader");
         assertTrue(leader.exitCode() != 0 && leader.stderr().contains("no cluster"), leader::toString);
+    }
+
+    @Test
+    void badUpOptionsAreRefusedBeforeAnythingStarts() throws Exception {
+        CommandResult members = run("bash", Cluster.locateScript().toString(), "up", "3", "--etcd-members", "9");
+        assertEquals(1, members.exitCode(), members::toString);
+        assertTrue(members.stderr().contains("--etcd-members must be 1..7"), members::toString);
+
+        CommandResult kill = run("bash", Cluster.locateScript().toString(), "etcd-kill", "2");
+        assertTrue(kill.exitCode() != 0 && kill.stderr().contains("no cluster"), kill::toString);
     }
 }

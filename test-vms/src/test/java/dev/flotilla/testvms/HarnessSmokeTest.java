@@ -36,7 +36,7 @@ class HarnessSmokeTest {
         String id = cluster.machineId("m1");
         assertTrue(id.matches("[0-9a-f]{32}"), id);
         assertEquals(id, cluster.exec("m1", "cat", "/etc/machine-id").requireOk("machine-id").out());
-        assertEquals("http://127.0.0.11:49153", cluster.endpoint("m1"));
+        assertEquals("https://127.0.0.11:49153", cluster.endpoint("m1"));
         assertEquals("running", cluster.state("m1"));
     }
 

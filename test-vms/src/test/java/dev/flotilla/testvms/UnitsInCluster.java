@@ -1,10 +1,5 @@
 package dev.flotilla.testvms;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +13,6 @@ import java.util.Optional;
  */
 public final class UnitsInCluster {
     private final Cluster cluster;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public UnitsInCluster(Cluster cluster) {
         this.cluster = cluster;
@@ -117,14 +111,8 @@ public final class UnitsInCluster {
     /** The fleet v1 unit states of a unit, straight from a machine's API (no JVM start per poll). */
     public String stateJson(String via, String unit) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                            URI.create(cluster.endpoint(via) + "/fleet/v1/state?unitName=" + unit))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.body();
-        } catch (java.io.IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return cluster.apiGet(via, "/fleet/v1/state?unitName=" + unit).body();
+        } catch (ClusterException e) {
             return "";
         }
     }

@@ -3,6 +3,7 @@ package dev.flotilla.testvms.functional;
 import dev.flotilla.testvms.Cluster;
 import dev.flotilla.testvms.ClusterConfig;
 import dev.flotilla.testvms.ClusterExtension;
+import dev.flotilla.testvms.ClusterTls;
 import dev.flotilla.testvms.CommandResult;
 import dev.flotilla.testvms.UnitsInCluster;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +47,14 @@ class FaultsTest {
     void setUp(Cluster cluster) {
         this.cluster = cluster;
         this.units = new UnitsInCluster(cluster);
+    }
+
+    /** curl inside a machine with the client certificate, printing only the status code. */
+    private static String[] curl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}"));
+        cmd.addAll(List.of(ClusterTls.curlOptionsInMachine()));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
     }
 
     private List<String> alive() {
@@ -159,14 +168,15 @@ class FaultsTest {
     void allDaemonsRestartedAtOnceBringEveryUnitBack() throws Exception {
         String via = cluster.machines().get(0);
         List<String> all = units.listUnits(via).keySet().stream().sorted().toList();
-        List<Thread> restarts = new ArrayList<>();
+        Map<String, java.util.concurrent.CompletableFuture<CommandResult>> restarts = new java.util.LinkedHashMap<>();
         for (String m : cluster.machines()) {
-            Thread t = new Thread(() -> cluster.exec(m, "systemctl", "restart", "flotd.service"));
-            t.start();
-            restarts.add(t);
+            restarts.put(m, java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> cluster.exec(m, "systemctl", "restart", "flotd.service")));
         }
-        for (Thread t : restarts) {
-            t.join(Duration.ofSeconds(60).toMillis());
+        for (Map.Entry<String, java.util.concurrent.CompletableFuture<CommandResult>> r : restarts.entrySet()) {
+            CommandResult restart = r.getValue().get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, restart.exitCode(), () -> r.getKey() + ": systemctl restart flotd: " + restart + "\n"
+                    + cluster.exec(r.getKey(), "systemctl", "status", "--no-pager", "--lines=30", "flotd.service").stdout());
         }
         nothingLostNothingDoubled(via, all);
     }
@@ -182,14 +192,15 @@ class FaultsTest {
         assertNotEquals(0, broken.exitCode());
         assertTrue(broken.stderr().contains("broken.service") && broken.stderr().contains(":3"), broken.stderr());
 
-        CommandResult hostile = cluster.exec(via, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT",
+        CommandResult hostile = cluster.exec(via, curl("-X", "PUT",
                 "-H", "Content-Type: application/json", "--data", "{\"text\":\"[Service]\\nExecStart=/bin/true\\n\",\"desiredState\":\"launched\"}",
-                cluster.endpoint(via) + "/flotilla/v1/units/..%2Fx.service");
+                cluster.endpoint(via) + "/flotilla/v1/units/..%2Fx.service"));
         assertEquals("400", hostile.out());
-        CommandResult wrongType = cluster.exec(via, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT",
-                "-H", "Content-Type: text/plain", "--data", "x", cluster.endpoint(via) + "/fleet/v1/units/x.service");
+        CommandResult wrongType = cluster.exec(via, curl("-X", "PUT",
+                "-H", "Content-Type: text/plain", "--data", "x", cluster.endpoint(via) + "/fleet/v1/units/x.service"));
         assertEquals("415", wrongType.out());
         CommandResult oversize = cluster.exec(via, "/bin/sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' a | curl -s -o /dev/null -w '%{http_code}' -X PUT "
+                + String.join(" ", ClusterTls.curlOptionsInMachine()) + " "
                 + "-H 'Content-Type: application/json' --data-binary @- " + cluster.endpoint(via) + "/flotilla/v1/units/big.service");
         assertEquals("413", oversize.out());
 

@@ -169,6 +169,9 @@ class PackageInstallTest {
         assertEquals(IP, m.publicIp());
         assertEquals(Map.of("role", "test", "az", "a"), m.metadata());
         assertTrue(out("systemctl show -P StatusText flotd").contains("joined the cluster"));
+        // api_insecure_loopback, the escape hatch for tests and single-host setups (the test cluster
+        // uses TLS): the packaged daemon serves plain HTTP on its loopback address.
+        assertEquals("200", out("curl -s -o /dev/null -w '%{http_code}' http://" + IP + ":49153/health"));
     }
 
     @Test
