@@ -227,20 +227,31 @@ public final class Cluster implements AutoCloseable {
      * an I/O failure is a {@link ClusterException}.
      */
     public HttpResponse<String> apiGet(String machine, String path) {
+        return apiRequest(machine, "GET", path, null);
+    }
+
+    /** A request with a JSON body (or none when {@code json} is null), as {@link #apiGet}. */
+    public HttpResponse<String> apiRequest(String machine, String method, String path, String json) {
         HttpClient client = http;
         if (client == null) {
             client = HttpClient.newBuilder().sslContext(tls().sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
             http = client;
         }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint(machine) + path))
+                .header("Authorization", "Bearer " + tls().token())
+                .timeout(Duration.ofSeconds(10));
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(endpoint(machine) + path))
-                    .header("Authorization", "Bearer " + tls().token())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ClusterException("GET " + path + " on " + machine + ": " + e.getMessage(), e);
+            throw new ClusterException(method + " " + path + " on " + machine + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted: GET " + path + " on " + machine, e);
+            throw new ClusterException("interrupted: " + method + " " + path + " on " + machine, e);
         }
     }
 

@@ -61,13 +61,10 @@ class MachineMetadataAndBatchTest {
         cluster.flotctl("m1", "start", "--no-block", "/root/roleweb.service").requireOk("start roleweb");
 
         String patch = "[{\"op\":\"add\",\"path\":\"/" + cluster.machineId("m2") + "/metadata/role\",\"value\":{\"value\":\"web\"}}]";
-        CommandResult r = cluster.exec("m1", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH",
-                "-H", "Content-Type: application/json", "--data", patch, cluster.endpoint("m1") + "/fleet/v1/machines");
-        assertEquals("204", r.out());
-        CommandResult bad = cluster.exec("m1", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH",
-                "-H", "Content-Type: application/json", "--data", "[{\"op\":\"move\",\"path\":\"/x/metadata/y\"}]",
-                cluster.endpoint("m1") + "/fleet/v1/machines");
-        assertEquals("400", bad.out());
+        var patched = cluster.apiRequest("m1", "PATCH", "/fleet/v1/machines", patch);
+        assertEquals(204, patched.statusCode(), patched.body());
+        var bad = cluster.apiRequest("m1", "PATCH", "/fleet/v1/machines", "[{\"op\":\"move\",\"path\":\"/x/metadata/y\"}]");
+        assertEquals(400, bad.statusCode(), bad.body());
 
         await().atMost(WAIT).until(() -> metadataOf("m3", "m2").contains("role=web"));
         await().atMost(WAIT).until(() -> units.machineOf("m1", "roleweb.service").equals(Optional.of("m2")));
@@ -79,8 +76,8 @@ class MachineMetadataAndBatchTest {
         cluster.flotctl("m1", "destroy", "roleweb.service").requireOk("destroy roleweb");
 
         String remove = "[{\"op\":\"remove\",\"path\":\"/" + cluster.machineId("m2") + "/metadata/role\"}]";
-        assertEquals("204", cluster.exec("m1", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH",
-                "-H", "Content-Type: application/json", "--data", remove, cluster.endpoint("m1") + "/fleet/v1/machines").out());
+        var removed = cluster.apiRequest("m1", "PATCH", "/fleet/v1/machines", remove);
+        assertEquals(204, removed.statusCode(), removed.body());
         await().atMost(WAIT).until(() -> !metadataOf("m1", "m2").contains("role="));
     }
 
