@@ -8,7 +8,7 @@ final class BlockOptions {
     boolean noBlock;
 
     @Option(names = "--block-attempts", paramLabel = "N", defaultValue = "0",
-            description = "Give up after N attempts (one attempt is up to 2 s of polls every 250 ms); 0 waits forever (default).")
+            description = "Give up after N attempts (one attempt is up to 2 s of polls, every 100 ms while answers are quick, else 250 ms); 0 waits forever (default).")
     int attempts;
 
     int attempts() {

@@ -2,7 +2,6 @@ package dev.flotilla.cli;
 
 import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitChange;
-import dev.flotilla.api.UnitDetail;
 import dev.flotilla.registry.DesiredState;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
@@ -11,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * submit, load and start: makes every named unit exist in the cluster with the intended text, and
@@ -44,9 +42,6 @@ final class UnitActions {
         }
         List<String> problems = new ArrayList<>();
         List<Boolean> replacing = new ArrayList<>();
-        // The cluster's copy of each locally read unit, fetched a few at a time.
-        List<Optional<UnitDetail>> inCluster = InOrder.map(targets,
-                t -> t.fromCluster() ? Optional.<UnitDetail>empty() : client.unitDetail(t.name()));
         for (int i = 0; i < targets.size(); i++) {
             UnitTarget t = targets.get(i);
             if (desired == DesiredState.LAUNCHED && UnitName.parse(t.name()).isTemplate()) {
@@ -55,13 +50,14 @@ final class UnitActions {
                         + " socket that accepts connections");
             }
             boolean differs = false;
-            if (!t.fromCluster()) {
-                Optional<UnitDetail> there = inCluster.get(i);
-                differs = there.isPresent() && !there.get().text().equals(t.text());
+            if (!t.fromCluster() && t.inCluster()) {
+                // The hash is the SHA-1 of the exact text: equal hashes are equal texts.
+                String localHash = UnitFile.parse(t.name(), t.text()).hash();
+                differs = !localHash.equals(t.clusterHash());
                 if (differs && !replace) {
                     problems.add("unit " + t.name() + " differs from the one in the cluster (" + t.source()
-                            + " has hash " + Table.hash(UnitFile.parse(t.name(), t.text()).hash(), false)
-                            + ", the cluster " + Table.hash(there.get().hash(), false) + "); use --replace to replace it");
+                            + " has hash " + Table.hash(localHash, false)
+                            + ", the cluster " + Table.hash(t.clusterHash(), false) + "); use --replace to replace it");
                 }
             }
             replacing.add(differs);

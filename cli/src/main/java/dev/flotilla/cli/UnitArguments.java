@@ -2,6 +2,7 @@ package dev.flotilla.cli;
 
 import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitDetail;
+import dev.flotilla.api.UnitFileEntry;
 import dev.flotilla.unitfile.Problem;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitFileException;
@@ -29,8 +30,10 @@ import java.util.Optional;
  *     {@code web@.service}, taken from the cluster, else from a file beside the argument;</li>
  * <li>else it is an error.</li>
  * </ol>
- * A local file or template is compared with the cluster's unit of the same name later (see
- * {@link UnitActions}); nothing is written here.
+ * Which named units the cluster has is asked once for all arguments (one listing call, not a
+ * request per unit: 300 units cost 600 requests before); only a template's text is fetched on its
+ * own, once. A local file or template is compared with the cluster's unit of the same name later
+ * (see {@link UnitActions}, by hash); nothing is written here.
  */
 final class UnitArguments {
     private final FlotillaClient client;
@@ -38,6 +41,8 @@ final class UnitArguments {
     private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Templates read from the cluster, once each, for all instances of a command. */
     private final Map<String, Optional<UnitDetail>> templates = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The cluster's units among those the arguments name (and their templates), by name. */
+    private Map<String, UnitFileEntry> known = Map.of();
 
     UnitArguments(FlotillaClient client, Path workingDir) {
         this.client = client;
@@ -58,6 +63,7 @@ final class UnitArguments {
     List<UnitTarget> resolve(List<String> args, boolean replace) {
         Map<String, UnitTarget> byName = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
+        known = ClusterCommand.found(client, namesToLookUp(args));
         List<Object> resolved = InOrder.map(args, arg -> {
             try {
                 return resolve(arg, replace);
@@ -85,6 +91,33 @@ final class UnitArguments {
             throw new CommandFailure(errors.get(0), errors.subList(1, errors.size()));
         }
         return List.copyOf(byName.values());
+    }
+
+    /**
+     * The unit name of every argument (a file's unit has its file's name) and the template of each
+     * instance among them.
+     */
+    private List<String> namesToLookUp(List<String> args) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (String arg : args) {
+            String name;
+            try {
+                name = nameOf(arg);
+            } catch (CommandFailure e) {
+                continue; // reported when the argument itself is resolved
+            }
+            names.add(name);
+            UnitName unit = UnitName.parse(name);
+            if (unit.isInstance()) {
+                names.add(unit.template().value());
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    private String clusterHash(String name) {
+        UnitFileEntry e = known.get(name);
+        return e == null ? null : e.hash();
     }
 
     private static boolean sameText(UnitTarget a, UnitTarget b) {
@@ -128,15 +161,14 @@ final class UnitArguments {
         }
         String name = nameOf(arg);
         UnitName unit = UnitName.parse(name);
-        Optional<UnitDetail> inCluster = client.unitDetail(name);
-        if (inCluster.isPresent()) {
+        if (known.containsKey(name)) {
             if (replace && unit.isInstance()) {
                 Optional<Path> template = localTemplate(arg, unit);
                 if (template.isPresent()) {
                     return instance(unit, readUnit(template.get().toString(), template.get()), template.get().toString());
                 }
             }
-            return new UnitTarget(name, null, "the cluster");
+            return new UnitTarget(name, null, "the cluster", clusterHash(name));
         }
         String withSuffix = UnitName.withDefaultSuffix(arg);
         if (!withSuffix.equals(arg) && Files.isRegularFile(workingDir.resolve(withSuffix))) {
@@ -144,7 +176,8 @@ final class UnitArguments {
         }
         if (unit.isInstance()) {
             UnitName template = unit.template();
-            Optional<UnitDetail> clusterTemplate = templates.computeIfAbsent(template.value(), client::unitDetail);
+            Optional<UnitDetail> clusterTemplate = known.containsKey(template.value())
+                    ? templates.computeIfAbsent(template.value(), client::unitDetail) : Optional.empty();
             if (clusterTemplate.isPresent()) {
                 UnitFile t;
                 try {
@@ -174,7 +207,7 @@ final class UnitArguments {
     private UnitTarget instance(UnitName instance, UnitFile template, String source) {
         try {
             UnitFile made = template.instantiate(instance);
-            return new UnitTarget(instance.value(), made.text(), source);
+            return new UnitTarget(instance.value(), made.text(), source, clusterHash(instance.value()));
         } catch (UnitFileException e) {
             throw new CommandFailure("unit " + instance + " made from " + source + " is invalid", lines(source, e));
         }
@@ -182,7 +215,7 @@ final class UnitArguments {
 
     private UnitTarget fromFile(String arg, Path file) {
         UnitFile unit = readUnit(arg, file);
-        return new UnitTarget(unit.name().value(), unit.text(), arg);
+        return new UnitTarget(unit.name().value(), unit.text(), arg, clusterHash(unit.name().value()));
     }
 
     /** Reads and checks a unit file; its problems are reported as {@code file:line: message}. */

@@ -333,6 +333,39 @@ class UnitCommandsTest {
     }
 
     @Test
+    void manyUnitsCostAFewRequestsNotSomePerUnit() throws Exception {
+        file("job@.service", "[Service]\nExecStart=/bin/sleep infinity\n");
+        assertEquals(0, flotctl("submit", "job@.service").exit());
+        List<String> args = new ArrayList<>(List.of("start", "--no-block"));
+        for (int i = 1; i <= 60; i++) {
+            args.add("job@" + i);
+        }
+        file("job@1.service", "[Service]\nExecStart=/bin/sleep 1\n"); // one unit from a local file, compared with the cluster's
+        long before = apiAnswers();
+        Run r = flotctl(args.toArray(String[]::new));
+        long requests = apiAnswers() - before - 1; // less the /metrics read itself
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(60, registry.units().value().stream().filter(u -> u.name().startsWith("job@") && !u.name().equals("job@.service")).count());
+        // which units exist (one listing), the template's text (one read), the writes (one batch)
+        assertTrue(requests <= 4, "60 units took " + requests + " API requests");
+
+        file("job@1.service", "[Service]\nExecStart=/bin/sleep 2\n");
+        Run differs = flotctl("start", "--no-block", "job@1.service", "job@2");
+        assertEquals(1, differs.exit());
+        assertTrue(differs.err().contains("unit job@1.service differs from the one in the cluster"), differs.err());
+    }
+
+    /** Every answer the API server has given (all status classes), from its /metrics. */
+    private long apiAnswers() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + api.tcpAddress().orElseThrow().getPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(l -> l.startsWith("flotilla_api_requests_total{"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void anInstanceIsMadeFromTheClustersTemplateFirst() throws Exception {
         Path sub = Files.createDirectories(dir.resolve("units"));
         Files.writeString(sub.resolve("job@.service"), "[Service]\nExecStart=/bin/echo %i\n");
