@@ -513,31 +513,36 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private void markDirty() {
         if (!passScheduled && !closing) {
             passScheduled = true;
-            // While assignments trickle in, wait at least as long as the last pass took: each pass
-            // may cost a daemon-reload, so fewer, fuller passes start a burst sooner.
-            loop.schedule(this::pass, Math.max(config.coalesce().toMillis(), lastPassMillis), TimeUnit.MILLISECONDS);
+            // After a pass that reloaded systemd, wait as long as it took: while changes trickle in,
+            // each pass may cost another daemon-reload, so fewer, fuller passes end a burst sooner.
+            // Other passes (new units, starts, stops) follow at once: what arrived while one ran
+            // is handled by the next in one go anyway.
+            loop.schedule(this::pass, Math.max(config.coalesce().toMillis(), lastReloadPassMillis), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Duration of the last pass, agent thread only. */
-    private long lastPassMillis;
+    /** Duration of the last pass if it reloaded systemd, else 0; agent thread only. */
+    private long lastReloadPassMillis;
+    private long passStarted;
 
     private void pass() {
-        long started = System.nanoTime();
+        passStarted = System.nanoTime();
+        boolean reloaded = false;
         try {
-            passOnce();
+            reloaded = passOnce();
         } finally {
-            lastPassMillis = Math.min(1000, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            lastReloadPassMillis = reloaded ? Math.min(1000, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted)) : 0;
         }
     }
 
-    private void passOnce() {
+    /** @return whether the pass reloaded systemd */
+    private boolean passOnce() {
         passScheduled = false;
         if (closing || systemd == null || !registered) {
-            return; // unregistered: units keep running as they are until the machine is back
+            return false; // unregistered: units keep running as they are until the machine is back
         }
         if (!stale && (!assignmentsSeen || !globalsSeen)) {
-            return; // a pass without the full picture would stop what it has not heard of yet
+            return false; // a pass without the full picture would stop what it has not heard of yet
         }
         try {
             if (rescan) {
@@ -561,7 +566,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             PlanExecutor.Outcome outcome = plan.isEmpty() ? null : executor.execute(plan);
             publisher.track(memory.installed);
             if (outcome != null) {
-                report(outcome, plan);
+                report(outcome, plan, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted));
             }
             if (outcome != null && !outcome.failed().isEmpty()) {
                 retryLater("units failed: " + outcome.failed());
@@ -574,8 +579,10 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
                 publisher.attach(presence);
                 watchAssignments();
             }
+            return plan.reloads();
         } catch (SystemdException | RegistryException | UncheckedIOException e) {
             retryLater(e.getMessage());
+            return false;
         }
     }
 
@@ -720,7 +727,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         lastNotes = Map.copyOf(notes);
     }
 
-    private static void report(PlanExecutor.Outcome o, Plan plan) {
+    private static void report(PlanExecutor.Outcome o, Plan plan, long millis) {
         if (!log.isInfoEnabled()) {
             return;
         }
@@ -733,7 +740,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             parts.add("reloaded systemd");
         }
         if (!parts.isEmpty()) {
-            log.info("{}", String.join("; ", parts));
+            log.info("{} ({} ms)", String.join("; ", parts), millis);
         }
     }
 
