@@ -96,6 +96,9 @@ public final class Cluster implements AutoCloseable {
                 "--timeout", String.valueOf(config.timeoutSeconds()),
                 "--log-level", config.logLevel(),
                 "--etcd-members", String.valueOf(config.etcdMembers())));
+        if (config.unixApiOnly()) {
+            upArgs.add("--unix-api-only");
+        }
         // e.g. -Dflotilla.flotd.java.opts="... -XX:NativeMemoryTracking=summary" to see flotd's memory split
         String javaOpts = property("flotilla.flotd.java.opts", "FLOTILLA_FLOTD_JAVA_OPTS", "");
         if (!javaOpts.isBlank()) {

@@ -33,4 +33,10 @@ public @interface ClusterConfig {
 
     /** etcd members on the host's loopback (every flotd is given all of them); 3 survives one member's loss. */
     int etcdMembers() default 1;
+
+    /**
+     * The API on each machine's unix socket only, as flotd ships: no TCP listener, so nothing on the
+     * host can reach a machine's API ({@code cluster up --unix-api-only}); flotctl runs inside.
+     */
+    boolean unixApiOnly() default false;
 }

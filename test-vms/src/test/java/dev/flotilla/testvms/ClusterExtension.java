@@ -116,6 +116,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         private int timeoutSeconds = 60;
         private String logLevel = "info";
         private int etcdMembers = 1;
+        private boolean unixApiOnly;
 
         public Builder machines(int machines) {
             if (machines < 1) {
@@ -150,6 +151,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             return this;
         }
 
+        public Builder unixApiOnly(boolean unixApiOnly) {
+            this.unixApiOnly = unixApiOnly;
+            return this;
+        }
+
         public ClusterExtension build() {
             return new ClusterExtension(config());
         }
@@ -161,6 +167,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             int t = timeoutSeconds;
             String level = logLevel;
             int members = etcdMembers;
+            boolean unixOnly = unixApiOnly;
             return new ClusterConfig() {
                 @Override
                 public Class<? extends Annotation> annotationType() {
@@ -195,6 +202,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
                 @Override
                 public int etcdMembers() {
                     return members;
+                }
+
+                @Override
+                public boolean unixApiOnly() {
+                    return unixOnly;
                 }
             };
         }
