@@ -147,16 +147,7 @@ final class Pass {
                 pending.put(job, n);
             }
         }
-        while (!ready.isEmpty()) {
-            Job job = ready.poll();
-            for (Job follower : job.followers) {
-                follower.depth = Math.max(follower.depth, job.depth + 1);
-                if (pending.merge(follower, -1, Integer::sum) == 0) {
-                    pending.remove(follower);
-                    ready.add(follower);
-                }
-            }
-        }
+        deepen(ready, pending, follower -> true);
         // Left over: rare (the parser refuses mutual MachineOf), so a plain reachability check will do.
         for (Job job : pending.keySet()) {
             job.depth = reachesItself(job, pending.keySet()) ? Job.CYCLE : Integer.MAX_VALUE;
@@ -695,10 +686,19 @@ final class Pass {
                 pending.put(job, n);
             }
         }
+        deepen(ready, pending, set::contains);
+        return pending.isEmpty();
+    }
+
+    /**
+     * The loop of Kahn's algorithm: each ready job passes its depth + 1 on to its followers among
+     * {@code within}; a follower becomes ready once none of its counted peers is pending.
+     */
+    private static void deepen(ArrayDeque<Job> ready, Map<Job, Integer> pending, java.util.function.Predicate<Job> within) {
         while (!ready.isEmpty()) {
             Job job = ready.poll();
             for (Job follower : job.followers) {
-                if (!set.contains(follower)) {
+                if (!within.test(follower)) {
                     continue;
                 }
                 follower.depth = Math.max(follower.depth, job.depth + 1);
@@ -708,7 +708,6 @@ final class Pass {
                 }
             }
         }
-        return pending.isEmpty();
     }
 
     // ---- result -----------------------------------------------------------------------------------
