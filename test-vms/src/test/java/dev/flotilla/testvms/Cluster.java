@@ -1,8 +1,6 @@
 package dev.flotilla.testvms;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running local cluster: etcd on the host's loopback and machines m1..mN, each a real systemd
@@ -419,51 +416,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     private CommandResult command(Duration timeout, boolean killTree, List<String> cmd) {
-        Path out = null;
-        Path err = null;
-        try {
-            out = Files.createTempFile("flotilla-cluster-", ".out");
-            err = Files.createTempFile("flotilla-cluster-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            pb.environment().put("FLOTILLA_CLUSTER_DIR", stateDir.toString());
-            pb.environment().put("FLOTILLA_DIST", dist.toString());
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (killTree) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                }
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-                return new CommandResult(124, read(out),
-                        read(err) + "\n[harness] timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
-            }
-            return new CommandResult(p.exitValue(), read(out), read(err));
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't run " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted while running " + cmd, e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    private static String read(Path p) throws IOException {
-        return Files.readString(p, StandardCharsets.UTF_8);
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // a temp file
-            }
-        }
+        return ScriptRunner.run(cmd, Map.of("FLOTILLA_CLUSTER_DIR", stateDir.toString(), "FLOTILLA_DIST", dist.toString()),
+                timeout, killTree, String.join(" ", cmd));
     }
 
     private static String property(String sysProp, String env, String fallback) {

@@ -1,6 +1,5 @@
 package dev.flotilla.testvms;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * The machine {@code flt-pkg} of {@code test-vms/package-machine}: a throwaway systemd machine
@@ -96,50 +95,13 @@ public final class PackageMachine implements AutoCloseable {
         cmd.add(args[0]);
         cmd.add(stateDir.toString());
         cmd.addAll(Arrays.asList(args).subList(1, args.length));
-        Path out = null;
-        Path err = null;
         try {
             Files.createDirectories(stateDir);
-            out = Files.createTempFile("flotilla-pkg-", ".out");
-            err = Files.createTempFile("flotilla-pkg-", ".err");
-            Process p = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (args[0].equals("exec")) {
-                    // what it runs inside the machine; never for "up", whose descendant is the machine
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                }
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-                return new CommandResult(124, read(out), read(err) + "\n[harness] timed out after "
-                        + timeout.toSeconds() + " s: package-machine " + String.join(" ", args));
-            }
-            return new CommandResult(p.exitValue(), read(out), read(err));
         } catch (IOException e) {
-            throw new UncheckedIOException("can't run " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted while running " + cmd, e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
+            throw new UncheckedIOException("can't make " + stateDir, e);
         }
-    }
-
-    private static String read(Path p) throws IOException {
-        return Files.readString(p, StandardCharsets.UTF_8);
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // a temp file
-            }
-        }
+        // On timeout only "exec" kills its descendants (what it runs inside the machine); never
+        // "up", whose descendant is the machine.
+        return ScriptRunner.run(cmd, Map.of(), timeout, args[0].equals("exec"), "package-machine " + String.join(" ", args));
     }
 }
