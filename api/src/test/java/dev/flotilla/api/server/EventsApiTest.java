@@ -4,7 +4,6 @@ import dev.flotilla.api.ApiException;
 import dev.flotilla.api.ClusterEvent;
 import dev.flotilla.api.EventStream;
 import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.MachinePresence;
 import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterEach;
@@ -12,9 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("etcd")
 class EventsApiTest {
     @RegisterExtension
-    static final EtcdFixture etcd = new EtcdFixture();
+    static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final String TEXT = "[Service]\nExecStart=/bin/sleep infinity\n";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
     private ApiCluster api;
     private final List<AutoCloseable> streams = new ArrayList<>();
 
     @BeforeEach
-    void start() {
-        api = new ApiCluster(etcd, dir);
+    void start(ApiCluster cluster) {
+        api = cluster;
     }
 
     @AfterEach
@@ -51,7 +46,6 @@ class EventsApiTest {
         for (AutoCloseable s : streams) {
             s.close();
         }
-        api.close();
     }
 
     private record Follower(EventStream stream, List<ClusterEvent> events, List<ApiException> errors) {
@@ -165,7 +159,7 @@ class EventsApiTest {
         long old = api.registry.unit("x.service").orElseThrow().revision();
         api.client.submit("y.service", TEXT, null, false);
         long now = api.registry.unit("y.service").orElseThrow().revision();
-        try (Client c = Client.builder().endpoints(etcd.endpoint()).build()) {
+        try (Client c = Client.builder().endpoints(fixture.etcdEndpoint()).build()) {
             c.getKVClient().compact(now).get(10, TimeUnit.SECONDS);
         }
         Follower f = follow(old - 1);

@@ -8,17 +8,13 @@ import dev.flotilla.api.UnitState;
 import dev.flotilla.registry.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.UnitRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,23 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("etcd")
 class FleetApiTest {
     @RegisterExtension
-    static final EtcdFixture etcd = new EtcdFixture();
+    static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
     private static final String M2 = "b".repeat(32);
 
-    @TempDir
-    Path dir;
     private ApiCluster api;
 
     @BeforeEach
-    void start() {
-        api = new ApiCluster(etcd, dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    void start(ApiCluster cluster) {
+        api = cluster;
     }
 
     private static List<Unit.Option> web() {

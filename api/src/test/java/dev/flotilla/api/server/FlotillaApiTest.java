@@ -12,20 +12,16 @@ import dev.flotilla.api.UnitStateEntry;
 import dev.flotilla.registry.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.unitfile.UnitFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("etcd")
 class FlotillaApiTest {
     @RegisterExtension
-    static final EtcdFixture etcd = new EtcdFixture();
+    static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
     private static final String M2 = "b".repeat(32);
@@ -48,18 +44,11 @@ class FlotillaApiTest {
             + "ExecStart=/bin/sh -c \\\r\n  'sleep 1'\r\n;end";
     private static final String TEXT = "[Unit]\nDescription=Web\n\n[Service]\nExecStart=/bin/sleep infinity\n";
 
-    @TempDir
-    Path dir;
     private ApiCluster api;
 
     @BeforeEach
-    void start() {
-        api = new ApiCluster(etcd, dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    void start(ApiCluster cluster) {
+        api = cluster;
     }
 
     private static JsonNode error(ApiCluster.Raw r, int code) throws Exception {

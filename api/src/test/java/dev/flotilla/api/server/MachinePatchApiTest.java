@@ -1,15 +1,11 @@
 package dev.flotilla.api.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flotilla.registry.EtcdFixture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,23 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("etcd")
 class MachinePatchApiTest {
     @RegisterExtension
-    static final EtcdFixture etcd = new EtcdFixture();
+    static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
     private static final String M2 = "b".repeat(32);
 
-    @TempDir
-    Path dir;
     private ApiCluster api;
 
     @BeforeEach
-    void start() {
-        api = new ApiCluster(etcd, dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    void start(ApiCluster cluster) {
+        api = cluster;
     }
 
     private ApiCluster.Raw patch(String body) throws Exception {

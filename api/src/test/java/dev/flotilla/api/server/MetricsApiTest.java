@@ -2,17 +2,13 @@ package dev.flotilla.api.server;
 
 import dev.flotilla.api.ApiException;
 import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.MachinePresence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,21 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("etcd")
 class MetricsApiTest {
     @RegisterExtension
-    static final EtcdFixture etcd = new EtcdFixture();
+    static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final String TEXT = "[Service]\nExecStart=/bin/sleep infinity\n";
 
-    @TempDir
-    Path dir;
     private ApiCluster api;
 
     @BeforeEach
-    void start() {
-        api = new ApiCluster(etcd, dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    void start(ApiCluster cluster) {
+        api = cluster;
     }
 
     private String metrics() throws IOException {

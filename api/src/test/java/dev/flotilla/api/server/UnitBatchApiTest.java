@@ -5,18 +5,14 @@ import dev.flotilla.api.ApiException;
 import dev.flotilla.api.UnitResult;
 import dev.flotilla.api.UnitSubmission;
 import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.UnitRecord;
 import dev.flotilla.unitfile.UnitFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,23 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("etcd")
 class UnitBatchApiTest {
     @RegisterExtension
-    static final EtcdFixture etcd = new EtcdFixture();
+    static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "[Service]\nExecStart=/bin/sleep infinity\n";
     private static final String GLOBAL = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
 
-    @TempDir
-    Path dir;
     private ApiCluster api;
 
     @BeforeEach
-    void start() {
-        api = new ApiCluster(etcd, dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    void start(ApiCluster cluster) {
+        api = cluster;
     }
 
     private static UnitSubmission unit(String name, String text, DesiredState desired, boolean replace) {
