@@ -93,8 +93,11 @@ final class Flotd implements AutoCloseable {
                 EngineOptions.defaults(config.machineTtl()));
 
         Engine running = engine;
-        api = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health,
+        ApiServer server = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health,
                 () -> EngineMetrics.of(running.stats()));
+        api = server;
+        // The cluster-wide gauges need a watch of the whole cluster: only the leading daemon keeps one.
+        running.onLeadership(server::countCluster);
 
         notifier.ready("machine " + machineId + " joined the cluster");
         notifier.startWatchdog(this::alive);

@@ -23,6 +23,7 @@ import java.util.Optional;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,13 +123,30 @@ class FlotdClusterTest {
             String ma = metrics(a);
             String mb = metrics(b);
             assertEquals(1, sample(ma, "flotilla_engine_leader") + sample(mb, "flotilla_engine_leader"));
-            assertEquals(2, sample(ma, "flotilla_machines"));
-            assertEquals(2, sample(mb, "flotilla_machines"));
             String leader = sample(ma, "flotilla_engine_leader") == 1 ? ma : mb;
+            String follower = leader == ma ? mb : ma;
+            // Cluster-wide gauges come from the leader's daemon, the only one watching the whole cluster.
+            assertEquals(2, sample(leader, "flotilla_machines"));
+            assertFalse(follower.contains("flotilla_machines"), follower);
             assertTrue(sample(leader, "flotilla_engine_reconcile_passes_total") >= 1, leader);
             assertTrue(sample(leader, "flotilla_engine_leader_changes_total") >= 1, leader);
         });
         assertEquals(0, sample(metrics(a), "flotilla_etcd_errors_total{source=\"engine\"}"));
+    }
+
+    @Test
+    void theClusterGaugesMoveWithTheEngine() throws Exception {
+        Flotd a = start("a", id('a'), "");
+        await().atMost(Duration.ofSeconds(30)).until(() -> sample(metrics(a), "flotilla_engine_leader") == 1);
+        Flotd b = start("b", id('b'), "");
+        await().atMost(Duration.ofSeconds(30)).until(() -> sample(metrics(a), "flotilla_machines") == 2);
+        assertFalse(metrics(b).contains("flotilla_machines"));
+        a.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String mb = metrics(b);
+            return mb.contains("flotilla_machines ") && sample(mb, "flotilla_machines") == 1;
+        });
+        assertEquals(1, sample(metrics(b), "flotilla_engine_leader"));
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class Engine implements AutoCloseable {
 
     // engine-thread state
     private Term term;
+    private final List<Consumer<Boolean>> leadershipListeners = new ArrayList<>();
     private long leaderChanges;
     private long passes;
     private long fullPasses;
@@ -96,6 +97,17 @@ public final class Engine implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Hears {@code true} when this engine starts leading and {@code false} when it stops, on the
+     * engine's thread (keep it short); the current state is told at once.
+     */
+    public void onLeadership(Consumer<Boolean> listener) {
+        onThread(() -> {
+            leadershipListeners.add(listener);
+            listener.accept(term != null);
+        });
+    }
+
     private void onLeadership(LeaderElection.Leadership change) {
         leaderChanges++;
         endTerm();
@@ -116,6 +128,14 @@ public final class Engine implements AutoCloseable {
             log.info("this engine no longer leads: {}", ((LeaderElection.Leadership.Lost) change).reason());
         }
         publishStats();
+        boolean leads = term != null;
+        for (Consumer<Boolean> l : leadershipListeners) {
+            try {
+                l.accept(leads);
+            } catch (RuntimeException e) {
+                log.warn("a leadership listener failed: {}", e.toString());
+            }
+        }
     }
 
     /** Watch events come on the registry's threads; the view is touched only on the engine thread. */

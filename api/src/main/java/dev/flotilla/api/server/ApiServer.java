@@ -244,6 +244,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** True from a successful start until {@link #close()}. */
+    /**
+     * Switches the cluster-wide gauges of {@code /metrics} (units, unit states, machines) on or off.
+     * They need a watch of the whole cluster, so flotd keeps them on its engine leader only; off
+     * (the start), a scrape reports this daemon's own figures.
+     */
+    public void countCluster(boolean on) {
+        counts.count(on);
+    }
+
     public boolean isRunning() {
         return server.isRunning() && (inheritedConnector == null || inheritedConnector.isAccepting());
     }

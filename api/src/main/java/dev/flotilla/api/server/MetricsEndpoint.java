@@ -22,18 +22,21 @@ final class MetricsEndpoint {
     List<Metric> metrics() {
         ClusterCounts.Counts c = counts.counts();
         List<Metric> out = new ArrayList<>();
-        for (Map.Entry<DesiredState, Integer> e : c.unitsByDesired().entrySet()) {
-            out.add(new Metric("flotilla_units", "gauge", "Units in the cluster by desired state.",
-                    Map.of("desired", e.getKey().fleetName()), e.getValue()));
+        // Cluster-wide gauges only where the cluster is counted (flotd: the engine leader's daemon).
+        if (c.counting()) {
+            for (Map.Entry<DesiredState, Integer> e : c.unitsByDesired().entrySet()) {
+                out.add(new Metric("flotilla_units", "gauge", "Units in the cluster by desired state.",
+                        Map.of("desired", e.getKey().fleetName()), e.getValue()));
+            }
+            for (Map.Entry<String, Integer> e : c.statesByActive().entrySet()) {
+                out.add(new Metric("flotilla_unit_states", "gauge",
+                        "Unit states published by the agents (one per unit per machine), by systemd active state.",
+                        Map.of("active", e.getKey()), e.getValue()));
+            }
+            out.add(Metric.gauge("flotilla_machines", "Machines registered in the cluster.", c.machines()));
+            out.add(Metric.gauge("flotilla_cluster_view_revision",
+                    "etcd revision the counts above are at (0: not read yet).", c.revision()));
         }
-        for (Map.Entry<String, Integer> e : c.statesByActive().entrySet()) {
-            out.add(new Metric("flotilla_unit_states", "gauge",
-                    "Unit states published by the agents (one per unit per machine), by systemd active state.",
-                    Map.of("active", e.getKey()), e.getValue()));
-        }
-        out.add(Metric.gauge("flotilla_machines", "Machines registered in the cluster.", c.machines()));
-        out.add(Metric.gauge("flotilla_cluster_view_revision",
-                "etcd revision the counts above are at (0: not read yet).", c.revision()));
         for (int cls = 1; cls <= 5; cls++) {
             out.add(new Metric("flotilla_api_requests_total", "counter", "API answers by status class.",
                     Map.of("code", cls + "xx"), stats.answers(cls)));

@@ -47,6 +47,7 @@ final class ApiCluster implements AutoCloseable {
         server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(),
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry,
                 () -> new ApiServer.Health(true, "test", "ok"));
+        server.countCluster(true); // as on the engine leader's daemon
         client = FlotillaClient.connect(Endpoint.parse(tcpEndpoint()), Duration.ofSeconds(30));
         unixClient = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30));
     }

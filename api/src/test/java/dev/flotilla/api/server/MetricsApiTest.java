@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,21 @@ class MetricsApiTest {
         String t = metrics();
         assertTrue(t.contains("# TYPE flotilla_api_requests_total counter\n"), t);
         assertTrue(value(t, "flotilla_cluster_view_revision") > 0);
+    }
+
+    @Test
+    void clusterGaugesOnlyWhileCounting() throws Exception {
+        api.client.submit("a.service", TEXT, DesiredState.LAUNCHED, false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> value(metrics(), "flotilla_units{desired=\"launched\"}") == 1);
+        api.server.countCluster(false);
+        String off = metrics();
+        assertFalse(off.contains("flotilla_units"), off);
+        assertFalse(off.contains("flotilla_machines"), off);
+        assertTrue(off.contains("flotilla_api_requests_total"), off);
+        api.client.submit("b.service", TEXT, DesiredState.LAUNCHED, false);
+        api.server.countCluster(true); // counts again from a fresh listing
+        await().atMost(Duration.ofSeconds(20)).until(() -> metrics().contains("flotilla_units")
+                && value(metrics(), "flotilla_units{desired=\"launched\"}") == 2);
     }
 
     @Test
