@@ -97,7 +97,7 @@ final class Flotd implements AutoCloseable {
                 () -> EngineMetrics.of(running.stats()));
         api = server;
         // The cluster-wide gauges need a watch of the whole cluster: only the leading daemon keeps one.
-        running.onLeadership(server::countCluster);
+        running.addLeadershipListener(server::countCluster);
 
         notifier.ready("machine " + machineId + " joined the cluster");
         notifier.startWatchdog(this::alive);

@@ -101,7 +101,7 @@ public final class Engine implements AutoCloseable {
      * Hears {@code true} when this engine starts leading and {@code false} when it stops, on the
      * engine's thread (keep it short); the current state is told at once.
      */
-    public void onLeadership(Consumer<Boolean> listener) {
+    public void addLeadershipListener(Consumer<Boolean> listener) {
         onThread(() -> {
             leadershipListeners.add(listener);
             listener.accept(term != null);

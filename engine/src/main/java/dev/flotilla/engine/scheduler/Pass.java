@@ -221,15 +221,20 @@ final class Pass {
             if (!job.wantsMachine()) {
                 continue;
             }
-            List<Job> found = new ArrayList<>();
-            for (Job global : globals) {
-                if (job.conflictsWith(global)) {
-                    found.add(global);
-                }
+            noteConflictingGlobals(job);
+        }
+    }
+
+    /** The global units this job's Conflicts= keep it away from (their machines are out for it). */
+    private void noteConflictingGlobals(Job job) {
+        List<Job> found = new ArrayList<>();
+        for (Job global : globals) {
+            if (job.conflictsWith(global)) {
+                found.add(global);
             }
-            if (!found.isEmpty()) {
-                job.conflictingGlobals = found;
-            }
+        }
+        if (!found.isEmpty()) {
+            job.conflictingGlobals = found;
         }
     }
 
@@ -633,15 +638,7 @@ final class Pass {
                 if (rule instanceof MetadataMatch && rule != MetadataRule.ANY) {
                     index.indexRule(rule); // only quicker to search: the machine found is the same
                 }
-                List<Job> found = new ArrayList<>();
-                for (Job global : globals) {
-                    if (job.conflictsWith(global)) {
-                        found.add(global);
-                    }
-                }
-                if (!found.isEmpty()) {
-                    job.conflictingGlobals = found;
-                }
+                noteConflictingGlobals(job);
             }
             waiting.remove(job.name);
             enqueue(job);
