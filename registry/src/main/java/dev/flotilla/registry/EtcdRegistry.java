@@ -34,6 +34,7 @@ final class EtcdRegistry implements Registry {
     private final Client client;
     private final Keys keys;
     private final ScheduledExecutorService scheduler;
+    private final EtcdReconnector reconnector;
 
     EtcdRegistry(EtcdConfig config) {
         ClientBuilder builder = Client.builder()
@@ -50,6 +51,7 @@ final class EtcdRegistry implements Registry {
             }
         }
         this.client = builder.build();
+        this.reconnector = EtcdReconnector.start(client, config.endpoints());
         this.keys = new Keys(config.prefix());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flotilla-leases");
@@ -623,6 +625,7 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public void close() {
+        reconnector.close();
         scheduler.shutdownNow();
         client.close();
     }
