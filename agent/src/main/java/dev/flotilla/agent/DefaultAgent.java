@@ -75,8 +75,6 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private final PlanExecutor executor;
     private MachinePresence presence;
     private boolean registered;
-    /** The lease is new after an old one expired: stop and unload everything before following assignments. */
-    private boolean stale;
     private boolean closing;
     private final Map<String, Assignment> assignments = new HashMap<>();
     private boolean assignmentsSeen;
@@ -140,15 +138,12 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             if (!adopted.isEmpty()) {
                 log.info("unit folder {} holds {} unit files from an earlier run", dir.dir(), adopted.size());
             }
-            // The cluster never saw a resumed machine leave; a fresh lease means it did, and moved its units.
-            stale = !first.resumed() && !adopted.isEmpty();
-            if (stale) {
-                log.warn("this machine's lease is new, so the cluster has moved the units of its earlier run: "
-                        + "stopping and unloading those {} units before following its assignments", adopted.size());
-            } else {
-                publisher.attach(first);
-                watchAssignments();
+            if (!first.resumed() && !adopted.isEmpty()) {
+                log.warn("this machine's lease is new: of the {} units of its earlier run, those the cluster moved"
+                        + " meanwhile are stopped, those still assigned here keep running", adopted.size());
             }
+            publisher.attach(first);
+            watchAssignments();
             systemdWatch = systemd.watch(this);
             globalWatch = registry.watchGlobalUnits(e -> post(() -> onGlobals(e)));
             long every = config.resyncInterval().toMillis();
@@ -390,15 +385,14 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             }
             if (p.resumed()) {
                 log.info("lease resumed: units keep running as they are");
-                if (!stale) {
-                    publisher.attach(p);
-                }
             } else {
-                stale = true;
-                closeAssignmentWatch();
-                log.warn("lease is new: the cluster treated this machine as gone and moved its units; "
-                        + "stopping and unloading all {} local units before following its assignments again", memory.installed.size());
+                // An assignment is in one machine's folder at a time (the engine unassigns before it
+                // assigns), so what a fresh listing still puts here runs nowhere else: it keeps running.
+                log.warn("lease is new: the cluster saw this machine leave; listing its assignments anew: units"
+                        + " moved meanwhile are stopped, the rest of the {} local units keep running", memory.installed.size());
+                watchAssignments();
             }
+            publisher.attach(p);
             markDirty();
         });
         presenceListeners.forEach(l -> l.accept(p.state()));
@@ -541,7 +535,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         if (closing || systemd == null || !registered) {
             return false; // unregistered: units keep running as they are until the machine is back
         }
-        if (!stale && (!assignmentsSeen || !globalsSeen)) {
+        if (!assignmentsSeen || !globalsSeen) {
             return false; // a pass without the full picture would stop what it has not heard of yet
         }
         try {
@@ -549,10 +543,8 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
                 rescanFolder();
             }
             Set<String> interest = memory.names();
-            if (!stale) {
-                interest.addAll(assignments.keySet());
-                interest.addAll(globals.keySet());
-            }
+            interest.addAll(assignments.keySet());
+            interest.addAll(globals.keySet());
             board.interest(interest);
             if (readAll) {
                 readStatuses(interest);
@@ -560,7 +552,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             } else {
                 readUnknownStatuses(interest);
             }
-            DesiredSet desired = stale ? DesiredSet.EMPTY : desired();
+            DesiredSet desired = desired();
             logNotes(desired);
             Plan plan = Reconciler.plan(desired, memory.snapshot(board.snapshot()));
             PlanExecutor.Outcome outcome = plan.isEmpty() ? null : executor.execute(plan);
@@ -572,12 +564,6 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
                 retryLater("units failed: " + outcome.failed());
             } else {
                 retryMs = 0;
-            }
-            if (stale && memory.isEmpty()) {
-                stale = false;
-                log.info("stale units stopped and unloaded; following this machine's assignments again");
-                publisher.attach(presence);
-                watchAssignments();
             }
             return plan.reloads();
         } catch (SystemdException | RegistryException | UncheckedIOException e) {
