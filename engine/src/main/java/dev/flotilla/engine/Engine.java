@@ -2,6 +2,7 @@ package dev.flotilla.engine;
 
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.registry.LeaderElection;
+import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
 import dev.flotilla.registry.Subscription;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +57,8 @@ public final class Engine implements AutoCloseable {
         final long fence;
         final long gainedNanos = System.nanoTime();
         final ClusterView view = new ClusterView();
+        final MoveHold moves;
+        boolean machinesListed;
         /** Keeps the scheduler's state from pass to pass while only units are added. */
         final IncrementalPlanner planner;
         /** The next pass starts from scratch (resync, failed write). */
@@ -64,9 +69,11 @@ public final class Engine implements AutoCloseable {
         boolean failing;
         boolean ended;
 
-        Term(long fence, IncrementalPlanner planner) {
+        Term(long fence, IncrementalPlanner planner, long graceNanos) {
             this.fence = fence;
             this.planner = planner;
+            this.moves = new MoveHold(graceNanos);
+            moves.elected(gainedNanos);
         }
     }
 
@@ -113,9 +120,12 @@ public final class Engine implements AutoCloseable {
         endTerm();
         if (change instanceof LeaderElection.Leadership.Gained gained) {
             log.info("this engine leads (fencing revision {}); loading the cluster state", gained.fencingRevision());
-            Term t = new Term(gained.fencingRevision(), newPlanner());
+            Term t = new Term(gained.fencingRevision(), newPlanner(), options.absentGrace().toNanos());
             term = t;
-            t.watches.add(registry.watchMachines(event(t, t.view::onMachines)));
+            t.watches.add(registry.watchMachines(event(t, e -> {
+                noticeDepartures(t, e);
+                t.view.onMachines(e);
+            })));
             t.watches.add(registry.watchUnits(event(t, t.view::onUnits)));
             t.watches.add(registry.watchAssignments(event(t, t.view::onAssignments)));
             t.watches.add(registry.watchWaiting(event(t, t.view::onWaiting)));
@@ -151,6 +161,24 @@ public final class Engine implements AutoCloseable {
         });
     }
 
+    /** Tells the term's {@link MoveHold} of gaps in its view and of machines leaving (before the view applies the event). */
+    private static void noticeDepartures(Term t, WatchEvent<Machine> e) {
+        long now = System.nanoTime();
+        if (e instanceof WatchEvent.Snapshot<Machine> s) {
+            if (t.machinesListed) {
+                t.moves.relisted(now);
+                Map<String, Machine> before = t.view.machines();
+                long gone = before.keySet().stream().filter(id -> !s.items().containsKey(id)).count();
+                for (int i = 0; i < gone; i++) {
+                    t.moves.machineLeft(now, s.items().size());
+                }
+            }
+            t.machinesListed = true;
+        } else if (e instanceof WatchEvent.Removed<Machine> r && t.view.machines().containsKey(r.key())) {
+            t.moves.machineLeft(now, t.view.machines().size() - 1);
+        }
+    }
+
     private void requestPass(Term t, long delayMs) {
         if (t.ended || t.pendingPass != null && !t.pendingPass.isDone()) {
             return;
@@ -163,7 +191,8 @@ public final class Engine implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        boolean hold = start - t.gainedNanos < options.absentGrace().toNanos();
+        Optional<String> holding = t.moves.holding(start);
+        boolean hold = holding.isPresent();
         ClusterView v = t.view;
         // Machines changed, a watch listed anew, a resync or a failed write: from scratch. Otherwise
         // the pass plans the units touched since the last one, unless that needs a full pass too.
@@ -185,8 +214,9 @@ public final class Engine implements AutoCloseable {
         t.fullNext = false;
         if (plan.deferred() != null) {
             t.fullNext = true;
-            long left = options.absentGrace().toNanos() - (start - t.gainedNanos);
-            log.info("holding placements for up to {} ms: {}", TimeUnit.NANOSECONDS.toMillis(left), plan.deferred());
+            long left = t.moves.remainingNanos(start);
+            log.info("holding placements for up to {} ms ({}): {}", TimeUnit.NANOSECONDS.toMillis(left),
+                    holding.orElse(""), plan.deferred());
             t.pendingPass = thread.schedule(() -> pass(t), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
             return;
         }

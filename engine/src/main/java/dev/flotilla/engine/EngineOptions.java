@@ -5,9 +5,10 @@ import java.util.Objects;
 
 /**
  * @param resyncInterval  a full pass at least this often, as a safety net under the watches
- * @param absentGrace     after gaining the leadership, how long machines that hold assignments but
- *                        are not registered get to come back before their units move (the machine
- *                        TTL: after a cluster-wide restart, daemons re-register one by one)
+ * @param absentGrace     how long machines that hold assignments but are not registered get to come
+ *                        back before their units move, after this engine was elected, after its
+ *                        view was listed anew and when many machines left together ({@link MoveHold};
+ *                        the machine TTL: a daemon reaches etcd again within a third of it)
  * @param passDelay       how long events are gathered before a pass, so a burst costs one pass
  */
 public record EngineOptions(Duration resyncInterval, Duration absentGrace, Duration passDelay) {

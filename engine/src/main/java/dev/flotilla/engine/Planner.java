@@ -46,9 +46,9 @@ final class Planner {
     }
 
     /**
-     * @param holdAbsentMachines true while a freshly elected engine gives machines that hold
-     *                           assignments but are not (yet) registered a chance to come back:
-     *                           then nothing is planned if such a machine exists
+     * @param holdAbsentMachines true while {@link MoveHold} holds moves: machines that hold
+     *                           assignments but are not (yet) registered get a chance to come
+     *                           back, so nothing is planned if such a machine exists
      */
     Plan plan(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
               Map<String, String> recordedWaiting, boolean holdAbsentMachines) {

@@ -120,6 +120,38 @@ class EngineTest {
     }
 
     @Test
+    void machinesLeavingTogetherKeepTheirUnitsWhileTheyMayComeBackButOneLeavingAloneLosesThem() {
+        Registry r = registry();
+        Map<Character, MachinePresence> machines = new java.util.TreeMap<>();
+        for (char c : new char[]{'a', 'b', 'c', 'd', 'e'}) {
+            machines.put(c, machine(r, id(c), Map.of()));
+        }
+        Duration grace = Duration.ofSeconds(10);
+        closeLater(Engine.start(r, r.leaderElection("engine-1", ENGINE_TTL),
+                new EngineOptions(Duration.ofSeconds(60), grace, Duration.ofMillis(5))));
+        for (int i = 0; i < 10; i++) {
+            r.createUnit(unit("u" + i + ".service", "", DesiredState.LAUNCHED));
+        }
+        await().atMost(WAIT).until(() -> r.assignments().value().size() == 10);
+
+        // One machine alone: a machine's death; its units move (once the election's hold is over).
+        machines.get('b').close();
+        await().atMost(WAIT.plus(grace)).until(() -> placement(r).size() == 10 && !placement(r).containsValue(id('b')));
+        Map<String, String> before = placement(r);
+
+        // Two of the four left together: trouble of etcd's, not theirs; they come back within the grace.
+        machines.get('c').close();
+        machines.get('d').close();
+        machine(r, id('c'), Map.of());
+        machine(r, id('d'), Map.of());
+        r.createUnit(unit("late.service", "", DesiredState.LAUNCHED));
+        await().atMost(WAIT).until(() -> placement(r).containsKey("late.service"));
+        Map<String, String> after = placement(r);
+        after.remove("late.service");
+        assertEquals(before, after, "nothing moved off the machines that came back");
+    }
+
+    @Test
     void aUnitThatFitsNowhereWaitsVisiblyAndIsPlacedWhenAMachineFits() {
         Registry r = registry();
         machine(r, id('a'), Map.of("az", "a"));
