@@ -41,7 +41,8 @@ final class EtcdRegistry implements Registry {
                 .connectTimeout(Duration.ofSeconds(3))
                 .retryMaxDuration(Duration.ofSeconds(3))
                 .keepaliveTime(Duration.ofSeconds(10))
-                .keepaliveTimeout(Duration.ofSeconds(3));
+                .keepaliveTimeout(Duration.ofSeconds(3))
+                .maxInboundMessageSize(PagedRange.MAX_MESSAGE_BYTES);
         if (config.caFile().isPresent() || config.certFile().isPresent()) {
             try {
                 builder.sslContext(ssl -> configureTls(ssl, config));
@@ -130,7 +131,7 @@ final class EtcdRegistry implements Registry {
     }
 
     static UnitRecord decodeUnit(String name, ByteSequence value) {
-        return Codec.decode(value, Codec.UnitValue.class).record(name);
+        return Codec.decodeUnit(name, value);
     }
 
     @Override
@@ -147,7 +148,7 @@ final class EtcdRegistry implements Registry {
      *                     known not to be global): then a non-global unit costs no index write at all
      */
     private Op[] writeUnit(UnitRecord unit, boolean mayBeIndexed) {
-        ByteSequence value = Codec.encode(Codec.UnitValue.of(unit));
+        ByteSequence value = Codec.encodeUnit(unit);
         Op put = Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT);
         if (GlobalUnits.isGlobal(unit)) {
             return new Op[]{put, Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)};
@@ -417,13 +418,12 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public Versioned<java.util.SortedMap<String, String>> waiting() {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.waitingPrefix()),
-                GetOption.builder().isPrefix(true).build()), "list waiting units");
         java.util.SortedMap<String, String> reasons = new java.util.TreeMap<>();
-        for (KeyValue kv : response.getKvs()) {
-            reasons.put(Keys.string(kv.getKey()).substring(keys.waitingPrefix().length()), Keys.string(kv.getValue()));
-        }
-        return new Versioned<>(java.util.Collections.unmodifiableSortedMap(reasons), response.getHeader().getRevision());
+        String prefix = keys.waitingPrefix();
+        long revision = PagedRange.read(client.getKVClient(), Keys.bytes(prefix), "list waiting units", reasons::clear,
+                page -> page.forEach(kv -> reasons.put(Keys.string(kv.getKey()).substring(prefix.length()),
+                        Keys.string(kv.getValue()))));
+        return new Versioned<>(java.util.Collections.unmodifiableSortedMap(reasons), revision);
     }
 
     // ---- unit states ----
@@ -449,16 +449,16 @@ final class EtcdRegistry implements Registry {
      * entry), with the revision the read saw.
      */
     private <T> Versioned<List<T>> list(String prefix, PrefixWatcher.Decoder<T> decoder, String what) {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(prefix),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), what);
-        List<T> items = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
-            T item = decoder.decode(Keys.string(kv.getKey()).substring(prefix.length()), kv.getValue());
-            if (item != null) {
-                items.add(item);
+        List<T> items = new ArrayList<>();
+        long revision = PagedRange.read(client.getKVClient(), Keys.bytes(prefix), what, items::clear, page -> {
+            for (KeyValue kv : page) {
+                T item = decoder.decode(Keys.string(kv.getKey()).substring(prefix.length()), kv.getValue());
+                if (item != null) {
+                    items.add(item);
+                }
             }
-        }
-        return new Versioned<>(List.copyOf(items), response.getHeader().getRevision());
+        });
+        return new Versioned<>(List.copyOf(items), revision);
     }
 
     static UnitState decodeState(String key, ByteSequence value) {
