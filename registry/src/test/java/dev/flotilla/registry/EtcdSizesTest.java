@@ -1,6 +1,5 @@
 package dev.flotilla.registry;
 
-import dev.flotilla.unitfile.UnitFile;
 import io.etcd.jetcd.KeyValue;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -61,14 +60,14 @@ class EtcdSizesTest {
         closer.add(registry.watchCluster(0, batch -> batch.forEach(cluster)));
         await().atMost(BOUND).until(() -> cluster.items.size() == units.size());
         System.out.printf("10,000 realistic units (%d bytes of text): created in %d ms, listed in %d ms (load %s)%n",
-                bytes, createdMs, listMs, loadAverage());
+                bytes, createdMs, listMs, RealisticUnits.loadAverage());
     }
 
     @Test
     void unitsAtTheSizeLimitListAndWatchTogether() {
         Registry registry = closer.add(Registry.connect(etcd.newConfig()));
         // Ten units at the limit are more than 4 MiB together, globals among them.
-        List<UnitRecord> big = IntStream.range(0, 10).mapToObj(i -> largest("big-" + i + ".service", i % 2 == 0)).toList();
+        List<UnitRecord> big = IntStream.range(0, 10).mapToObj(i -> RealisticUnits.largest("big-" + i + ".service", i % 2 == 0)).toList();
         for (UnitRecord u : big) {
             assertTrue(registry.createUnit(u), u.name());
         }
@@ -101,28 +100,5 @@ class EtcdSizesTest {
         registry.client().getKVClient().put(registry.keys().unit(unit.name()), Keys.bytes(json)).get();
         assertEquals(unit, registry.unit(unit.name()).orElseThrow().value());
         assertEquals(List.of(unit), registry.units().value());
-    }
-
-    /** A unit of exactly {@link UnitFile#MAX_BYTES} of text that parses. */
-    static UnitRecord largest(String name, boolean global) {
-        String head = "[Unit]\nDescription=big \"quoted\" unit\n\n[Service]\nExecStart=/bin/true\n"
-                + (global ? "\n[X-Fleet]\nGlobal=true\n" : "");
-        StringBuilder b = new StringBuilder(head);
-        String line = "# " + "\"".repeat(1000) + "\n";
-        while (b.length() + line.length() <= UnitFile.MAX_BYTES) {
-            b.append(line);
-        }
-        int rest = UnitFile.MAX_BYTES - b.length() - 2;
-        b.append('#').append("x".repeat(rest)).append('\n');
-        assertEquals(UnitFile.MAX_BYTES, b.length());
-        return RealisticUnits.record(name, b.toString(), DesiredState.LAUNCHED);
-    }
-
-    static String loadAverage() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 }

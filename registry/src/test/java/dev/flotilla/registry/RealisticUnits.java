@@ -28,6 +28,28 @@ public final class RealisticUnits {
         return units;
     }
 
+    /** A unit that parses with {@code bytes} bytes of text, mostly quotes (which JSON escapes). */
+    public static UnitRecord ofSize(String name, int bytes, boolean global) {
+        String head = "[Unit]\nDescription=big \"quoted\" unit\n\n[Service]\nExecStart=/bin/true\n"
+                + (global ? "\n[X-Fleet]\nGlobal=true\n" : "");
+        StringBuilder b = new StringBuilder(head);
+        String line = "# " + "\"".repeat(1000) + "\n";
+        while (b.length() + line.length() + 3 <= bytes) {
+            b.append(line);
+        }
+        int rest = bytes - b.length() - 2;
+        b.append('#').append("x".repeat(rest)).append('\n');
+        if (b.length() != bytes) {
+            throw new IllegalStateException(b.length() + " != " + bytes);
+        }
+        return record(name, b.toString(), DesiredState.LAUNCHED);
+    }
+
+    /** A unit of exactly {@link dev.flotilla.unitfile.UnitFile#MAX_BYTES} of text. */
+    public static UnitRecord largest(String name, boolean global) {
+        return ofSize(name, dev.flotilla.unitfile.UnitFile.MAX_BYTES, global);
+    }
+
     public static UnitRecord record(String name, String text, DesiredState desired) {
         return new UnitRecord(name, text, sha1(text), desired);
     }
@@ -57,6 +79,15 @@ public final class RealisticUnits {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** /proc/loadavg, printed beside a timing. */
+    public static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 }
