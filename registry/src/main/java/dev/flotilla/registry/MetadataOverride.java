@@ -73,15 +73,19 @@ public record MetadataOverride(String machineId, String key, String value) {
      */
     public static Map<String, String> usable(Map<String, String> stored, java.util.function.Consumer<String> skipped) {
         Map<String, String> usable = new java.util.TreeMap<>();
+        int beyond = 0;
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(stored).entrySet()) {
             Optional<String> problem = problem(e.getKey(), e.getValue());
             if (problem.isPresent()) {
                 skipped.accept(problem.get());
             } else if (usable.size() >= MAX_KEYS_PER_MACHINE) {
-                skipped.accept("metadata key " + e.getKey() + " beyond the limit of " + MAX_KEYS_PER_MACHINE + " keys");
+                beyond++;
             } else {
                 usable.put(e.getKey(), e.getValue());
             }
+        }
+        if (beyond > 0) {
+            skipped.accept(beyond + " metadata keys beyond the limit of " + MAX_KEYS_PER_MACHINE + " keys per machine");
         }
         return usable;
     }
