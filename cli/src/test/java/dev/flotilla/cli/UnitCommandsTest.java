@@ -480,7 +480,7 @@ class UnitCommandsTest {
         file("big.service", "[Service]\n" + ("X-Pad=" + "a".repeat(1000) + "\n").repeat(1100));
         Run r = flotctl("submit", "big.service");
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("larger than 1048576 bytes"), r.err());
+        assertTrue(r.err().contains("larger than 524288 bytes"), r.err());
         assertEquals(List.of(), registry.units().value());
     }
 

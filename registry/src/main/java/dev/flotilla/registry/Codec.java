@@ -12,6 +12,12 @@ final class Codec {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /**
+     * Most bytes a stored unit value adds to its text: the header line {@code {"hash":..,"desired":..}}
+     * of a SHA-1 hash and a desired state, and its line break.
+     */
+    static final int UNIT_HEADER_BYTES = 128;
+
     private Codec() {
     }
 
@@ -27,15 +33,61 @@ final class Codec {
         }
     }
 
-    /** What units/<name> holds. */
+    /**
+     * What units/<name> held before the text was stored as it is: one JSON object, the text
+     * JSON-escaped (a text of quotes doubled in size). Still read.
+     */
     record UnitValue(String text, String hash, String desired) {
-        static UnitValue of(UnitRecord u) {
-            return new UnitValue(u.text(), u.hash(), u.desired().fleetName());
-        }
-
         UnitRecord record(String name) {
             return new UnitRecord(name, text, hash, DesiredState.parse(desired));
         }
+    }
+
+    /** The first line of what units/<name> holds; the unit's exact text follows it. */
+    record UnitHeader(String hash, String desired) {
+    }
+
+    /**
+     * A unit as units/<name> (and globals/<name>) hold it: a JSON header line, then the text as
+     * it is, so the stored size is the text's plus at most {@link #UNIT_HEADER_BYTES} (an escaped
+     * copy could be six times the text) and etcdctl shows the unit file readably.
+     */
+    static ByteSequence encodeUnit(UnitRecord u) {
+        byte[] header;
+        try {
+            header = JSON.writeValueAsBytes(new UnitHeader(u.hash(), u.desired().fleetName()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the header of unit " + u.name(), e);
+        }
+        byte[] text = u.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = new byte[header.length + 1 + text.length];
+        System.arraycopy(header, 0, value, 0, header.length);
+        value[header.length] = '\n';
+        System.arraycopy(text, 0, value, header.length + 1, text.length);
+        return ByteSequence.from(value);
+    }
+
+    static UnitRecord decodeUnit(String name, ByteSequence stored) {
+        byte[] value = stored.getBytes();
+        int lineEnd = -1;
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == '\n') {
+                lineEnd = i;
+                break;
+            }
+        }
+        if (lineEnd < 0) {
+            // The older form: JSON never holds a raw line break, a header line always ends in one.
+            return decode(stored, UnitValue.class).record(name);
+        }
+        UnitHeader header;
+        try {
+            header = JSON.readValue(value, 0, lineEnd, UnitHeader.class);
+        } catch (IOException e) {
+            throw new RegistryException("unreadable unit header in etcd: " + e.getMessage(), e);
+        }
+        String text = new String(value, lineEnd + 1, value.length - lineEnd - 1, java.nio.charset.StandardCharsets.UTF_8);
+        return new UnitRecord(name, text, header.hash(), DesiredState.parse(header.desired()));
     }
 
     /** What assign/<machine>/<unit> holds. */

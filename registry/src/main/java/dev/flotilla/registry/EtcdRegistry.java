@@ -42,7 +42,8 @@ final class EtcdRegistry implements Registry {
                 .connectTimeout(Duration.ofSeconds(3))
                 .retryMaxDuration(Duration.ofSeconds(3))
                 .keepaliveTime(Duration.ofSeconds(10))
-                .keepaliveTimeout(Duration.ofSeconds(3));
+                .keepaliveTimeout(Duration.ofSeconds(3))
+                .maxInboundMessageSize(PagedRange.MAX_MESSAGE_BYTES);
         if (config.caFile().isPresent() || config.certFile().isPresent()) {
             try {
                 builder.sslContext(ssl -> configureTls(ssl, config));
@@ -94,7 +95,8 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public void overrideMetadata(List<MetadataOverride> overrides) {
-        inBatches(overrides.stream().map(o -> Op.put(keys.metadata(o.machineId(), o.key()), Keys.bytes(o.value()),
+        overrides.forEach(MetadataOverride::check);
+        inBatches(overrides.stream().map(o -> Write.put(keys.metadata(o.machineId(), o.key()), Keys.bytes(o.value()),
                 PutOption.DEFAULT)).toList(), "write machine metadata");
     }
 
@@ -104,13 +106,14 @@ final class EtcdRegistry implements Registry {
                 (key, value) -> new String[]{key, Keys.string(value)}, "read machine metadata");
         java.util.Map<String, String> overrides = new java.util.TreeMap<>();
         pairs.value().forEach(p -> overrides.put(p[0], p[1]));
-        return new Versioned<>(java.util.Collections.unmodifiableMap(overrides), pairs.revision());
+        return new Versioned<>(java.util.Collections.unmodifiableMap(BoundedOverrides.usable(machineId, overrides)),
+                pairs.revision());
     }
 
     @Override
     public Subscription watchMetadataOverrides(String machineId, java.util.function.Consumer<WatchEvent<String>> listener) {
-        return new PrefixWatcher<>(this, keys.metadataPrefix(machineId), (key, value) -> Keys.string(value), listener,
-                "metadata").start();
+        return new PrefixWatcher<>(this, keys.metadataPrefix(machineId), (key, value) -> Keys.string(value),
+                new BoundedOverrides(machineId, listener), "metadata").start();
     }
 
     @Override
@@ -132,7 +135,7 @@ final class EtcdRegistry implements Registry {
     }
 
     static UnitRecord decodeUnit(String name, ByteSequence value) {
-        return Codec.decode(value, Codec.UnitValue.class).record(name);
+        return Codec.decodeUnit(name, value);
     }
 
     @Override
@@ -149,14 +152,26 @@ final class EtcdRegistry implements Registry {
      *                     known not to be global): then a non-global unit costs no index write at all
      */
     private Op[] writeUnit(UnitRecord unit, boolean mayBeIndexed) {
-        ByteSequence value = Codec.encode(Codec.UnitValue.of(unit));
-        Op put = Op.put(keys.unit(unit.name()), value, PutOption.DEFAULT);
+        return storeUnit(unit, mayBeIndexed).ops();
+    }
+
+    /** The ops that write a unit, and the key and value bytes they (with a comparison on the unit's key) send. */
+    private record StoredUnit(Op[] ops, int bytes) {
+    }
+
+    private StoredUnit storeUnit(UnitRecord unit, boolean mayBeIndexed) {
+        ByteSequence value = Codec.encodeUnit(unit);
+        ByteSequence key = keys.unit(unit.name());
+        ByteSequence global = keys.global(unit.name());
+        Op put = Op.put(key, value, PutOption.DEFAULT);
+        int bytes = 2 * key.size() + value.size();
         if (GlobalUnits.isGlobal(unit)) {
-            return new Op[]{put, Op.put(keys.global(unit.name()), value, PutOption.DEFAULT)};
+            return new StoredUnit(new Op[]{put, Op.put(global, value, PutOption.DEFAULT)}, bytes + global.size() + value.size());
         }
         return mayBeIndexed
-                ? new Op[]{put, Op.delete(keys.global(unit.name()), io.etcd.jetcd.options.DeleteOption.DEFAULT)}
-                : new Op[]{put};
+                ? new StoredUnit(new Op[]{put, Op.delete(global, io.etcd.jetcd.options.DeleteOption.DEFAULT)},
+                bytes + global.size())
+                : new StoredUnit(new Op[]{put}, bytes);
     }
 
     @Override
@@ -198,32 +213,45 @@ final class EtcdRegistry implements Registry {
         throw new RegistryException("set desired state of " + name + ": too much contention, try again");
     }
 
-    /** A unit to create with the ops that write it (computed once: telling a global unit parses its text). */
-    private record Creation(UnitRecord unit, Op[] ops) {
+    /**
+     * A unit to create with the ops that write it (computed once: telling a global unit parses its
+     * text) and their bytes, with the read of its key a refused attempt makes.
+     */
+    private record Creation(UnitRecord unit, Op[] ops, int bytes) {
+        @Override
+        public String toString() {
+            return "unit " + unit.name();
+        }
     }
 
     @Override
     public java.util.Map<String, Boolean> createUnits(List<UnitRecord> units) {
         java.util.Map<String, Boolean> results = Batches.namesOnce(units);
-        List<Creation> creations = units.stream().map(u -> new Creation(u, writeUnit(u, false))).toList();
-        List<List<Creation>> batches = Batches.byWeight(creations, c -> c.ops().length);
+        List<Creation> creations = units.stream().map(u -> {
+            StoredUnit stored = storeUnit(u, false);
+            return new Creation(u, stored.ops(), stored.bytes() + keys.unit(u.name()).size());
+        }).toList();
+        List<List<Creation>> batches = Batches.byWeight(creations, c -> c.ops().length, Creation::bytes);
         // First attempts go out together (etcd commits concurrent transactions together); a batch
         // that met an existing name is retried alone with the names its answer showed free.
+        java.util.Map<String, Boolean> settled = new java.util.LinkedHashMap<>();
         List<CompletableFuture<TxnResponse>> inFlight = new ArrayList<>();
         List<List<Creation>> sent = new ArrayList<>();
         for (List<Creation> batch : batches) {
             inFlight.add(createIfAllAbsent(batch));
             sent.add(batch);
             if (inFlight.size() == MAX_TXNS_IN_FLIGHT) {
-                settleCreations(sent, inFlight, results);
+                settleCreations(sent, inFlight, settled);
             }
         }
-        settleCreations(sent, inFlight, results);
+        settleCreations(sent, inFlight, settled);
+        results.putAll(settled);
         return results;
     }
 
+    /** Records what each sent batch did in {@code settled}; after a failure, throws with all that was settled. */
     private void settleCreations(List<List<Creation>> sent, List<CompletableFuture<TxnResponse>> inFlight,
-                                 java.util.Map<String, Boolean> results) {
+                                 java.util.Map<String, Boolean> settled) {
         RegistryException failure = null;
         List<TxnResponse> answers = new ArrayList<>();
         for (CompletableFuture<TxnResponse> txn : inFlight) {
@@ -237,29 +265,43 @@ final class EtcdRegistry implements Registry {
         List<List<Creation>> batches = List.copyOf(sent);
         inFlight.clear();
         sent.clear();
-        if (failure != null) {
-            throw failure;
-        }
         for (int i = 0; i < batches.size(); i++) {
             List<Creation> batch = batches.get(i);
             TxnResponse answer = answers.get(i);
-            // Each failed attempt saw at least one name taken, so the batch shrinks every round.
-            while (!answer.isSucceeded()) {
-                List<io.etcd.jetcd.kv.GetResponse> found = answer.getGetResponses();
-                List<Creation> free = new ArrayList<>();
-                for (int j = 0; j < batch.size(); j++) {
-                    if (found.get(j).getCount() == 0) {
-                        free.add(batch.get(j));
-                    }
-                }
-                batch = free;
-                if (batch.isEmpty()) {
-                    break;
-                }
-                answer = await(createIfAllAbsent(batch), "create units");
+            if (answer == null) {
+                continue;
             }
-            batch.forEach(c -> results.put(c.unit().name(), Boolean.TRUE));
+            try {
+                settleCreation(batch, answer, settled);
+            } catch (RegistryException e) {
+                failure = failure == null ? e : failure;
+            }
         }
+        if (failure != null) {
+            throw new PartialWriteException("create units: " + settled.size() + " settled before a transaction failed",
+                    settled, failure);
+        }
+    }
+
+    private void settleCreation(List<Creation> batch, TxnResponse answer, java.util.Map<String, Boolean> settled) {
+        // Each failed attempt saw at least one name taken, so the batch shrinks every round.
+        while (!answer.isSucceeded()) {
+            List<io.etcd.jetcd.kv.GetResponse> found = answer.getGetResponses();
+            List<Creation> free = new ArrayList<>();
+            for (int j = 0; j < batch.size(); j++) {
+                if (found.get(j).getCount() == 0) {
+                    free.add(batch.get(j));
+                } else {
+                    settled.put(batch.get(j).unit().name(), Boolean.FALSE);
+                }
+            }
+            batch = free;
+            if (batch.isEmpty()) {
+                return;
+            }
+            answer = await(createIfAllAbsent(batch), "create units");
+        }
+        batch.forEach(c -> settled.put(c.unit().name(), Boolean.TRUE));
     }
 
     /** Writes the batch if none of its names exists; otherwise counts each name (in order) and writes nothing. */
@@ -275,43 +317,78 @@ final class EtcdRegistry implements Registry {
 
     @Override
     public java.util.Map<String, Boolean> setDesiredStates(java.util.Map<String, DesiredState> desired) {
-        java.util.Map<String, Boolean> results = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Boolean> settled = new java.util.HashMap<>();
         // A changed global unit costs two writes (unit and index entry).
         for (List<String> names : Batches.byWeight(List.copyOf(desired.keySet()), n -> 2)) {
-            results.putAll(setDesiredBatch(names, desired));
+            try {
+                setDesiredBatch(names, desired, settled);
+            } catch (RegistryException e) {
+                throw new PartialWriteException("set desired states: " + settled.size() + " settled before a transaction failed",
+                        settled, e);
+            }
         }
+        java.util.Map<String, Boolean> results = new java.util.LinkedHashMap<>();
+        desired.keySet().forEach(name -> results.put(name, settled.get(name)));
         return results;
     }
 
-    /** One read of the batch, one compare-and-set write of what changes; again on a lost race. */
-    private java.util.Map<String, Boolean> setDesiredBatch(List<String> names, java.util.Map<String, DesiredState> desired) {
-        for (int attempt = 0; attempt < 20; attempt++) {
+    /** One unit's compare-and-set change of its desired state. */
+    private record DesiredWrite(String name, Cmp unchanged, Op[] ops, int bytes) {
+        @Override
+        public String toString() {
+            return "unit " + name;
+        }
+    }
+
+    /**
+     * One read of the batch, then compare-and-set writes of what changes, split by bytes (units
+     * are up to the size limit each); the names of a write that lost a race are read again.
+     */
+    private void setDesiredBatch(List<String> batch, java.util.Map<String, DesiredState> desired,
+                                 java.util.Map<String, Boolean> results) {
+        List<String> names = batch;
+        for (int attempt = 0; attempt < 20 && !names.isEmpty(); attempt++) {
+            List<String> reading = names;
             TxnResponse read = await(client.getKVClient().txn()
-                    .Then(names.stream().map(n -> Op.get(keys.unit(n), GetOption.DEFAULT)).toArray(Op[]::new))
+                    .Then(reading.stream().map(n -> Op.get(keys.unit(n), GetOption.DEFAULT)).toArray(Op[]::new))
                     .commit(), "read units");
-            java.util.Map<String, Boolean> results = new java.util.LinkedHashMap<>();
-            List<Cmp> unchanged = new ArrayList<>();
-            List<Op> writes = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i);
+            List<DesiredWrite> writes = new ArrayList<>();
+            for (int i = 0; i < reading.size(); i++) {
+                String name = reading.get(i);
                 List<KeyValue> kvs = read.getGetResponses().get(i).getKvs();
-                results.put(name, !kvs.isEmpty());
                 if (kvs.isEmpty()) {
+                    results.put(name, false);
                     continue;
                 }
                 UnitRecord now = decodeUnit(name, kvs.get(0).getValue());
                 DesiredState wanted = desired.get(name);
-                if (now.desired() != wanted) {
-                    unchanged.add(new Cmp(keys.unit(name), Cmp.Op.EQUAL, CmpTarget.modRevision(kvs.get(0).getModRevision())));
-                    writes.addAll(List.of(writeUnit(now.withDesired(wanted), GlobalUnits.isGlobal(now))));
+                if (now.desired() == wanted) {
+                    results.put(name, true);
+                    continue;
+                }
+                StoredUnit stored = storeUnit(now.withDesired(wanted), GlobalUnits.isGlobal(now));
+                writes.add(new DesiredWrite(name, new Cmp(keys.unit(name), Cmp.Op.EQUAL,
+                        CmpTarget.modRevision(kvs.get(0).getModRevision())), stored.ops(), stored.bytes()));
+            }
+            List<String> lost = new ArrayList<>();
+            for (List<DesiredWrite> txn : Batches.byWeight(writes, w -> w.ops().length, DesiredWrite::bytes)) {
+                boolean written = await(client.getKVClient().txn()
+                        .If(txn.stream().map(DesiredWrite::unchanged).toArray(Cmp[]::new))
+                        .Then(txn.stream().flatMap(w -> java.util.Arrays.stream(w.ops())).toArray(Op[]::new))
+                        .commit(), "set desired states").isSucceeded();
+                for (DesiredWrite w : txn) {
+                    if (written) {
+                        results.put(w.name(), true);
+                    } else {
+                        lost.add(w.name());
+                    }
                 }
             }
-            if (writes.isEmpty() || await(client.getKVClient().txn().If(unchanged.toArray(Cmp[]::new))
-                    .Then(writes.toArray(Op[]::new)).commit(), "set desired states").isSucceeded()) {
-                return results;
-            }
+            names = lost;
         }
-        throw new RegistryException("set desired states of " + names.size() + " units: too much contention, try again");
+        if (!names.isEmpty()) {
+            throw new RegistryException("set desired states of " + names.size() + " units: too much contention, try again");
+        }
     }
 
     @Override
@@ -371,8 +448,8 @@ final class EtcdRegistry implements Registry {
     private boolean applyPhase(Cmp stillLeader, List<AssignmentChange> phase) {
         List<CompletableFuture<TxnResponse>> inFlight = new ArrayList<>();
         boolean ok = true;
-        for (List<AssignmentChange> batch : Batches.of(phase)) {
-            Op[] ops = batch.stream().map(this::op).toArray(Op[]::new);
+        for (List<Write> batch : Batches.byWeight(phase.stream().map(this::write).toList(), w -> 1, Write::bytes)) {
+            Op[] ops = batch.stream().map(Write::op).toArray(Op[]::new);
             inFlight.add(client.getKVClient().txn().If(stillLeader).Then(ops).commit());
             if (inFlight.size() == MAX_TXNS_IN_FLIGHT) {
                 ok &= awaitAll(inFlight);
@@ -402,30 +479,45 @@ final class EtcdRegistry implements Registry {
         return ok;
     }
 
-    private Op op(AssignmentChange change) {
+    /** One operation of a batch write with the key and value bytes it sends. */
+    private record Write(Op op, int bytes) {
+        static Write put(ByteSequence key, ByteSequence value, PutOption option) {
+            return new Write(Op.put(key, value, option), key.size() + value.size());
+        }
+
+        static Write delete(ByteSequence key) {
+            return new Write(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT), key.size());
+        }
+
+        @Override
+        public String toString() {
+            return "a write of " + bytes + " bytes";
+        }
+    }
+
+    private Write write(AssignmentChange change) {
         if (change instanceof AssignmentChange.Assign a) {
-            return Op.put(keys.assignment(a.assignment().machineId(), a.assignment().unit()),
+            return Write.put(keys.assignment(a.assignment().machineId(), a.assignment().unit()),
                     Codec.encode(Codec.AssignmentValue.of(a.assignment())), PutOption.DEFAULT);
         }
         if (change instanceof AssignmentChange.Unassign u) {
-            return Op.delete(keys.assignment(u.machineId(), u.unit()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+            return Write.delete(keys.assignment(u.machineId(), u.unit()));
         }
         if (change instanceof AssignmentChange.Waiting w) {
-            return Op.put(keys.waiting(w.unit()), Keys.bytes(w.reason()), PutOption.DEFAULT);
+            return Write.put(keys.waiting(w.unit()), Keys.bytes(w.reason()), PutOption.DEFAULT);
         }
         AssignmentChange.NotWaiting n = (AssignmentChange.NotWaiting) change;
-        return Op.delete(keys.waiting(n.unit()), io.etcd.jetcd.options.DeleteOption.DEFAULT);
+        return Write.delete(keys.waiting(n.unit()));
     }
 
     @Override
     public Versioned<java.util.SortedMap<String, String>> waiting() {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(keys.waitingPrefix()),
-                GetOption.builder().isPrefix(true).build()), "list waiting units");
         java.util.SortedMap<String, String> reasons = new java.util.TreeMap<>();
-        for (KeyValue kv : response.getKvs()) {
-            reasons.put(Keys.string(kv.getKey()).substring(keys.waitingPrefix().length()), Keys.string(kv.getValue()));
-        }
-        return new Versioned<>(java.util.Collections.unmodifiableSortedMap(reasons), response.getHeader().getRevision());
+        String prefix = keys.waitingPrefix();
+        long revision = PagedRange.read(client.getKVClient(), Keys.bytes(prefix), "list waiting units", reasons::clear,
+                page -> page.forEach(kv -> reasons.put(Keys.string(kv.getKey()).substring(prefix.length()),
+                        Keys.string(kv.getValue()))));
+        return new Versioned<>(java.util.Collections.unmodifiableSortedMap(reasons), revision);
     }
 
     // ---- unit states ----
@@ -451,16 +543,16 @@ final class EtcdRegistry implements Registry {
      * entry), with the revision the read saw.
      */
     private <T> Versioned<List<T>> list(String prefix, PrefixWatcher.Decoder<T> decoder, String what) {
-        GetResponse response = await(client.getKVClient().get(Keys.bytes(prefix),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()), what);
-        List<T> items = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
-            T item = decoder.decode(Keys.string(kv.getKey()).substring(prefix.length()), kv.getValue());
-            if (item != null) {
-                items.add(item);
+        List<T> items = new ArrayList<>();
+        long revision = PagedRange.read(client.getKVClient(), Keys.bytes(prefix), what, items::clear, page -> {
+            for (KeyValue kv : page) {
+                T item = decoder.decode(Keys.string(kv.getKey()).substring(prefix.length()), kv.getValue());
+                if (item != null) {
+                    items.add(item);
+                }
             }
-        }
-        return new Versioned<>(List.copyOf(items), response.getHeader().getRevision());
+        });
+        return new Versioned<>(List.copyOf(items), revision);
     }
 
     static UnitState decodeState(String key, ByteSequence value) {
@@ -485,20 +577,20 @@ final class EtcdRegistry implements Registry {
     @Override
     public void publishStates(MachinePresence presence, List<UnitState> states) {
         PutOption onLease = PutOption.builder().withLeaseId(presence.leaseId()).build();
-        inBatches(states.stream().map(s -> Op.put(keys.state(s.machineId(), s.unit()),
+        inBatches(states.stream().map(s -> Write.put(keys.state(s.machineId(), s.unit()),
                 Codec.encode(Codec.StateValue.of(s)), onLease)).toList(), "publish unit states");
     }
 
     @Override
     public void removeStates(MachinePresence presence, List<String> units) {
         String machineId = presence.machine().id();
-        inBatches(units.stream().map(u -> Op.delete(keys.state(machineId, u),
-                io.etcd.jetcd.options.DeleteOption.DEFAULT)).toList(), "remove unit states");
+        inBatches(units.stream().map(u -> Write.delete(keys.state(machineId, u))).toList(), "remove unit states");
     }
 
-    private void inBatches(List<? extends Op> ops, String what) {
-        for (List<? extends Op> batch : Batches.of(ops)) {
-            await(client.getKVClient().txn().Then(batch.toArray(Op[]::new)).commit(), what);
+    /** Writes in transactions split by operations and bytes; every write is checked before the first. */
+    private void inBatches(List<Write> writes, String what) {
+        for (List<Write> batch : Batches.byWeight(writes, w -> 1, Write::bytes)) {
+            await(client.getKVClient().txn().Then(batch.stream().map(Write::op).toArray(Op[]::new)).commit(), what);
         }
     }
 
@@ -616,6 +708,10 @@ final class EtcdRegistry implements Registry {
             Thread.currentThread().interrupt();
             throw new RegistryException(what + ": interrupted", e);
         } catch (ExecutionException e) {
+            if (WriteRefusedException.isRefusal(e)) {
+                throw new WriteRefusedException(what + ": etcd refuses the request for good: " + LeaseKeeper.rootMessage(e),
+                        e.getCause());
+            }
             throw new RegistryException(what + ": " + LeaseKeeper.rootMessage(e), e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);

@@ -174,6 +174,7 @@ final class MemoryClient implements InMemoryRegistry {
 
     @Override
     public void overrideMetadata(List<MetadataOverride> overrides) {
+        overrides.forEach(MetadataOverride::check);
         write(overrides.stream().<MemoryStore.Op>map(o -> new MemoryStore.Put(key(keys.metadata(o.machineId(), o.key())),
                 o.value(), 0)).toList(), "write machine metadata");
     }
@@ -185,13 +186,14 @@ final class MemoryClient implements InMemoryRegistry {
             check("read machine metadata");
             java.util.Map<String, String> overrides = new TreeMap<>();
             store.range(prefix).forEach((k, e) -> overrides.put(k.substring(prefix.length()), (String) e.value()));
-            return new Versioned<>(Collections.unmodifiableMap(overrides), store.revision());
+            return new Versioned<>(Collections.unmodifiableMap(BoundedOverrides.usable(machineId, overrides)), store.revision());
         });
     }
 
     @Override
     public Subscription watchMetadataOverrides(String machineId, Consumer<WatchEvent<String>> listener) {
-        return watch(keys.metadataPrefix(machineId), String.class::cast, listener, "metadata of " + machineId);
+        return watch(keys.metadataPrefix(machineId), String.class::cast, new BoundedOverrides(machineId, listener),
+                "metadata of " + machineId);
     }
 
     @Override

@@ -4,8 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import org.slf4j.Logger;
@@ -86,22 +84,22 @@ final class PrefixWatcher<T> implements Subscription {
         if (closed) {
             return;
         }
-        GetResponse response;
+        Map<String, T> items = new HashMap<>();
+        long revision;
         try {
-            response = EtcdRegistry.await(registry.client().getKVClient().get(Keys.bytes(prefix),
-                    GetOption.builder().isPrefix(true).build()), "list " + what);
+            revision = PagedRange.read(registry.client().getKVClient(), Keys.bytes(prefix), "list " + what, items::clear,
+                    page -> {
+                        for (KeyValue kv : page) {
+                            String key = relative(kv.getKey());
+                            T item = decodeQuietly(key, kv.getValue());
+                            if (item != null) {
+                                items.put(key, item);
+                            }
+                        }
+                    });
         } catch (RegistryException e) {
             retryLater("cannot list " + what + ": " + e.getMessage());
             return;
-        }
-        long revision = response.getHeader().getRevision();
-        Map<String, T> items = new HashMap<>();
-        for (KeyValue kv : response.getKvs()) {
-            String key = relative(kv.getKey());
-            T item = decodeQuietly(key, kv.getValue());
-            if (item != null) {
-                items.put(key, item);
-            }
         }
         if (failing) {
             log.info("watch of {} recovered at revision {}", what, revision);

@@ -21,8 +21,12 @@ import java.util.Objects;
  */
 public final class UnitFile {
 
-    /** A unit file over 1 MiB is refused. */
-    public static final int MAX_BYTES = 1 << 20;
+    /**
+     * A unit file over 512 KiB is refused: the most the cluster can always store, since a global
+     * unit is written twice (the unit and its globals index entry) in one etcd transaction and
+     * etcd refuses requests over 1.5 MiB by default.
+     */
+    public static final int MAX_BYTES = 512 << 10;
     /** A line over 64 KiB (excluding its line break) is refused. */
     public static final int MAX_LINE_BYTES = 64 << 10;
 

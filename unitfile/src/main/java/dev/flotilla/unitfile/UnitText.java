@@ -127,7 +127,7 @@ final class UnitText {
 
     private static UnitFileException tooLarge() {
         return new UnitFileException(0, "the unit file is larger than " + UnitFile.MAX_BYTES
-                + " bytes (1 MiB), the limit for a unit file");
+                + " bytes (512 KiB), the limit for a unit file");
     }
 
     private static UnitFileException nul(int line) {

@@ -41,7 +41,7 @@ class LimitsTest {
     void overOneMebibyteIsRefused(int size) {
         byte[] bytes = unitOfSize(size);
         UnitFileException e = assertThrows(UnitFileException.class, () -> UnitFile.parse("a.service", bytes));
-        assertEquals("the unit file is larger than 1048576 bytes (1 MiB), the limit for a unit file", e.getMessage());
+        assertEquals("the unit file is larger than 524288 bytes (512 KiB), the limit for a unit file", e.getMessage());
         assertEquals(0, e.problems().get(0).line());
         String text = new String(bytes, StandardCharsets.US_ASCII);
         assertThrows(UnitFileException.class, () -> UnitFile.parse("a.service", text));
@@ -56,7 +56,7 @@ class LimitsTest {
         }
         assertTrue(big.length() < UnitFile.MAX_BYTES);
         UnitFileException e = assertThrows(UnitFileException.class, () -> UnitFile.parse("a.service", big.toString()));
-        assertTrue(e.getMessage().contains("larger than 1048576 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("larger than 524288 bytes"), e.getMessage());
     }
 
     static Stream<Arguments> lines() {

@@ -68,7 +68,7 @@ class VerifierTest {
     void limitsAreReportedNotThrown() {
         Verification big = UnitFileVerifier.check("big.service", new byte[UnitFile.MAX_BYTES + 1]);
         assertFalse(big.valid());
-        assertEquals(List.of("big.service: the unit file is larger than 1048576 bytes (1 MiB), the limit for a unit file"),
+        assertEquals(List.of("big.service: the unit file is larger than 524288 bytes (512 KiB), the limit for a unit file"),
                 big.lines());
         Verification latin1 = UnitFileVerifier.check("x.service", "[Unit]\nA=\u00fc\n".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(List.of("x.service:2: the text is not valid UTF-8 (bad byte sequence at byte offset 9)"), latin1.lines());

@@ -4,7 +4,9 @@ import dev.flotilla.api.EngineStatus;
 import dev.flotilla.api.Machine;
 import dev.flotilla.api.MachinePage;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.PartialWriteException;
 import dev.flotilla.registry.RegistryException;
+import dev.flotilla.registry.WriteRefusedException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -66,6 +68,12 @@ final class ApiHandler extends Handler.Abstract {
             route(ex);
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
+        } catch (WriteRefusedException e) {
+            // Permanent: etcd's request limit; sending the same again fails the same way.
+            ex.error(413, "the cluster cannot store this request: " + e.getMessage());
+        } catch (PartialWriteException e) {
+            stats.etcdError();
+            ex.error(e.refused() ? 413 : 503, "written in part, then " + e.getMessage());
         } catch (RegistryException e) {
             stats.etcdError();
             ex.error(503, "cluster state unavailable: " + e.getMessage());

@@ -25,10 +25,11 @@ import java.util.Locale;
 /** One request and its answer: path segments, query, a bounded JSON body, JSON responses. */
 final class Exchange {
     /**
-     * Largest request body read. A unit text is at most {@link UnitFile#MAX_BYTES}; JSON escaping
-     * and fleet's option objects make the body larger than the text, so allow four times that.
+     * Largest request body read: 4 MiB. A unit text is at most {@link UnitFile#MAX_BYTES}; JSON
+     * escaping and fleet's option objects make a body larger than its text, and a POST of many
+     * units needs room for all of them.
      */
-    static final int MAX_BODY_BYTES = 4 * UnitFile.MAX_BYTES;
+    static final int MAX_BODY_BYTES = 4 << 20;
 
     static final ObjectMapper JSON = new ObjectMapper();
     /** fleet's clients may send fields we do not know: ignore them, as fleet did. */

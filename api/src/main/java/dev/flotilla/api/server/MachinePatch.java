@@ -37,10 +37,32 @@ final class MachinePatch {
         }
         List<MetadataOverride> overrides = new ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
-            overrides.add(check(body.get(i), "operation " + i));
+            MetadataOverride o = check(body.get(i), "operation " + i);
+            int index = i;
+            o.problem().ifPresent(why -> {
+                throw HttpFailure.badRequest("operation " + index + ": " + why);
+            });
+            overrides.add(o);
         }
+        checkKeysPerMachine(overrides);
         registry.overrideMetadata(overrides);
         ex.noContent(204);
+    }
+
+    /** A machine's registration carries its overrides: their number is bounded too. */
+    private void checkKeysPerMachine(List<MetadataOverride> overrides) {
+        java.util.Map<String, java.util.Set<String>> keys = new java.util.TreeMap<>();
+        for (MetadataOverride o : overrides) {
+            keys.computeIfAbsent(o.machineId(), id -> new java.util.HashSet<>(registry.metadataOverrides(id).value().keySet()))
+                    .add(o.key());
+        }
+        keys.forEach((id, all) -> {
+            if (all.size() > MetadataOverride.MAX_KEYS_PER_MACHINE) {
+                throw HttpFailure.badRequest("machine " + id + " would have " + all.size()
+                        + " metadata overrides; the limit is " + MetadataOverride.MAX_KEYS_PER_MACHINE
+                        + " keys per machine (a removed key stays stored as an empty value)");
+            }
+        });
     }
 
     private static MetadataOverride check(JsonNode op, String where) {
@@ -54,8 +76,8 @@ final class MachinePatch {
         String path = op.path("path").asText("");
         Matcher m = PATH.matcher(path);
         if (!op.path("path").isTextual() || !m.matches()) {
-            throw HttpFailure.badRequest(where + ": machine metadata path invalid: \"" + path
-                    + "\" (expected /<machine id>/metadata/<key>, key of letters, digits, '_', '.', '-')");
+            throw HttpFailure.badRequest(where + ": machine metadata path invalid: \""
+                    + (path.length() > 100 ? path.substring(0, 100) + "..." : path) + "\" (expected /<machine id>/metadata/<key>, key of letters, digits, '_', '.', '-')");
         }
         if (kind.equals("remove")) {
             return new MetadataOverride(m.group(1), m.group(2), "");

@@ -4,8 +4,11 @@ import dev.flotilla.api.UnitResult;
 import dev.flotilla.api.UnitResults;
 import dev.flotilla.api.UnitSubmission;
 import dev.flotilla.registry.DesiredState;
+import dev.flotilla.registry.PartialWriteException;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.RegistryException;
 import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.registry.WriteRefusedException;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
 
@@ -78,6 +81,7 @@ final class UnitBatch {
     private List<UnitResult> write(List<Checked> units) {
         Map<String, UnitRecord> existing = read(units);
         UnitResult[] results = new UnitResult[units.size()];
+        RegistryException failure = null;
         List<Checked> create = new ArrayList<>();
         Map<String, DesiredState> desired = new LinkedHashMap<>();
         Map<String, Checked> byName = new HashMap<>();
@@ -101,19 +105,41 @@ final class UnitBatch {
         }
         List<UnitRecord> records = create.stream().map(u -> new UnitRecord(u.name().value(), u.file().text(),
                 u.file().hash(), u.desired() == null ? DesiredState.INACTIVE : u.desired())).toList();
-        Map<String, Boolean> created = registry.createUnits(records);
+        Map<String, Boolean> created;
+        try {
+            created = registry.createUnits(records);
+        } catch (IllegalArgumentException e) {
+            throw new HttpFailure(413, e.getMessage() + "; nothing was written"); // checked before the first write
+        } catch (PartialWriteException e) {
+            created = e.settled();
+            failure = e;
+        }
         for (UnitRecord r : records) {
             Checked u = byName.get(r.name());
-            if (created.get(r.name())) {
+            Boolean c = created.get(r.name());
+            if (c == null) {
+                results[u.index()] = notWritten(u, failure);
+            } else if (c) {
                 results[u.index()] = result(new UnitWrite.Outcome(UnitWrite.Change.CREATED, r));
             } else {
                 oneByOne.add(u); // created meanwhile
             }
         }
-        Map<String, Boolean> set = registry.setDesiredStates(desired);
-        for (Map.Entry<String, Boolean> e : set.entrySet()) {
+        Map<String, Boolean> set = Map.of();
+        if (failure == null) {
+            try {
+                set = registry.setDesiredStates(desired);
+            } catch (PartialWriteException e) {
+                set = e.settled();
+                failure = e;
+            }
+        }
+        for (Map.Entry<String, DesiredState> e : desired.entrySet()) {
             Checked u = byName.get(e.getKey());
-            if (e.getValue()) {
+            Boolean done = set.get(e.getKey());
+            if (done == null) {
+                results[u.index()] = notWritten(u, failure);
+            } else if (done) {
                 UnitRecord updated = existing.get(e.getKey()).withDesired(u.desired());
                 results[u.index()] = result(new UnitWrite.Outcome(UnitWrite.Change.UPDATED, updated));
             } else {
@@ -121,14 +147,35 @@ final class UnitBatch {
             }
         }
         for (Checked u : oneByOne) {
+            if (failure != null) {
+                results[u.index()] = notWritten(u, failure);
+                continue;
+            }
             try {
                 results[u.index()] = result(UnitWrite.write(registry, new FlotillaRules(u.replace()), u.name(), u.file(),
                         u.desired()));
             } catch (HttpFailure e) {
                 results[u.index()] = new UnitResult(u.name().value(), e.status(), null, null, null, e.getMessage());
+            } catch (RegistryException e) {
+                failure = e;
+                results[u.index()] = notWritten(u, failure);
             }
         }
         return List.of(results);
+    }
+
+    /**
+     * The answer for a unit not written because a transaction failed (once one fails, the rest is
+     * not tried): 413 when etcd refused it for good, else 503. Its unit may have been written
+     * when etcd did not answer in time.
+     */
+    private static UnitResult notWritten(Checked u, RegistryException failure) {
+        boolean refused = failure instanceof WriteRefusedException
+                || failure instanceof PartialWriteException p && p.refused();
+        String message = refused
+                ? "unit " + u.name() + " was not written: " + failure.getMessage()
+                : "unit " + u.name() + " was not written, or etcd did not confirm it: " + failure.getMessage();
+        return new UnitResult(u.name().value(), refused ? 413 : 503, null, null, null, message);
     }
 
     private Map<String, UnitRecord> read(List<Checked> units) {

@@ -93,7 +93,7 @@ final class UnitInput {
 
     private static HttpFailure tooLarge(UnitName name, long bytes) {
         return new HttpFailure(413, "unit " + name + " has " + bytes + " bytes of text; the limit is "
-                + UnitFile.MAX_BYTES + " bytes (1 MiB)");
+                + UnitFile.MAX_BYTES + " bytes (" + (UnitFile.MAX_BYTES >> 10) + " KiB)");
     }
 
     static long utf8Length(String s) {

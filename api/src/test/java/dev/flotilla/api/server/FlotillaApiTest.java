@@ -183,7 +183,7 @@ class FlotillaApiTest {
         assertTrue(big.length() > UnitFile.MAX_BYTES);
         ApiException e = assertThrows(ApiException.class, () -> api.client.submit("big.service", big, null, false));
         assertEquals(413, e.status());
-        assertTrue(e.getMessage().contains("1048576"), e.getMessage());
+        assertTrue(e.getMessage().contains("524288"), e.getMessage());
 
         byte[] huge = ("{\"text\":\"" + "a".repeat(Exchange.MAX_BODY_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
         error(api.raw("PUT", "/flotilla/v1/units/big.service", "application/json", huge), 413);
