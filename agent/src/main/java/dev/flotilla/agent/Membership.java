@@ -140,6 +140,7 @@ final class Membership implements AutoCloseable {
             return;
         }
         MachinePresence p;
+        long started = System.nanoTime();
         try {
             p = registry.register(machine, config.machineTtl(), config.session(), config.conflictWait());
         } catch (MachineIdConflictException e) {
@@ -156,7 +157,10 @@ final class Membership implements AutoCloseable {
             } else {
                 log.debug("cannot register again yet: {}", e.getMessage());
             }
-            schedule(config.registerRetry().toMillis());
+            // An attempt that waited out its bound tries again at once: one is then always waiting
+            // for etcd, and is answered the moment etcd serves again.
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            schedule(Math.max(0, config.registerRetry().toMillis() - waitedMs));
             return;
         }
         if (closed) {
