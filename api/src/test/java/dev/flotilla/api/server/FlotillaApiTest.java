@@ -160,6 +160,29 @@ class FlotillaApiTest {
         assertTrue(api.registry.units().value().isEmpty());
     }
 
+    /** 255 characters is systemd's limit and the agent's file name limit; longer is 400 before anything is written. */
+    @Test
+    void unitNamesLongerThanSystemdAndAFileNameAcceptAre400() throws Exception {
+        String longest = "a".repeat(255 - ".service".length()) + ".service";
+        String tooLong = "a" + longest;
+        String body = put(TEXT, null, null);
+        for (String path : List.of("/flotilla/v1/units/", "/fleet/v1/units/")) {
+            String m = message(api.raw("PUT", path + tooLong, "application/json",
+                    path.startsWith("/fleet") ? "{\"desiredState\":\"loaded\",\"options\":[]}" : body), 400);
+            assertTrue(m.contains("is 256 characters; at most 255"), m);
+        }
+        String template = "a".repeat(255 - "@.service".length()) + "@.service";
+        String m = message(api.raw("PUT", "/flotilla/v1/units/" + template, "application/json", body), 400);
+        assertTrue(m.contains("is 255 characters; at most 254"), m);
+        String batch = "[{\"name\":\"ok.service\",\"text\":\"[Service]\\n\"},{\"name\":\"" + tooLong + "\",\"text\":\"[Service]\\n\"}]";
+        m = message(api.raw("POST", "/flotilla/v1/units", "application/json", batch), 400);
+        assertTrue(m.contains("units[1]") && m.contains("at most 255"), m);
+        assertTrue(api.registry.units().value().isEmpty(), "nothing written");
+
+        assertEquals("created", api.client.submit(longest, TEXT, null, false).change());
+        assertEquals(201, api.raw("PUT", "/flotilla/v1/units/" + template.substring(1), "application/json", body).status());
+    }
+
     @Test
     void hostileNamesThroughTheClientAreRefusedToo() {
         for (String name : List.of("../x.service", "..", "a/b.service", "x.service/..")) {
