@@ -30,7 +30,10 @@ import java.util.Map;
  */
 final class UnitDirectory {
     private static final Logger log = LoggerFactory.getLogger(UnitDirectory.class);
-    /** Temporary files start with a dot, which no unit name may. */
+    /**
+     * Temporary files start with a dot, which no unit name may. They are named by the SHA-1 of the
+     * unit name, not the name itself: the longest unit name is already the longest file name.
+     */
     private static final String TEMP_PREFIX = ".tmp-";
 
     private final Path dir;
@@ -97,7 +100,7 @@ final class UnitDirectory {
     /** Writes the unit file atomically (mode 0644). */
     void write(String unitName, String text) throws IOException {
         Path target = path(unitName);
-        Path temp = dir.resolve(TEMP_PREFIX + unitName);
+        Path temp = dir.resolve(TEMP_PREFIX + hash(unitName));
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {

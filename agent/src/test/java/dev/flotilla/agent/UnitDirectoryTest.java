@@ -33,6 +33,26 @@ class UnitDirectoryTest {
         }
     }
 
+    /** The longest unit name is also the longest file name (255 bytes): the temporary file must fit as well. */
+    @Test
+    void theLongestUnitNameIsWrittenAndOneLongerIsRefusedBeforeWriting() throws IOException {
+        UnitDirectory dir = new UnitDirectory(tmp.resolve("units"));
+        dir.create();
+        String longest = "a".repeat(dev.flotilla.unitfile.UnitName.MAX_LENGTH - ".service".length()) + ".service";
+        dir.write(longest, "[Service]\n");
+        dir.write(longest, "[Service]\nExecStart=/bin/true\n");
+        assertEquals(Map.of(longest, UnitDirectory.hash("[Service]\nExecStart=/bin/true\n")), dir.scan());
+        try (var files = Files.list(tmp.resolve("units"))) {
+            assertEquals(1, files.count(), "no temporary file left");
+        }
+        String tooLong = "a" + longest;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dir.write(tooLong, "[Service]\n"));
+        assertTrue(e.getMessage().contains("at most 255"), e.getMessage());
+        try (var files = Files.list(tmp.resolve("units"))) {
+            assertEquals(1, files.count(), "nothing written for the refused name");
+        }
+    }
+
     @Test
     void writesAtomicallyReadableByAllAndScansBackWithTheClusterHash() throws IOException {
         UnitDirectory dir = new UnitDirectory(tmp.resolve("units"));

@@ -1,5 +1,7 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.api.server.UnixSocketPath;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +35,12 @@ public final class FlotdMain {
             config = source.load();
         } catch (ConfigException e) {
             System.err.println("flotd: " + e.getMessage());
+            return 2;
+        }
+        // Before anything starts: binding would delete whatever is at the path.
+        Optional<String> socketProblem = config.apiSocket().flatMap(UnixSocketPath::problem);
+        if (socketProblem.isPresent()) {
+            System.err.println("flotd: api_socket: " + socketProblem.get());
             return 2;
         }
         Logging.configure(config.logLevel());

@@ -484,6 +484,17 @@ class UnitCommandsTest {
         assertEquals(List.of(), registry.units().value());
     }
 
+    /** A revision the cluster never reached (etcd restored from an older backup): said at once, exit 1. */
+    @Test
+    void eventsSinceARevisionBeyondTheClusterFailWithBothRevisions() {
+        long future = registry.revision() + 1000;
+        Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> flotctl("events", "--since=" + future, "--count=1"));
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("since=" + future + " is beyond the cluster's revision "), r.err());
+        assertEquals("", r.out());
+    }
+
     @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, flotctl("start").exit());

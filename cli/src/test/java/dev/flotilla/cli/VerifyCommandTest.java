@@ -46,6 +46,17 @@ class VerifyCommandTest {
         assertTrue(r.out().contains(good + ":9: warning:"), r.out());
     }
 
+    /** The name is the file name with .service added: 255 characters at most, as systemd and the agent need. */
+    @Test
+    void aUnitNameOverTheLengthLimitIsAnError() throws Exception {
+        Path longest = Files.writeString(dir.resolve("a".repeat(255 - ".service".length())), "[Service]\nExecStart=/bin/true\n");
+        assertEquals(0, verify("verify", longest.toString()).exit());
+        Path tooLong = Files.writeString(dir.resolve("a".repeat(256 - ".service".length())), "[Service]\nExecStart=/bin/true\n");
+        Run r = verify("verify", tooLong.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("is 256 characters; at most 255"), r.err());
+    }
+
     @Test
     void anInvalidFileIsReportedWithItsLineAndExitsOne() throws Exception {
         Path good = Files.writeString(dir.resolve("ok.service"), "[Service]\nExecStart=/bin/true\n");

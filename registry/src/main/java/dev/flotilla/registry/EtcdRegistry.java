@@ -122,6 +122,14 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public long revision() {
+        // Any key will do: the header carries the store's revision; count-only reads no value.
+        GetResponse response = await(client.getKVClient().get(keys.engineLeader(),
+                GetOption.builder().withCountOnly(true).build()), "read the cluster's revision");
+        return response.getHeader().getRevision();
+    }
+
+    @Override
     public Optional<String> engineLeader() {
         GetResponse response = await(client.getKVClient().get(keys.engineLeader()), "read engine leader");
         return response.getKvs().stream().findFirst().map(kv -> Keys.string(kv.getValue()));

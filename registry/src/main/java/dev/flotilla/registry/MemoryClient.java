@@ -208,6 +208,14 @@ final class MemoryClient implements InMemoryRegistry {
     }
 
     @Override
+    public long revision() {
+        return store.atomically(() -> {
+            check("read the cluster's revision");
+            return store.revision();
+        });
+    }
+
+    @Override
     public Optional<String> engineLeader() {
         return store.atomically(() -> {
             check("read engine leader");

@@ -23,6 +23,9 @@ public interface Registry extends AutoCloseable {
         return MemoryCluster.standalone();
     }
 
+    /** The store's current revision (etcd's, for the whole cluster): what a read now would see. */
+    long revision();
+
     /** All registered machines, sorted by id. */
     Versioned<List<Machine>> machines();
 

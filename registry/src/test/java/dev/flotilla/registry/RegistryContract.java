@@ -98,6 +98,17 @@ abstract class RegistryContract {
     }
 
     @Test
+    void theRevisionIsWhatAReadNowSeesAndGrowsWithEveryWrite() {
+        Registry r = client();
+        long before = r.revision();
+        assertEquals(r.units().revision(), before, "nothing was written in between");
+        assertTrue(r.createUnit(unit("rev.service", "[Service]\n")));
+        long after = r.revision();
+        assertTrue(after > before, before + " then " + after);
+        assertEquals(r.unit("rev.service").orElseThrow().revision(), after, "the write is the latest revision");
+    }
+
+    @Test
     void aCleanlyClosedMachineIsGoneAtOnceWithItsStates() {
         Registry r = client();
         MachinePresence a = register(r, 'a', "s1");

@@ -6,17 +6,26 @@ import java.util.Set;
  * A validated unit name such as {@code web.service}, the template {@code web@.service} or its
  * instance {@code web@1.service}.
  *
- * <p>The rules are fleet's (at most 256 characters; a known suffix; only
- * {@code A-Z a-z 0-9 : _ . @ - \}; not starting with {@code @}; a name with {@code @} must end in
- * path, service, socket, target or timer) plus our own: a name must be safe as a file name in a
- * directory, so it may not start with {@code .} nor contain {@code ..} (and {@code /} is already
- * outside the character set). The canonical constructor validates, so no invalid instance exists.
+ * <p>The rules are fleet's (a known suffix; only {@code A-Z a-z 0-9 : _ . @ - \}; not starting
+ * with {@code @}; a name with {@code @} must end in path, service, socket, target or timer) plus
+ * our own: a name must be safe as a file name in a directory, so it may not start with {@code .}
+ * nor contain {@code ..} (and {@code /} is already outside the character set). The length limit is
+ * {@link #MAX_LENGTH}, not fleet's 256, which neither systemd nor a file name can hold; a template
+ * has at most one character less, so that its instances fit. The canonical constructor validates,
+ * so no invalid instance exists.
  *
  * @param value the full name, e.g. {@code web@1.service}
  */
 public record UnitName(String value) {
 
-    public static final int MAX_LENGTH = 256;
+    /**
+     * The longest name: systemd's {@code UNIT_NAME_MAX} is 256 including the terminating NUL, and a
+     * file name (the agent's unit file) has at most 255 bytes ({@code NAME_MAX}); names are ASCII.
+     */
+    public static final int MAX_LENGTH = 255;
+
+    /** The longest template name: its shortest instance ({@code a@.service} to {@code a@1.service}) must fit too. */
+    public static final int MAX_TEMPLATE_LENGTH = MAX_LENGTH - 1;
 
     /** Suffixes fleet accepted, without the dot. */
     public static final Set<String> KNOWN_SUFFIXES = Set.of("automount", "busname", "device", "mount",
@@ -110,7 +119,12 @@ public record UnitName(String value) {
         if (instance == null || instance.isEmpty()) {
             throw new UnitFileException(0, "an instance name must not be empty");
         }
-        return new UnitName(prefix() + "@" + instance + "." + suffix());
+        String made = prefix() + "@" + instance + "." + suffix();
+        if (made.length() > MAX_LENGTH) {
+            throw new UnitFileException(0, "the instance '" + printable(instance) + "' of template " + value
+                    + " makes a unit name of " + made.length() + " characters; at most " + MAX_LENGTH + " are allowed");
+        }
+        return new UnitName(made);
     }
 
     @Override
@@ -127,7 +141,8 @@ public record UnitName(String value) {
             return "unit name is empty";
         }
         if (name.length() > MAX_LENGTH) {
-            return "unit name is longer than " + MAX_LENGTH + " characters";
+            return "unit name '" + printable(name) + "' is " + name.length() + " characters; at most " + MAX_LENGTH
+                    + " are allowed (systemd's limit, and the longest file name)";
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -156,6 +171,11 @@ public record UnitName(String value) {
         }
         if (name.indexOf('@') >= 0 && !TEMPLATE_SUFFIXES.contains(suffix)) {
             return "unit name '" + name + "' contains '@', so it must end in .path, .service, .socket, .target or .timer";
+        }
+        int at = name.indexOf('@');
+        if (at >= 0 && at + 1 == dot && name.length() > MAX_TEMPLATE_LENGTH) {
+            return "template name '" + printable(name) + "' is " + name.length() + " characters; at most "
+                    + MAX_TEMPLATE_LENGTH + " are allowed, so that its instances fit in " + MAX_LENGTH;
         }
         return null;
     }

@@ -2,6 +2,8 @@ package dev.flotilla.unitfile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,6 +52,23 @@ class UnitFilePropertiesTest {
             assertFalse(n.value().contains("/") || n.value().contains("..") || n.value().startsWith("."));
         } catch (UnitFileException expected) {
             assertFalse(expected.errors().isEmpty());
+        }
+    }
+
+    /** Names around the limit: what is accepted fits a file name and systemd, and a template's instances can be made. */
+    @Property(tries = 500)
+    void acceptedNamesFitAFileNameAndSystemd(@ForAll("longNames") String name) {
+        if (!UnitName.isValid(name)) {
+            assertThrows(UnitFileException.class, () -> UnitName.parse(name));
+            return;
+        }
+        UnitName n = UnitName.parse(name);
+        assertTrue(n.value().getBytes(StandardCharsets.UTF_8).length <= 255, "NAME_MAX and UNIT_NAME_MAX - 1");
+        if (n.isTemplate()) {
+            assertTrue(n.instantiate("1").value().length() <= 255);
+        }
+        if (n.isInstance()) {
+            assertTrue(n.template().value().length() < n.value().length());
         }
     }
 
@@ -164,6 +183,13 @@ class UnitFilePropertiesTest {
                 Arbitraries.strings().withChars("ab@.-_:\\/%é \n").ofMaxLength(20)
                         .flatMap(s -> Arbitraries.of("", ".service", ".socket", ".mount", ".txt").map(x -> s + x)),
                 Arbitraries.strings().ofMaxLength(300));
+    }
+
+    @Provide
+    Arbitrary<String> longNames() {
+        Arbitrary<String> stem = Arbitraries.strings().withChars("abz09_-:").ofMinLength(230).ofMaxLength(262);
+        return Combinators.combine(stem, Arbitraries.of("", "@", "@x", "@" + "y".repeat(20)),
+                Arbitraries.of(".service", ".socket", ".timer")).as((a, b, c) -> a + b + c);
     }
 
     @Provide

@@ -73,12 +73,37 @@ class UnitNameTest {
         assertFalse(UnitName.isValid(name));
     }
 
+    /** systemd's UNIT_NAME_MAX is 256 with the NUL, and a file name (NAME_MAX) has at most 255 bytes. */
     @Test
-    void lengthLimitIs256Characters() {
-        String ok = "a".repeat(256 - ".service".length()) + ".service";
-        assertEquals(256, UnitName.parse(ok).value().length());
-        UnitFileException e = assertThrows(UnitFileException.class, () -> UnitName.parse("a" + ok));
-        assertTrue(e.getMessage().contains("longer than 256"), e.getMessage());
+    void lengthLimitIs255Characters() {
+        assertEquals(255, UnitName.MAX_LENGTH);
+        String ok = "a".repeat(255 - ".service".length()) + ".service";
+        assertEquals(255, UnitName.parse(ok).value().length());
+        for (int length = 256; length <= 258; length++) {
+            String name = "a".repeat(length - ".service".length()) + ".service";
+            UnitFileException e = assertThrows(UnitFileException.class, () -> UnitName.parse(name));
+            assertTrue(e.getMessage().contains("is " + length + " characters; at most 255"), e.getMessage());
+            assertFalse(UnitName.isValid(name));
+        }
+    }
+
+    @Test
+    void aTemplateLeavesRoomForAnInstance() {
+        String longest = "a".repeat(254 - "@.service".length()) + "@.service";
+        assertEquals(254, longest.length());
+        assertEquals(255, UnitName.parse(longest).instantiate("1").value().length());
+        String tooLong = "a" + longest;
+        UnitFileException e = assertThrows(UnitFileException.class, () -> UnitName.parse(tooLong));
+        assertTrue(e.getMessage().contains("is 255 characters; at most 254"), e.getMessage());
+    }
+
+    @Test
+    void anInstanceOverTheLimitIsRefusedNamingItsLength() {
+        String template = "a".repeat(200) + "@.service";
+        assertEquals(255, UnitName.parse(template).instantiate("b".repeat(46)).value().length());
+        UnitFileException e = assertThrows(UnitFileException.class,
+                () -> UnitName.parse(template).instantiate("b".repeat(47)));
+        assertTrue(e.getMessage().contains("makes a unit name of 256 characters; at most 255"), e.getMessage());
     }
 
     @Test

@@ -223,6 +223,9 @@ public final class ApiServer implements AutoCloseable {
     private static void prepareSocketPath(Path socket) {
         try {
             Files.createDirectories(socket.getParent());
+            UnixSocketPath.problem(socket).ifPresent(why -> {
+                throw new IllegalStateException("cannot use API socket " + why);
+            });
             // A socket file left by a previous daemon would make bind fail.
             Files.deleteIfExists(socket);
         } catch (IOException e) {

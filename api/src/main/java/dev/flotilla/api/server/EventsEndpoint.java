@@ -57,6 +57,7 @@ final class EventsEndpoint implements AutoCloseable {
 
     void stream(Exchange ex) {
         long since = since(ex.query("since"));
+        requireReached(since);
         if (closed) {
             throw new HttpFailure(503, "the API is stopping");
         }
@@ -92,6 +93,22 @@ final class EventsEndpoint implements AutoCloseable {
             sub.close();
             open.remove(queue);
             streams.decrementAndGet();
+        }
+    }
+
+    /**
+     * etcd would accept a watch from a revision it has not reached and send nothing until then: a
+     * client resuming after etcd was restored from an older backup (or pointed at another
+     * cluster) would silently miss every change. Refused instead, naming both revisions.
+     */
+    private void requireReached(long since) {
+        if (since == 0) {
+            return;
+        }
+        long current = registry.revision();
+        if (since > current) {
+            throw HttpFailure.badRequest("since=" + since + " is beyond the cluster's revision " + current
+                    + " (etcd restored from an older backup, or another cluster?); start again with since=0 for a snapshot");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.flotilla.api.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -32,11 +34,16 @@ final class Exchange {
     static final int MAX_BODY_BYTES = 4 << 20;
 
     static final ObjectMapper JSON = new ObjectMapper();
-    /** fleet's clients may send fields we do not know: ignore them, as fleet did. */
+    /**
+     * fleet's clients may send fields we do not know: ignore them, as fleet did. A key given twice
+     * is refused in both families ("last wins" would let a body say two things at once).
+     */
     private static final ObjectReader LENIENT = JSON.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** Our own API names a misspelled field instead of ignoring it. */
     private static final ObjectReader STRICT = JSON.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -167,12 +174,35 @@ final class Exchange {
             throw HttpFailure.badRequest("unknown field '" + e.getPropertyName() + "' in the request body (known: "
                     + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()) + ")");
         } catch (IOException e) {
+            String duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw HttpFailure.badRequest("duplicate key '" + duplicate + "' in the request body; each key may"
+                        + " appear once per object");
+            }
             throw HttpFailure.badRequest("unable to decode the body as JSON: " + firstLine(e.getMessage()));
         }
         if (value == null) {
             throw HttpFailure.badRequest("the request body is null; expected a JSON object");
         }
         return value;
+    }
+
+    /**
+     * The key a duplicate-detecting parser refused, else null. The parser stands on that key when
+     * it throws; inside an array or a nested object databind wraps its exception.
+     */
+    private static String duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamReadException read && read.getOriginalMessage() != null
+                    && read.getOriginalMessage().startsWith("Duplicate") && read.getProcessor() != null) {
+                try {
+                    return read.getProcessor().currentName();
+                } catch (IOException unreadable) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String message) {

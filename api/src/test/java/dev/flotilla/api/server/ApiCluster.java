@@ -120,6 +120,22 @@ final class ApiCluster implements AutoCloseable {
         }
     }
 
+    /** A request sent exactly as given (malformed on purpose), over TCP or the unix socket. */
+    Raw rawRequest(byte[] request, boolean unix) throws IOException {
+        try (java.nio.channels.SocketChannel ch = unix
+                ? java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))
+                : java.nio.channels.SocketChannel.open(new InetSocketAddress("127.0.0.1", port()))) {
+            OutputStream out = java.nio.channels.Channels.newOutputStream(ch);
+            try {
+                out.write(request);
+                out.flush();
+            } catch (IOException e) {
+                // The server may answer and close before reading it all.
+            }
+            return parse(java.nio.channels.Channels.newInputStream(ch));
+        }
+    }
+
     Raw raw(String method, String path, String contentType, String body) throws IOException {
         return raw(method, path, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }

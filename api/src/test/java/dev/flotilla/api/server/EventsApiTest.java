@@ -171,6 +171,36 @@ class EventsApiTest {
         assertNull(first.changes());
     }
 
+    /**
+     * A client resuming from a revision the cluster never reached (etcd restored from a backup,
+     * or another cluster) is told so, instead of a stream that never delivers anything.
+     */
+    @Test
+    void aSinceBeyondTheClusterRevisionIs400NamingBoth() throws Exception {
+        api.client.submit("x.service", TEXT, null, false);
+        long now = api.registry.revision();
+        long future = now + 1000;
+        ApiCluster.Raw r = api.raw("GET", "/flotilla/v1/events?since=" + future, null, (String) null);
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.body().contains("\"code\":400"), r.body());
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("since=" + future + " is beyond the cluster's revision (\\d+)").matcher(r.body());
+        assertTrue(m.find(), r.body());
+        assertTrue(Long.parseLong(m.group(1)) >= now && Long.parseLong(m.group(1)) < future, r.body());
+        assertEquals(0, api.server.openEventStreams(), "no stream was opened");
+
+        Follower refused = follow(future);
+        await().atMost(WAIT).until(() -> !refused.errors().isEmpty());
+        assertEquals(400, refused.errors().get(0).status());
+        await().atMost(WAIT).until(() -> !refused.stream().isRunning());
+
+        // The current revision itself is a valid place to resume: the next change arrives.
+        Follower atNow = follow(api.registry.revision());
+        api.client.submit("y.service", TEXT, null, false);
+        await().atMost(WAIT).until(() -> atNow.changes().stream().anyMatch(c -> c.contains("y.service")));
+        assertEquals(List.of(), atNow.errors());
+    }
+
     @Test
     void aBadSinceIs400AndEndsTheStream() throws Exception {
         ApiCluster.Raw r = api.raw("GET", "/flotilla/v1/events?since=yesterday", null, (String) null);

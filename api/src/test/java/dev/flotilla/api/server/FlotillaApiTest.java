@@ -160,6 +160,29 @@ class FlotillaApiTest {
         assertTrue(api.registry.units().value().isEmpty());
     }
 
+    /** 255 characters is systemd's limit and the agent's file name limit; longer is 400 before anything is written. */
+    @Test
+    void unitNamesLongerThanSystemdAndAFileNameAcceptAre400() throws Exception {
+        String longest = "a".repeat(255 - ".service".length()) + ".service";
+        String tooLong = "a" + longest;
+        String body = put(TEXT, null, null);
+        for (String path : List.of("/flotilla/v1/units/", "/fleet/v1/units/")) {
+            String m = message(api.raw("PUT", path + tooLong, "application/json",
+                    path.startsWith("/fleet") ? "{\"desiredState\":\"loaded\",\"options\":[]}" : body), 400);
+            assertTrue(m.contains("is 256 characters; at most 255"), m);
+        }
+        String template = "a".repeat(255 - "@.service".length()) + "@.service";
+        String m = message(api.raw("PUT", "/flotilla/v1/units/" + template, "application/json", body), 400);
+        assertTrue(m.contains("is 255 characters; at most 254"), m);
+        String batch = "[{\"name\":\"ok.service\",\"text\":\"[Service]\\n\"},{\"name\":\"" + tooLong + "\",\"text\":\"[Service]\\n\"}]";
+        m = message(api.raw("POST", "/flotilla/v1/units", "application/json", batch), 400);
+        assertTrue(m.contains("units[1]") && m.contains("at most 255"), m);
+        assertTrue(api.registry.units().value().isEmpty(), "nothing written");
+
+        assertEquals("created", api.client.submit(longest, TEXT, null, false).change());
+        assertEquals(201, api.raw("PUT", "/flotilla/v1/units/" + template.substring(1), "application/json", body).status());
+    }
+
     @Test
     void hostileNamesThroughTheClientAreRefusedToo() {
         for (String name : List.of("../x.service", "..", "a/b.service", "x.service/..")) {
@@ -201,6 +224,33 @@ class FlotillaApiTest {
         error(api.raw("PUT", "/flotilla/v1/units/web.service", "application/json", ""), 400);
         error(api.raw("PUT", "/flotilla/v1/units/web.service", "application/json", "[1]"), 400);
         assertTrue(api.registry.units().value().isEmpty());
+    }
+
+    /**
+     * A key given twice is refused, naming it: with "last wins" a body naming two units would
+     * create the second, whatever a proxy or log that read the first believed. The fleet family
+     * refuses it too (no fleet client sends one: Go's encoder never does).
+     */
+    @Test
+    void aKeyGivenTwiceIs400NamingItAndNothingIsWritten() throws Exception {
+        String m = message(api.raw("PUT", "/flotilla/v1/units/web.service", "application/json",
+                "{\"text\":\"[Service]\\n\",\"desiredState\":\"loaded\",\"desiredState\":\"launched\"}"), 400);
+        assertTrue(m.contains("duplicate key 'desiredState'"), m);
+        m = message(api.raw("POST", "/flotilla/v1/units", "application/json",
+                "[{\"name\":\"a.service\",\"text\":\"[Service]\\n\",\"name\":\"b.service\"}]"), 400);
+        assertTrue(m.contains("duplicate key 'name'"), m);
+        m = message(api.raw("PUT", "/fleet/v1/units/web.service", "application/json",
+                "{\"desiredState\":\"loaded\",\"options\":[{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/true\",\"value\":\"/bin/false\"}]}"), 400);
+        assertTrue(m.contains("duplicate key 'value'"), m);
+        m = message(api.raw("PATCH", "/fleet/v1/machines", "application/json",
+                "[{\"op\":\"add\",\"path\":\"/" + "a".repeat(32) + "/metadata/x\",\"value\":\"1\",\"path\":\"/" + "b".repeat(32) + "/metadata/x\"}]"), 400);
+        assertTrue(m.contains("duplicate key 'path'"), m);
+        assertTrue(api.registry.units().value().isEmpty());
+        assertTrue(api.registry.metadataOverrides("a".repeat(32)).value().isEmpty());
+        assertTrue(api.registry.metadataOverrides("b".repeat(32)).value().isEmpty());
+        // The same key in two different objects is no duplicate.
+        assertEquals(200, api.raw("POST", "/flotilla/v1/units", "application/json",
+                "[{\"name\":\"a.service\",\"text\":\"[Service]\\n\"},{\"name\":\"b.service\",\"text\":\"[Service]\\n\"}]").status());
     }
 
     @Test
