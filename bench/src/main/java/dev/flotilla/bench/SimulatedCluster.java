@@ -73,11 +73,32 @@ final class SimulatedCluster {
                 name = "side-" + i + ".service";
                 xfleet = "MachineOf=app-" + (i - kind) + ".service\n";
             }
-            String text = "[Unit]\nDescription=bench unit " + i + "\n\n[Service]\nExecStart=/bin/sleep infinity\n"
-                    + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet);
+            String text = realisticText(name, i, xfleet);
             units.add(new UnitRecord(name, text, UnitFile.parse(name, text).hash(), desired));
         }
         return units;
+    }
+
+    /**
+     * A unit of the size users write (~550-650 bytes): a description, environment, a pre-start
+     * check and a start command with arguments, a restart policy, and its [X-Fleet] section.
+     */
+    static String realisticText(String name, int i, String xfleet) {
+        return "[Unit]\n"
+                + "Description=" + name + ": order intake worker " + i + " (reads the queue, writes the ledger)\n"
+                + "After=network-online.target\n"
+                + "Wants=network-online.target\n\n"
+                + "[Service]\n"
+                + "Environment=WORKER_ID=" + i + "\n"
+                + "Environment=QUEUE_URL=amqp://queue.internal:5672/orders\n"
+                + "Environment=LEDGER_DIR=/var/lib/ledger/" + i + "\n"
+                + "Environment=LOG_LEVEL=info\n"
+                + "ExecStartPre=/bin/sh -c 'mkdir -p /var/lib/ledger/" + i + "'\n"
+                + "ExecStart=/bin/sh -c 'exec sleep infinity # --worker=" + i + " --queue=$QUEUE_URL --batch=64'\n"
+                + "Restart=on-failure\n"
+                + "RestartSec=2\n"
+                + "TimeoutStopSec=10\n"
+                + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet);
     }
 
     /** Submits units as many concurrent API calls would; returns when all are in etcd. */
