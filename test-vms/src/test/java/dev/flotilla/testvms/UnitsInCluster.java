@@ -122,6 +122,48 @@ public final class UnitsInCluster {
         return "[Unit]\nDescription=" + description + "\n\n[Service]\n" + service + "\n" + (extra.isEmpty() ? "" : "\n" + extra + "\n");
     }
 
+    /**
+     * Every active unit matching the pattern (e.g. {@code worker@*.service}) on the running
+     * machines, as unit name to "machine:MainPID", read from each machine's systemd: a process that
+     * changed or moved shows as another value. A unit active on two machines fails here.
+     */
+    public Map<String, String> activeWithPids(String pattern) {
+        Map<String, String> where = new java.util.TreeMap<>();
+        for (String m : cluster.machines()) {
+            if (!cluster.state(m).equals("running")) {
+                continue;
+            }
+            CommandResult r = cluster.exec(m, "systemctl", "show", "--property=Id,MainPID,ActiveState", pattern);
+            Map<String, String> block = new HashMap<>();
+            for (String line : (r.out() + "\n\n").lines().toList()) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    block.put(line.substring(0, eq), line.substring(eq + 1));
+                    continue;
+                }
+                if ("active".equals(block.get("ActiveState")) && block.containsKey("Id")) {
+                    String here = m + ":" + block.get("MainPID");
+                    String other = where.put(block.get("Id"), here);
+                    if (other != null) {
+                        throw new AssertionError(block.get("Id") + " runs on two machines: " + other + " and " + here);
+                    }
+                }
+                block.clear();
+            }
+        }
+        return where;
+    }
+
+    /** This host's 1/5/15-minute load averages, printed beside every timing. */
+    public static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     /** Rows per machine name, for "nothing doubled" checks. */
     public Map<String, Integer> countPerMachine(Map<String, Row> rows) {
         Map<String, Integer> counts = new HashMap<>();

@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,7 +134,7 @@ class EtcdOutageTest {
             }
             return healthyAfterMs.size() == cluster.machines().size();
         });
-        String load = load();
+        String load = UnitsInCluster.loadAverage();
         assertEquals(leasesBefore, machineLeases(), "every daemon resumed its own lease");
         // A barrier: a unit started after the return is active, so the engine and the agents have acted on it.
         String probe = "worker@" + (1000 + length.toSeconds()) + ".service";
@@ -162,32 +160,8 @@ class EtcdOutageTest {
         return copy;
     }
 
-    /**
-     * Unit name to "machine:MainPID" for every running worker, read from each machine's systemd; a
-     * unit running on two machines fails here.
-     */
     private Map<String, String> mainPids() {
-        Map<String, String> where = new TreeMap<>();
-        for (String m : cluster.machines()) {
-            CommandResult r = cluster.exec(m, "systemctl", "show", "--property=Id,MainPID,ActiveState", "worker@*.service");
-            Map<String, String> block = new HashMap<>();
-            for (String line : (r.out() + "\n\n").lines().toList()) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    block.put(line.substring(0, eq), line.substring(eq + 1));
-                    continue;
-                }
-                if ("active".equals(block.get("ActiveState")) && block.containsKey("Id")) {
-                    String here = m + ":" + block.get("MainPID");
-                    String other = where.put(block.get("Id"), here);
-                    if (other != null) {
-                        throw new AssertionError(block.get("Id") + " runs on two machines: " + other + " and " + here);
-                    }
-                }
-                block.clear();
-            }
-        }
-        return where;
+        return units.activeWithPids("worker@*.service");
     }
 
     /** The leases the machines' registrations hang on, as etcd has them. */
@@ -204,12 +178,4 @@ class EtcdOutageTest {
         return leases;
     }
 
-    private static String load() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
-    }
 }

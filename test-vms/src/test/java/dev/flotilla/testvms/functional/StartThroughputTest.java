@@ -48,7 +48,7 @@ class StartThroughputTest {
             Map<String, List<String>> on = units.runningOn(names);
             names.forEach(u -> assertEquals(1, on.get(u).size(), u + " runs on " + on.get(u)));
             System.out.printf("flotctl start of %d units on 3 machines until all active: %d ms (JVM start of flotctl included); "
-                    + "load average %s%n", n, ms, loadAverage());
+                    + "load average %s%n", n, ms, UnitsInCluster.loadAverage());
             if (n == 300) {
                 for (String m : cluster.machines()) {
                     System.out.printf("flotd on %s running %d units: %s%n", m, on.values().stream().filter(w -> w.contains(m)).count(),
@@ -86,13 +86,4 @@ class StartThroughputTest {
                 .map(String::strip).collect(java.util.stream.Collectors.joining("\n")));
     }
 
-    /** This host's 1/5/15-minute load averages. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-    }
 }

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +105,7 @@ class SoakTest {
         }
         long worst = settleMs.values().stream().flatMap(List::stream).mapToLong(Long::longValue).max().orElse(0);
         System.out.printf("soak summary: %d faults, %d violations, worst settle %.1f s (load %s)%n",
-                faults, violations.size(), worst / 1000.0, load());
+                faults, violations.size(), worst / 1000.0, UnitsInCluster.loadAverage());
         settleMs.forEach((kind, ms) -> {
             List<Long> sorted = ms.stream().sorted().toList();
             System.out.printf("  %-24s %3d checks, settle median %.1f s, worst %.1f s%n", kind, sorted.size(),
@@ -313,7 +311,7 @@ class SoakTest {
                 if (kind != null) {
                     settleMs.computeIfAbsent(kind, f -> new ArrayList<>()).add(ms);
                 }
-                System.out.printf("check %-40s settled in %5.1f s, 0 violations (load %s)%n", what, ms / 1000.0, load());
+                System.out.printf("check %-40s settled in %5.1f s, 0 violations (load %s)%n", what, ms / 1000.0, UnitsInCluster.loadAverage());
                 return;
             }
         } while (System.nanoTime() < until);
@@ -360,25 +358,10 @@ class SoakTest {
         return new TreeSet<>(r.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 
-    /** Unit to "machine:MainPID" of the running units. */
+    /** Unit to "machine:MainPID" of the soak's running units. */
     private Map<String, String> placementWithPids() {
-        Map<String, String> where = new HashMap<>();
-        for (String m : live()) {
-            CommandResult r = cluster.exec(m, "systemctl", "show", "--property=Id,MainPID,ActiveState", "*.service");
-            Map<String, String> block = new HashMap<>();
-            for (String line : (r.out() + "\n\n").lines().toList()) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    block.put(line.substring(0, eq), line.substring(eq + 1));
-                    continue;
-                }
-                String id = block.get("Id");
-                if ("active".equals(block.get("ActiveState")) && id != null && model.names().contains(id)) {
-                    where.put(id, m + ":" + block.get("MainPID"));
-                }
-                block.clear();
-            }
-        }
+        Map<String, String> where = new HashMap<>(units.activeWithPids("*.service"));
+        where.keySet().retainAll(model.names());
         return where;
     }
 
@@ -391,12 +374,4 @@ class SoakTest {
         }
     }
 
-    private static String load() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
-    }
 }
