@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Routes API requests. Handlers may block on etcd: Jetty runs them on pool threads. */
 final class ApiHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+    /** The methods whose handlers take a body: it is read before they run. */
+    private static final Set<String> BODY_METHODS = Set.of("PUT", "POST", "PATCH");
 
     private final Registry registry;
     private final Supplier<ApiServer.Health> health;
@@ -34,9 +37,14 @@ final class ApiHandler extends Handler.Abstract {
     private final MetricsEndpoint metrics;
     private final EventsEndpoint events;
     private final UnitInspection inspection;
+    private final ApiLimits limits;
+    private final BodyBudget bodies;
 
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
-               MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection) {
+               MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection, ApiLimits limits,
+               BodyBudget bodies) {
+        this.limits = limits;
+        this.bodies = bodies;
         this.events = events;
         this.inspection = inspection;
         this.registry = registry;
@@ -57,25 +65,42 @@ final class ApiHandler extends Handler.Abstract {
         Exchange ex;
         try {
             ex = new Exchange(request, response, callback);
+            guard.check(arrival(request, ex.method));
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
+            response.count();
             return true;
         }
+        if (BODY_METHODS.contains(ex.method)) {
+            // Routed once the whole body is in: waiting for its bytes holds no thread.
+            new BodyRead(request, limits, bodies, request.getComponents().getScheduler(), bytes -> {
+                ex.body(bytes);
+                serve(ex, response);
+            }, refusal -> {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                writeFailure(response, callback, refusal);
+                response.count();
+            }).start();
+            return true;
+        }
+        serve(ex, response);
+        return true;
+    }
+
+    private void serve(Exchange ex, CountedResponse response) {
         try {
-            guard.check(arrival(request, ex.method));
             route(ex);
         } catch (HttpFailure e) {
-            writeFailure(response, callback, e);
+            writeFailure(ex.response, ex.callback, e);
         } catch (RegistryException e) {
             stats.etcdError();
             ex.error(503, "cluster state unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("{} {} failed", ex.method, request.getHttpURI().getPath(), e);
+            log.error("{} {} failed", ex.method, ex.request.getHttpURI().getPath(), e);
             ex.error(500, "internal error: " + e);
         }
         // Counted as its first bytes went out; a stream that has written nothing yet is counted now.
         response.count();
-        return true;
     }
 
     private static AccessGuard.Arrival arrival(Request request, String method) {
@@ -90,6 +115,9 @@ final class ApiHandler extends Handler.Abstract {
     private static void writeFailure(Response response, Callback callback, HttpFailure e) {
         if (e.challenge()) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"flotilla\"");
+        }
+        if (e.retryAfterSeconds() > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
         }
         if (e.allow() != null) {
             response.getHeaders().put(HttpHeader.ALLOW, e.allow().replace(",", ", "));

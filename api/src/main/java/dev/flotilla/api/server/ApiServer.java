@@ -48,7 +48,12 @@ public final class ApiServer implements AutoCloseable {
      *                            activation): it is served as it is, never bound, chmod-ed or removed
      */
     public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
-                         boolean unixSocketInherited, ApiSecurity security) {
+                         boolean unixSocketInherited, ApiSecurity security, ApiLimits limits) {
+        public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
+                      boolean unixSocketInherited, ApiSecurity security) {
+            this(unixSocket, socketGroup, tcp, unixSocketInherited, security, ApiLimits.DEFAULTS);
+        }
+
         public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
             this(unixSocket, socketGroup, tcp, false, ApiSecurity.UNIX_ONLY);
         }
@@ -59,7 +64,11 @@ public final class ApiServer implements AutoCloseable {
         }
 
         public Config withSecurity(ApiSecurity newSecurity) {
-            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, newSecurity);
+            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, newSecurity, limits);
+        }
+
+        public Config withLimits(ApiLimits newLimits) {
+            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, security, newLimits);
         }
     }
 
@@ -74,9 +83,11 @@ public final class ApiServer implements AutoCloseable {
     private final ClusterCounts counts;
     private final EventsEndpoint events;
     private final UnitInspection inspection;
+    private final BodyBudget bodies;
 
     private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
-                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection) {
+                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection, BodyBudget bodies) {
+        this.bodies = bodies;
         this.events = events;
         this.inspection = inspection;
         this.server = server;
@@ -124,9 +135,11 @@ public final class ApiServer implements AutoCloseable {
         Reads reads = new Reads();
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
-        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands);
+        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands,
+                config.limits());
+        BodyBudget bodies = new BodyBudget(config.limits().bodyBytesInFlight());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
-                new MetricsEndpoint(counts, stats, daemonMetrics), events, inspection));
+                new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -168,7 +181,7 @@ public final class ApiServer implements AutoCloseable {
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection, bodies);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -289,6 +302,15 @@ public final class ApiServer implements AutoCloseable {
     /** Followed journals being served now. */
     public int openJournals() {
         return inspection.followers();
+    }
+
+    /** Request body bytes held now, and the most ever held at once ({@link ApiLimits#bodyBytesInFlight()} bounds both). */
+    public long bodyBytesInFlight() {
+        return bodies.held();
+    }
+
+    public long bodyBytesPeak() {
+        return bodies.peak();
     }
 
     /** Event streams being served now. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.flotilla.api.ApiError;
-import dev.flotilla.unitfile.UnitFile;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -15,7 +14,6 @@ import org.eclipse.jetty.util.Fields;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,11 +22,8 @@ import java.util.Locale;
 
 /** One request and its answer: path segments, query, a bounded JSON body, JSON responses. */
 final class Exchange {
-    /**
-     * Largest request body read. A unit text is at most {@link UnitFile#MAX_BYTES}; JSON escaping
-     * and fleet's option objects make the body larger than the text, so allow four times that.
-     */
-    static final int MAX_BODY_BYTES = 4 * UnitFile.MAX_BYTES;
+    /** Largest request body read by default ({@link ApiLimits#maxBodyBytes()}). */
+    static final int MAX_BODY_BYTES = ApiLimits.DEFAULTS.maxBodyBytes();
 
     static final ObjectMapper JSON = new ObjectMapper();
     /** fleet's clients may send fields we do not know: ignore them, as fleet did. */
@@ -45,6 +40,7 @@ final class Exchange {
     final String method;
     /** The path split at '/', each segment percent-decoded on its own (so %2F stays inside a name). */
     final List<String> segments;
+    private byte[] body = new byte[0];
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -127,31 +123,14 @@ final class Exchange {
         }
     }
 
-    /** Reads the body, refusing one over {@link #MAX_BODY_BYTES} (413) without reading it all. */
+    /** Sets the body, read before the request was routed ({@link BodyRead}). */
+    void body(byte[] bytes) {
+        this.body = bytes;
+    }
+
+    /** The request body: empty unless the method carries one (PUT, POST, PATCH). */
     byte[] body() {
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge(declared);
-        }
-        try (InputStream in = Request.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge(-1);
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw badRequestBody("cannot read the request body: " + e.getMessage());
-        }
-    }
-
-    private static HttpFailure tooLarge(long declared) {
-        return new HttpFailure(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes"
-                + (declared > 0 ? " (" + declared + ")" : "") + "; a unit file may have at most "
-                + UnitFile.MAX_BYTES + " bytes");
-    }
-
-    private static HttpFailure badRequestBody(String message) {
-        return HttpFailure.badRequest(message);
+        return body;
     }
 
     <T> T jsonBody(Class<T> type, boolean strict) {

@@ -34,7 +34,10 @@ final class UnitInspection implements AutoCloseable {
     private final AtomicInteger followers = new AtomicInteger();
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
-    UnitInspection(Registry registry, Supplier<String> machineId, UnitCommands commands) {
+    private final ApiLimits limits;
+
+    UnitInspection(Registry registry, Supplier<String> machineId, UnitCommands commands, ApiLimits limits) {
+        this.limits = limits;
         this.registry = registry;
         this.machineId = machineId;
         this.commands = commands;
