@@ -24,8 +24,31 @@ import java.security.GeneralSecurityException;
 interface RawConnection extends AutoCloseable {
     void write(byte[] bytes) throws IOException;
 
-    /** Everything the server sends until it closes (or the read fails), as text. */
-    String readToClose() throws IOException;
+    /** Reads what has come, at most {@code buf.length} bytes; -1 once the server has closed. */
+    int read(byte[] buf) throws IOException;
+
+    /** Everything the server sends until it closes, as text. */
+    default String readToClose() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        for (int n = read(buf); n >= 0; n = read(buf)) {
+            all.write(buf, 0, n);
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What the server sent until {@code marker} came (or it closed), as text. */
+    default String readUntil(String marker) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        for (int n = read(buf); n >= 0; n = read(buf)) {
+            all.write(buf, 0, n);
+            if (all.toString(StandardCharsets.UTF_8).contains(marker)) {
+                break;
+            }
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
 
     @Override
     void close();
@@ -58,13 +81,8 @@ interface RawConnection extends AutoCloseable {
             }
 
             @Override
-            public String readToClose() throws IOException {
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                byte[] buf = new byte[4096];
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    all.write(buf, 0, n);
-                }
-                return all.toString(StandardCharsets.UTF_8);
+            public int read(byte[] buf) throws IOException {
+                return in.read(buf);
             }
 
             @Override
@@ -91,14 +109,8 @@ interface RawConnection extends AutoCloseable {
             }
 
             @Override
-            public String readToClose() throws IOException {
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                ByteBuffer buf = ByteBuffer.allocate(4096);
-                while (ch.read(buf) >= 0) {
-                    all.write(buf.array(), 0, buf.position());
-                    buf.clear();
-                }
-                return all.toString(StandardCharsets.UTF_8);
+            public int read(byte[] buf) throws IOException {
+                return ch.read(ByteBuffer.wrap(buf));
             }
 
             @Override
