@@ -39,10 +39,12 @@ final class ApiHandler extends Handler.Abstract {
     private final UnitInspection inspection;
     private final ApiLimits limits;
     private final BodyBudget bodies;
+    private final HeaderDeadline headers;
 
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
                MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection, ApiLimits limits,
-               BodyBudget bodies) {
+               BodyBudget bodies, HeaderDeadline headers) {
+        this.headers = headers;
         this.limits = limits;
         this.bodies = bodies;
         this.events = events;
@@ -61,6 +63,7 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response plain, Callback callback) {
+        headers.arrived(request.getConnectionMetaData().getConnection());
         CountedResponse response = new CountedResponse(request, plain, stats);
         Exchange ex;
         try {

@@ -132,14 +132,22 @@ public final class ApiServer implements AutoCloseable {
         threads.setName("flotilla-api");
         threads.setDaemon(true);
         Server server = new Server(threads);
+        // The unix socket (flotctl on this machine, local health checks) has threads of its own, so
+        // however many TCP clients are being served, local calls and /health there still get one.
+        QueuedThreadPool localThreads = new QueuedThreadPool(16 + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 1);
+        localThreads.setName("flotilla-api-local");
+        localThreads.setDaemon(true);
+        server.addBean(localThreads);
         Reads reads = new Reads();
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
         UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands,
                 config.limits());
         BodyBudget bodies = new BodyBudget(config.limits().bodyBytesInFlight());
+        HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
-                new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies));
+                new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies,
+                headers));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -151,12 +159,13 @@ public final class ApiServer implements AutoCloseable {
         InheritedUnixConnector inherited = null;
         if (config.unixSocketInherited()) {
             requireInheritedUnixSocket();
-            inherited = new InheritedUnixConnector(server);
+            inherited = new InheritedUnixConnector(server, localThreads);
             server.addConnector(inherited);
         } else if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, localThreads, null, null, 1, 1,
+                    new HttpConnectionFactory(http));
             unix.setUnixDomainPath(socket);
             server.addConnector(unix);
         }
@@ -166,6 +175,9 @@ public final class ApiServer implements AutoCloseable {
             tcp.setHost(config.tcp().get().getHostString());
             tcp.setPort(config.tcp().get().getPort());
             server.addConnector(tcp);
+        }
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            c.addBean(headers);
         }
         try {
             server.start();

@@ -4,6 +4,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 
 /**
  * Serves the unix listening socket this process inherited on fd 0 (systemd's flotd.socket).
@@ -18,10 +19,10 @@ import java.nio.file.Path;
 final class InheritedUnixConnector extends UnixDomainServerConnector {
     private static final Path NEVER_EXISTS = Path.of("/nonexistent/flotilla-socket-from-systemd");
 
-    InheritedUnixConnector(Server server) {
+    InheritedUnixConnector(Server server, Executor threads) {
         // No acceptor thread: connections are accepted by the selector. Interrupting a thread
         // blocked in accept() (as Jetty does on shutdown) would close the inherited channel.
-        super(server, 0, 1);
+        super(server, threads, null, null, 0, 1);
         setInheritChannel(true);
     }
 

@@ -192,6 +192,46 @@ class SlowClientsTest {
         assertEquals(0, registry.units().value().size(), "no slow PUT created a unit");
     }
 
+    @Test
+    void headersDrippingPastTheDeadlineLoseTheirConnection() throws Exception {
+        Path other = dir.resolve("short.sock");
+        ApiSecurity security = new ApiSecurity(Optional.of(ca.server("flotd2").cert()), Optional.of(ca.server("flotd2").key()),
+                Optional.empty(), AccessTokens.load(dir.resolve("tokens")), false);
+        try (ApiServer shortDeadline = ApiServer.start(new ApiServer.Config(Optional.of(other), Optional.empty(),
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, security,
+                ApiLimits.DEFAULTS.withRequestDeadline(Duration.ofSeconds(2))), registry,
+                () -> new ApiServer.Health(true, "test", "ok"))) {
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (RawConnection c : List.of(RawConnection.tls(ca.ca(), shortDeadline.tcpAddress().orElseThrow().getPort(),
+                    10_000), RawConnection.unix(other))) {
+                connections.add(c);
+                c.write("GET /health HTTP/1.1\r\nX-Slow: ");
+                // Well inside Jetty's idle timeout (30 s), so only the deadline can end it.
+                drip.scheduleAtFixedRate(() -> {
+                    try {
+                        c.write("a");
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, 500, 500, TimeUnit.MILLISECONDS);
+                answers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return c.readToClose();
+                    } catch (IOException e) {
+                        return "closed: " + e;
+                    }
+                }, readers));
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> answers.stream().allMatch(CompletableFuture::isDone));
+            System.out.printf("headers dripping 1 byte / 500 ms: connections closed after %d ms (deadline 2 s)%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+            for (CompletableFuture<String> a : answers) {
+                assertTrue(a.get().isEmpty() || a.get().startsWith("closed"), a.get());
+            }
+        }
+    }
+
     /** n, min / median / max in ms. */
     static String summary(List<Long> ms) {
         List<Long> sorted = ms.stream().sorted().toList();
