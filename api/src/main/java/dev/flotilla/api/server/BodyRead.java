@@ -13,13 +13,16 @@ import java.util.function.Consumer;
 /**
  * Reads one request body without holding a thread while it waits for bytes (Jetty's demand
  * callbacks), within the {@link ApiLimits}: at most {@code maxBodyBytes} (413), bytes taken from the
- * shared {@link BodyBudget} before they are buffered (503), the whole request within
+ * shared {@link BodyBudget} before they are buffered (waiting up to 1 s for them, then 503), the whole request within
  * {@code requestDeadline} and at {@code minBodyRate} on average once {@code rateGrace} has passed
  * (408). Exactly one of {@code onBody} and {@code onRefusal} is called, once; {@link #release()}
  * gives the budget back once the request has been answered.
  */
 final class BodyRead implements Runnable {
     private static final long CHECK_EVERY_MILLIS = 500;
+    /** A body that does not fit the budget waits this long for it (others finish within moments), then 503. */
+    private static final long BUDGET_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long BUDGET_RETRY_MILLIS = 50;
 
     private final Request request;
     private final ApiLimits limits;
@@ -53,9 +56,17 @@ final class BodyRead implements Runnable {
             finish(tooLarge(declared));
             return;
         }
-        int initial = declared >= 0 ? (int) declared : 8192;
+        begin(declared >= 0 ? (int) declared : 8192, System.nanoTime() + BUDGET_WAIT_NANOS);
+    }
+
+    /** Takes the budget for the first bytes, waiting for it briefly on the scheduler (no thread held). */
+    private void begin(int initial, long waitUntil) {
         if (!take(initial)) {
-            finish(busy());
+            if (System.nanoTime() >= waitUntil) {
+                finish(busy());
+            } else {
+                scheduler.schedule(() -> begin(initial, waitUntil), BUDGET_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
             return;
         }
         buffer = new byte[initial];

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ class AbandonedFollowTest {
         registry = Registry.connect(etcd.newConfig());
         socket = dir.resolve("api.sock");
         ApiLimits limits = ApiLimits.DEFAULTS.withCommandTimeout(COMMAND_TIMEOUT);
-        server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(), Optional.empty(), false,
-                ApiSecurity.UNIX_ONLY, limits), registry, () -> new ApiServer.Health(true, HERE, "ok"), List::of, quiet());
+        server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(),
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly(), limits), registry, () -> new ApiServer.Health(true, HERE, "ok"), List::of, quiet());
         client = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30));
         here = registry.register(new Machine(HERE, "127.0.0.11", Map.of(), "t"), Duration.ofSeconds(30), "s1", Duration.ZERO);
         client.submit("quiet.service", "[Service]\nExecStart=/bin/sleep infinity\n", null, false);
@@ -110,8 +111,10 @@ class AbandonedFollowTest {
     @Test
     void followsOfVanishedClientsEndTheirJournalctl() throws Exception {
         List<RawConnection> followers = new ArrayList<>();
+        // Half on the unix socket, half on TCP (where the first write after the client left still succeeds).
         for (int i = 0; i < UnitInspection.MAX_FOLLOWERS; i++) {
-            RawConnection c = RawConnection.unix(socket);
+            RawConnection c = i % 2 == 0 ? RawConnection.unix(socket)
+                    : RawConnection.tcp(server.tcpAddress().orElseThrow().getPort());
             c.write(FOLLOW);
             String head = c.readUntil("follow quiet.service");
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
@@ -122,7 +125,7 @@ class AbandonedFollowTest {
         long t0 = System.nanoTime();
         followers.forEach(RawConnection::close); // the clients vanish without a word
         await().atMost(Duration.ofSeconds(20)).until(() -> server.openJournals() == 0 && alive() == 0);
-        System.out.printf("%d abandoned follows of a quiet unit ended, their processes gone, after %d ms; load %s%n",
+        System.out.printf("%d abandoned follows of a quiet unit (unix socket and TCP) ended, their processes gone, after %d ms; load %s%n",
                 followers.size(), (System.nanoTime() - t0) / 1_000_000, SlowClientsTest.loadAverage());
 
         // New follows are served again.

@@ -96,6 +96,35 @@ interface RawConnection extends AutoCloseable {
         };
     }
 
+    /** Plain TCP to a loopback port. */
+    static RawConnection tcp(int port) throws IOException {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.setSoTimeout(30_000);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        return new RawConnection() {
+            @Override
+            public void write(byte[] bytes) throws IOException {
+                out.write(bytes);
+                out.flush();
+            }
+
+            @Override
+            public int read(byte[] buf) throws IOException {
+                return in.read(buf);
+            }
+
+            @Override
+            public void close() {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        };
+    }
+
     /** A unix socket channel: its reads and writes lock apart, so two threads may use it. */
     static RawConnection unix(Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
