@@ -56,19 +56,29 @@ final class BodyRead implements Runnable {
             finish(tooLarge(declared));
             return;
         }
-        begin(declared >= 0 ? (int) declared : 8192, System.nanoTime() + BUDGET_WAIT_NANOS);
+        int initial = declared >= 0 ? (int) declared : 8192;
+        if (take(initial)) {
+            reading(initial); // in the handler's own thread
+        } else {
+            waitForBudget(initial, System.nanoTime() + BUDGET_WAIT_NANOS);
+        }
     }
 
-    /** Takes the budget for the first bytes, waiting for it briefly on the scheduler (no thread held). */
-    private void begin(int initial, long waitUntil) {
-        if (!take(initial)) {
-            if (System.nanoTime() >= waitUntil) {
+    /** Retries on the scheduler (no thread held meanwhile); reads on a pool thread once there is room. */
+    private void waitForBudget(int initial, long waitUntil) {
+        scheduler.schedule(() -> {
+            if (take(initial)) {
+                // The scheduler's thread must not run the handler, which may block on etcd.
+                request.getComponents().getExecutor().execute(() -> reading(initial));
+            } else if (System.nanoTime() >= waitUntil) {
                 finish(busy());
             } else {
-                scheduler.schedule(() -> begin(initial, waitUntil), BUDGET_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                waitForBudget(initial, waitUntil);
             }
-            return;
-        }
+        }, BUDGET_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void reading(int initial) {
         buffer = new byte[initial];
         scheduleCheck();
         run();
