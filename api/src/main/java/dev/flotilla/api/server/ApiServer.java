@@ -127,17 +127,20 @@ public final class ApiServer implements AutoCloseable {
     private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
                                          Supplier<List<Metric>> daemonMetrics, ClusterCounts counts,
                                          UnitCommands unitCommands) {
-        // 32 for requests, and one each for the event streams and followed journals (they block while following).
-        QueuedThreadPool threads = new QueuedThreadPool(32 + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 2);
-        threads.setName("flotilla-api");
-        threads.setDaemon(true);
-        Server server = new Server(threads);
-        // The unix socket (flotctl on this machine, local health checks) has threads of its own, so
-        // however many TCP clients are being served, local calls and /health there still get one.
-        QueuedThreadPool localThreads = new QueuedThreadPool(16 + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 1);
-        localThreads.setName("flotilla-api-local");
-        localThreads.setDaemon(true);
-        server.addBean(localThreads);
+        // Jetty's own threads only move bytes: accept, TLS, parsing, body reads, /health. Jetty hands
+        // them every new connection too, so no handler may block on them, or a daemon whose handlers
+        // all wait for etcd would stop accepting connections (ApiHandler, BusyClientsTest).
+        QueuedThreadPool io = new QueuedThreadPool(16, 2);
+        io.setName("flotilla-api-io");
+        io.setDaemon(true);
+        Server server = new Server(io);
+        // Handlers, which may block on etcd, run here: 32 for requests and one each for the event
+        // streams and followed journals (they block while following), for TCP; the unix socket
+        // (flotctl on this machine) has a pool of its own, so TCP clients cannot take its threads.
+        QueuedThreadPool tcpWork = workers("flotilla-api", 32);
+        QueuedThreadPool localWork = workers("flotilla-api-local", 16);
+        server.addBean(tcpWork);
+        server.addBean(localWork);
         Reads reads = new Reads();
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
@@ -147,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
         HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
                 new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies,
-                headers));
+                headers, tcpWork, localWork));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -159,13 +162,12 @@ public final class ApiServer implements AutoCloseable {
         InheritedUnixConnector inherited = null;
         if (config.unixSocketInherited()) {
             requireInheritedUnixSocket();
-            inherited = new InheritedUnixConnector(server, localThreads);
+            inherited = new InheritedUnixConnector(server);
             server.addConnector(inherited);
         } else if (config.unixSocket().isPresent()) {
             Path socket = config.unixSocket().get();
             prepareSocketPath(socket);
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, localThreads, null, null, 1, 1,
-                    new HttpConnectionFactory(http));
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
             unix.setUnixDomainPath(socket);
             server.addConnector(unix);
         }
@@ -223,6 +225,13 @@ public final class ApiServer implements AutoCloseable {
         HttpConnectionFactory http = new HttpConnectionFactory(https);
         SslConnectionFactory tls = new SslConnectionFactory(ssl, http.getProtocol());
         return new ServerConnector(server, 1, 1, new DetectorConnectionFactory(tls), http);
+    }
+
+    private static QueuedThreadPool workers(String name, int requests) {
+        QueuedThreadPool pool = new QueuedThreadPool(requests + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 1);
+        pool.setName(name);
+        pool.setDaemon(true);
+        return pool;
     }
 
     private static void requireInheritedUnixSocket() {

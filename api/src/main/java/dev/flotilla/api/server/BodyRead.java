@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -15,8 +16,9 @@ import java.util.function.Consumer;
  * callbacks), within the {@link ApiLimits}: at most {@code maxBodyBytes} (413), bytes taken from the
  * shared {@link BodyBudget} before they are buffered (waiting up to 1 s for them, then 503), the whole request within
  * {@code requestDeadline} and at {@code minBodyRate} on average once {@code rateGrace} has passed
- * (408). Exactly one of {@code onBody} and {@code onRefusal} is called, once; {@link #release()}
- * gives the budget back once the request has been answered.
+ * (408). Exactly one of {@code onBody} and {@code onRefusal} is called, once: {@code onBody} with
+ * the body and what gives its budget back (to run once the request has been answered); a refusal
+ * gives it back itself.
  */
 final class BodyRead implements Runnable {
     private static final long CHECK_EVERY_MILLIS = 500;
@@ -28,7 +30,7 @@ final class BodyRead implements Runnable {
     private final ApiLimits limits;
     private final BodyBudget budget;
     private final Scheduler scheduler;
-    private final Consumer<byte[]> onBody;
+    private final BiConsumer<byte[], Runnable> onBody;
     private final Consumer<HttpFailure> onRefusal;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
@@ -39,7 +41,7 @@ final class BodyRead implements Runnable {
     private volatile int size;
     private volatile Scheduler.Task check;
 
-    BodyRead(Request request, ApiLimits limits, BodyBudget budget, Scheduler scheduler, Consumer<byte[]> onBody,
+    BodyRead(Request request, ApiLimits limits, BodyBudget budget, Scheduler scheduler, BiConsumer<byte[], Runnable> onBody,
              Consumer<HttpFailure> onRefusal) {
         this.request = request;
         this.limits = limits;
@@ -68,7 +70,7 @@ final class BodyRead implements Runnable {
     private void waitForBudget(int initial, long waitUntil) {
         scheduler.schedule(() -> {
             if (take(initial)) {
-                // The scheduler's thread must not run the handler, which may block on etcd.
+                // Off the scheduler's thread, which only keeps time.
                 request.getComponents().getExecutor().execute(() -> reading(initial));
             } else if (System.nanoTime() >= waitUntil) {
                 finish(busy());
@@ -111,12 +113,9 @@ final class BodyRead implements Runnable {
             if (last) {
                 if (finished.compareAndSet(false, true)) {
                     cancelCheck();
-                    try {
-                        onBody.accept(size == buffer.length ? buffer : Arrays.copyOf(buffer, size));
-                    } finally {
-                        buffer = null;
-                        release(); // the handlers that take a body answer before they return
-                    }
+                    byte[] body = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+                    buffer = null;
+                    onBody.accept(body, this::release);
                 }
                 return;
             }

@@ -4,7 +4,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 
 import java.nio.file.Path;
-import java.util.concurrent.Executor;
 
 /**
  * Serves the unix listening socket this process inherited on fd 0 (systemd's flotd.socket).
@@ -19,10 +18,10 @@ import java.util.concurrent.Executor;
 final class InheritedUnixConnector extends UnixDomainServerConnector {
     private static final Path NEVER_EXISTS = Path.of("/nonexistent/flotilla-socket-from-systemd");
 
-    InheritedUnixConnector(Server server, Executor threads) {
+    InheritedUnixConnector(Server server) {
         // No acceptor thread: connections are accepted by the selector. Interrupting a thread
         // blocked in accept() (as Jetty does on shutdown) would close the inherited channel.
-        super(server, threads, null, null, 0, 1);
+        super(server, 0, 1);
         setInheritChannel(true);
     }
 
