@@ -188,12 +188,29 @@ final class HttpFlotillaClient implements FlotillaClient {
             }
             byte[] buf = new byte[8192];
             for (int n = answer.body.read(buf); n >= 0; n = answer.body.read(buf)) {
-                out.write(buf, 0, n);
-                out.flush();
+                int kept = withoutProbes(buf, n);
+                if (kept > 0) {
+                    out.write(buf, 0, kept);
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             throw new ApiException("journal of " + name + " interrupted: " + HttpTransport.describe(e), e);
         }
+    }
+
+    /**
+     * Drops the NUL bytes a daemon writes into a quiet followed journal to notice a vanished client
+     * (journalctl's own output has none); returns how many bytes remain at the front of {@code buf}.
+     */
+    static int withoutProbes(byte[] buf, int n) {
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] != 0) {
+                buf[kept++] = buf[i];
+            }
+        }
+        return kept;
     }
 
     @Override

@@ -13,17 +13,28 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
-/** Routes API requests. Handlers may block on etcd: Jetty runs them on pool threads. */
+/**
+ * Routes API requests. Declared non-blocking, so Jetty may call it on the connection's own thread
+ * (a selector) without taking a pool thread: {@code /health} is answered there at once, from memory,
+ * however many requests hold or wait for work threads; every other request may block on etcd and is
+ * handed to its transport's work pool (TCP or the unix socket), once its body, if any, is in.
+ */
 final class ApiHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+    /** The methods whose handlers take a body: it is read before they run. */
+    private static final Set<String> BODY_METHODS = Set.of("PUT", "POST", "PATCH");
 
     private final Registry registry;
     private final Supplier<ApiServer.Health> health;
@@ -36,9 +47,21 @@ final class ApiHandler extends Handler.Abstract {
     private final MetricsEndpoint metrics;
     private final EventsEndpoint events;
     private final UnitInspection inspection;
+    private final ApiLimits limits;
+    private final BodyBudget bodies;
+    private final HeaderDeadline headers;
+    private final Executor tcpWork;
+    private final Executor localWork;
 
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
-               MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection) {
+               MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection, ApiLimits limits,
+               BodyBudget bodies, HeaderDeadline headers, Executor tcpWork, Executor localWork) {
+        super(InvocationType.NON_BLOCKING);
+        this.tcpWork = tcpWork;
+        this.localWork = localWork;
+        this.headers = headers;
+        this.limits = limits;
+        this.bodies = bodies;
         this.events = events;
         this.inspection = inspection;
         this.registry = registry;
@@ -55,19 +78,62 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response plain, Callback callback) {
+        headers.arrived(request.getConnectionMetaData().getConnection());
+        if ("GET".equals(request.getMethod()) && "/health".equals(request.getHttpURI().getPath())) {
+            answer(request, plain, callback); // memory only: the health supplier and the guard never block
+            return true;
+        }
+        work(request, plain, callback, () -> answer(request, plain, callback));
+        return true;
+    }
+
+    /** Runs a handler on its transport's work pool (never on Jetty's threads: it may block). */
+    private void work(Request request, Response response, Callback callback, Runnable task) {
+        Executor pool = request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress
+                ? tcpWork : localWork;
+        try {
+            pool.execute(task);
+        } catch (RejectedExecutionException e) {
+            Exchange.error(response, callback, 503, "the daemon is serving too many requests; try again shortly");
+        }
+    }
+
+    private void answer(Request request, Response plain, Callback callback) {
         CountedResponse response = new CountedResponse(request, plain, stats);
         Exchange ex;
         try {
             ex = new Exchange(request, response, callback);
+            guard.check(arrival(request, ex.method));
         } catch (HttpFailure e) {
             writeFailure(response, callback, e);
-            return true;
+            response.count();
+            return;
         }
+        if (BODY_METHODS.contains(ex.method)) {
+            // Routed once the whole body is in: waiting for its bytes holds no thread.
+            new BodyRead(request, limits, bodies, request.getComponents().getScheduler(), (bytes, release) ->
+                    work(request, response, callback, () -> {
+                        try {
+                            ex.body(bytes);
+                            serve(ex, response);
+                        } finally {
+                            release.run(); // the handlers that take a body answer before they return
+                        }
+                    }), refusal -> {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                writeFailure(response, callback, refusal);
+                response.count();
+            }).start();
+            return;
+        }
+        serve(ex, response);
+    }
+
+    private void serve(Exchange ex, CountedResponse response) {
         try {
-            guard.check(arrival(request, ex.method));
             route(ex);
         } catch (HttpFailure e) {
-            writeFailure(response, callback, e);
+            writeFailure(ex.response, ex.callback, e);
         } catch (WriteRefusedException e) {
             // Permanent: etcd's request limit; sending the same again fails the same way.
             ex.error(413, "the cluster cannot store this request: " + e.getMessage());
@@ -78,12 +144,11 @@ final class ApiHandler extends Handler.Abstract {
             stats.etcdError();
             ex.error(503, "cluster state unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("{} {} failed", ex.method, request.getHttpURI().getPath(), e);
+            log.error("{} {} failed", ex.method, ex.request.getHttpURI().getPath(), e);
             ex.error(500, "internal error: " + e);
         }
         // Counted as its first bytes went out; a stream that has written nothing yet is counted now.
         response.count();
-        return true;
     }
 
     private static AccessGuard.Arrival arrival(Request request, String method) {
@@ -98,6 +163,9 @@ final class ApiHandler extends Handler.Abstract {
     private static void writeFailure(Response response, Callback callback, HttpFailure e) {
         if (e.challenge()) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"flotilla\"");
+        }
+        if (e.retryAfterSeconds() > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
         }
         if (e.allow() != null) {
             response.getHeaders().put(HttpHeader.ALLOW, e.allow().replace(",", ", "));

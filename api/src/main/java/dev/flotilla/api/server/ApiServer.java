@@ -48,7 +48,12 @@ public final class ApiServer implements AutoCloseable {
      *                            activation): it is served as it is, never bound, chmod-ed or removed
      */
     public record Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
-                         boolean unixSocketInherited, ApiSecurity security) {
+                         boolean unixSocketInherited, ApiSecurity security, ApiLimits limits) {
+        public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp,
+                      boolean unixSocketInherited, ApiSecurity security) {
+            this(unixSocket, socketGroup, tcp, unixSocketInherited, security, ApiLimits.DEFAULTS);
+        }
+
         public Config(Optional<Path> unixSocket, Optional<String> socketGroup, Optional<InetSocketAddress> tcp) {
             this(unixSocket, socketGroup, tcp, false, ApiSecurity.UNIX_ONLY);
         }
@@ -59,7 +64,11 @@ public final class ApiServer implements AutoCloseable {
         }
 
         public Config withSecurity(ApiSecurity newSecurity) {
-            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, newSecurity);
+            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, newSecurity, limits);
+        }
+
+        public Config withLimits(ApiLimits newLimits) {
+            return new Config(unixSocket, socketGroup, tcp, unixSocketInherited, security, newLimits);
         }
     }
 
@@ -74,9 +83,11 @@ public final class ApiServer implements AutoCloseable {
     private final ClusterCounts counts;
     private final EventsEndpoint events;
     private final UnitInspection inspection;
+    private final BodyBudget bodies;
 
     private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
-                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection) {
+                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection, BodyBudget bodies) {
+        this.bodies = bodies;
         this.events = events;
         this.inspection = inspection;
         this.server = server;
@@ -116,17 +127,30 @@ public final class ApiServer implements AutoCloseable {
     private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
                                          Supplier<List<Metric>> daemonMetrics, ClusterCounts counts,
                                          UnitCommands unitCommands) {
-        // 32 for requests, and one each for the event streams and followed journals (they block while following).
-        QueuedThreadPool threads = new QueuedThreadPool(32 + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 2);
-        threads.setName("flotilla-api");
-        threads.setDaemon(true);
-        Server server = new Server(threads);
+        // Jetty's own threads only move bytes: accept, TLS, parsing, body reads, /health. Jetty hands
+        // them every new connection too, so no handler may block on them, or a daemon whose handlers
+        // all wait for etcd would stop accepting connections (ApiHandler, BusyClientsTest).
+        QueuedThreadPool io = new QueuedThreadPool(16, 2);
+        io.setName("flotilla-api-io");
+        io.setDaemon(true);
+        Server server = new Server(io);
+        // Handlers, which may block on etcd, run here: 32 for requests and one each for the event
+        // streams and followed journals (they block while following), for TCP; the unix socket
+        // (flotctl on this machine) has a pool of its own, so TCP clients cannot take its threads.
+        QueuedThreadPool tcpWork = workers("flotilla-api", 32);
+        QueuedThreadPool localWork = workers("flotilla-api-local", 16);
+        server.addBean(tcpWork);
+        server.addBean(localWork);
         Reads reads = new Reads();
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
-        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands);
+        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands,
+                config.limits());
+        BodyBudget bodies = new BodyBudget(config.limits().bodyBytesInFlight());
+        HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
-                new MetricsEndpoint(counts, stats, daemonMetrics), events, inspection));
+                new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies,
+                headers, tcpWork, localWork));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -154,6 +178,9 @@ public final class ApiServer implements AutoCloseable {
             tcp.setPort(config.tcp().get().getPort());
             server.addConnector(tcp);
         }
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            c.addBean(headers);
+        }
         try {
             server.start();
         } catch (Exception e) {
@@ -168,7 +195,7 @@ public final class ApiServer implements AutoCloseable {
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection, bodies);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -198,6 +225,13 @@ public final class ApiServer implements AutoCloseable {
         HttpConnectionFactory http = new HttpConnectionFactory(https);
         SslConnectionFactory tls = new SslConnectionFactory(ssl, http.getProtocol());
         return new ServerConnector(server, 1, 1, new DetectorConnectionFactory(tls), http);
+    }
+
+    private static QueuedThreadPool workers(String name, int requests) {
+        QueuedThreadPool pool = new QueuedThreadPool(requests + EventsEndpoint.MAX_STREAMS + UnitInspection.MAX_FOLLOWERS, 1);
+        pool.setName(name);
+        pool.setDaemon(true);
+        return pool;
     }
 
     private static void requireInheritedUnixSocket() {
@@ -292,6 +326,15 @@ public final class ApiServer implements AutoCloseable {
     /** Followed journals being served now. */
     public int openJournals() {
         return inspection.followers();
+    }
+
+    /** Request body bytes held now, and the most ever held at once ({@link ApiLimits#bodyBytesInFlight()} bounds both). */
+    public long bodyBytesInFlight() {
+        return bodies.held();
+    }
+
+    public long bodyBytesPeak() {
+        return bodies.peak();
     }
 
     /** Event streams being served now. */

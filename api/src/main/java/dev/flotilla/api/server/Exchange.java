@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.flotilla.api.ApiError;
-import dev.flotilla.unitfile.UnitFile;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,7 +16,6 @@ import org.eclipse.jetty.util.Fields;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,11 +25,11 @@ import java.util.Locale;
 /** One request and its answer: path segments, query, a bounded JSON body, JSON responses. */
 final class Exchange {
     /**
-     * Largest request body read: 4 MiB. A unit text is at most {@link UnitFile#MAX_BYTES}; JSON
-     * escaping and fleet's option objects make a body larger than its text, and a POST of many
-     * units needs room for all of them.
+     * Largest request body read by default ({@link ApiLimits#maxBodyBytes()}, 4 MiB). A unit text is
+     * at most {@link UnitFile#MAX_BYTES}; JSON escaping and fleet's option objects make a body
+     * larger than its text, and a POST of many units needs room for all of them.
      */
-    static final int MAX_BODY_BYTES = 4 << 20;
+    static final int MAX_BODY_BYTES = ApiLimits.DEFAULTS.maxBodyBytes();
 
     static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -53,6 +51,7 @@ final class Exchange {
     final String method;
     /** The path split at '/', each segment percent-decoded on its own (so %2F stays inside a name). */
     final List<String> segments;
+    private byte[] body = new byte[0];
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -135,31 +134,14 @@ final class Exchange {
         }
     }
 
-    /** Reads the body, refusing one over {@link #MAX_BODY_BYTES} (413) without reading it all. */
+    /** Sets the body, read before the request was routed ({@link BodyRead}). */
+    void body(byte[] bytes) {
+        this.body = bytes;
+    }
+
+    /** The request body: empty unless the method carries one (PUT, POST, PATCH). */
     byte[] body() {
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge(declared);
-        }
-        try (InputStream in = Request.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge(-1);
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw badRequestBody("cannot read the request body: " + e.getMessage());
-        }
-    }
-
-    private static HttpFailure tooLarge(long declared) {
-        return new HttpFailure(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes"
-                + (declared > 0 ? " (" + declared + ")" : "") + "; a unit file may have at most "
-                + UnitFile.MAX_BYTES + " bytes");
-    }
-
-    private static HttpFailure badRequestBody(String message) {
-        return HttpFailure.badRequest(message);
+        return body;
     }
 
     <T> T jsonBody(Class<T> type, boolean strict) {

@@ -12,8 +12,10 @@ final class MetricsEndpoint {
     private final ClusterCounts counts;
     private final ApiStats stats;
     private final Supplier<List<Metric>> daemon;
+    private final BodyBudget bodies;
 
-    MetricsEndpoint(ClusterCounts counts, ApiStats stats, Supplier<List<Metric>> daemon) {
+    MetricsEndpoint(ClusterCounts counts, ApiStats stats, Supplier<List<Metric>> daemon, BodyBudget bodies) {
+        this.bodies = bodies;
         this.counts = counts;
         this.stats = stats;
         this.daemon = daemon;
@@ -44,6 +46,8 @@ final class MetricsEndpoint {
         out.add(new Metric("flotilla_etcd_errors_total", "counter",
                 "etcd failures: registry errors met by the API (503), engine passes that could not read or write.",
                 Map.of("source", "api"), stats.etcdErrors()));
+        out.add(Metric.gauge("flotilla_api_body_bytes_in_flight",
+                "Request body bytes held by the API now (bounded by its bytes-in-flight limit).", bodies.held()));
         out.addAll(daemon.get());
         return out;
     }

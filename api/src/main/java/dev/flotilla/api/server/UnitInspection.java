@@ -6,9 +6,11 @@ import dev.flotilla.registry.UnitState;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,30 +36,46 @@ final class UnitInspection implements AutoCloseable {
     private final AtomicInteger followers = new AtomicInteger();
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
-    UnitInspection(Registry registry, Supplier<String> machineId, UnitCommands commands) {
+    private final ApiLimits limits;
+
+    UnitInspection(Registry registry, Supplier<String> machineId, UnitCommands commands, ApiLimits limits) {
+        this.limits = limits;
         this.registry = registry;
         this.machineId = machineId;
         this.commands = commands;
     }
 
+    /** systemctl status, within {@code commandTimeout}: killed beyond it and answered 504. */
     void status(Exchange ex, String name) {
         requireLocal(checkedName(name));
-        Process p = start(commands.status(name));
-        try (InputStream in = p.getInputStream()) {
-            byte[] out = in.readNBytes(MAX_STATUS_BYTES);
-            p.waitFor(10, TimeUnit.SECONDS);
-            ex.response.getHeaders().put("X-Flotilla-Exit-Code", Integer.toString(p.isAlive() ? -1 : p.exitValue()));
-            ex.text(200, "text/plain; charset=utf-8", new String(out, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new HttpFailure(500, "cannot read the output of " + commands.status(name) + ": " + e.getMessage());
+        List<String> command = commands.status(name);
+        long deadline = System.nanoTime() + limits.commandTimeout().toNanos();
+        try (ProcessOutput out = new ProcessOutput(start(command), "status")) {
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            for (byte[] chunk = out.next(deadline - System.nanoTime()); chunk != ProcessOutput.END;
+                 chunk = out.next(deadline - System.nanoTime())) {
+                if (chunk == null) {
+                    throw overTime(command);
+                }
+                text.write(chunk, 0, Math.min(chunk.length, MAX_STATUS_BYTES - text.size()));
+            }
+            Process p = out.process();
+            boolean exited = p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            ex.response.getHeaders().put("X-Flotilla-Exit-Code", Integer.toString(exited ? p.exitValue() : -1));
+            ex.text(200, "text/plain; charset=utf-8", text.toString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HttpFailure(503, "interrupted");
-        } finally {
-            stop(p);
         }
     }
 
+    /**
+     * journalctl, streamed. Unfollowed, within {@code commandTimeout}: 504 if nothing was sent yet,
+     * else the answer ends with a line saying it was cut short. Followed, as long as the client stays: a NUL byte is written
+     * after every {@code followProbe} without output, so a vanished client is noticed by a failed
+     * write within about two probes and its journalctl stopped (clients drop the NULs; journalctl
+     * shows unprintable messages as blobs, so its own output has none).
+     */
     void journal(Exchange ex, String name) {
         checkedName(name);
         int lines = lines(ex.query("lines"));
@@ -71,27 +89,62 @@ final class UnitInspection implements AutoCloseable {
             followers.decrementAndGet();
             throw new HttpFailure(503, "too many followed journals on this daemon (" + MAX_FOLLOWERS + ")");
         }
-        Process p = start(commands.journal(name, lines, follow));
-        try (InputStream in = p.getInputStream()) {
-            ex.response.setStatus(200);
-            ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            OutputStream out = Content.Sink.asOutputStream(ex.response);
-            out.flush();
-            byte[] buf = new byte[8192];
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                out.write(buf, 0, n);
-                out.flush(); // a followed journal is read line by line as it comes
-            }
-            out.close();
-            ex.callback.succeeded();
-        } catch (IOException e) {
-            ex.callback.failed(e); // the client left (or the process was stopped with the API)
+        List<String> command = commands.journal(name, lines, follow);
+        try (ProcessOutput output = new ProcessOutput(start(command), "journal")) {
+            stream(ex, output, command, follow);
         } finally {
-            stop(p);
             if (follow) {
                 followers.decrementAndGet();
             }
         }
+    }
+
+    private void stream(Exchange ex, ProcessOutput output, List<String> command, boolean follow) {
+        long deadline = System.nanoTime() + limits.commandTimeout().toNanos();
+        long probe = limits.followProbe().toNanos();
+        OutputStream out = null;
+        try {
+            while (true) {
+                byte[] chunk = output.next(follow ? probe : deadline - System.nanoTime());
+                if (chunk == null && !follow) {
+                    if (out == null) {
+                        throw overTime(command);
+                    }
+                    // Begun, so no status can say it; a client of a close-delimited answer could not
+                    // tell an abort from the end either: the last line says it.
+                    out.write(("\n-- flotilla: " + overTime(command).getMessage() + " --\n").getBytes(StandardCharsets.UTF_8));
+                    out.close();
+                    ex.callback.succeeded();
+                    return;
+                }
+                if (out == null) {
+                    ex.response.setStatus(200);
+                    ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                    out = Content.Sink.asOutputStream(ex.response);
+                }
+                if (chunk == ProcessOutput.END) {
+                    out.close();
+                    ex.callback.succeeded();
+                    return;
+                }
+                if (chunk == null) {
+                    out.write(0); // the probe: fails once the client has gone
+                } else {
+                    out.write(chunk);
+                }
+                out.flush(); // a followed journal is read line by line as it comes
+            }
+        } catch (IOException e) {
+            ex.callback.failed(e); // the client left (or the process was stopped with the API)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ex.callback.failed(e);
+        }
+    }
+
+    private HttpFailure overTime(List<String> command) {
+        return new HttpFailure(504, String.join(" ", command) + " did not finish within "
+                + limits.commandTimeout().toSeconds() + " s; it was stopped");
     }
 
     private static String checkedName(String name) {
@@ -131,21 +184,15 @@ final class UnitInspection implements AutoCloseable {
                 + (url.isEmpty() ? " (it has no TCP API: api_listen)" : " at " + url), url);
     }
 
-    private Process start(java.util.List<String> command) {
+    private Process start(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             running.add(p);
+            p.onExit().thenRun(() -> running.remove(p));
             return p;
         } catch (IOException e) {
             throw new HttpFailure(500, "cannot run " + command.get(0) + ": " + e.getMessage());
-        }
-    }
-
-    private void stop(Process p) {
-        running.remove(p);
-        if (p.isAlive()) {
-            p.destroy();
         }
     }
 
