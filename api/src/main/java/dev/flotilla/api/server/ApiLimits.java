@@ -20,13 +20,13 @@ public record ApiLimits(int maxBodyBytes, long bodyBytesInFlight, Duration reque
                         Duration rateGrace, Duration followProbe, Duration commandTimeout) {
     /**
      * 4 MiB bodies: a unit text is at most {@link UnitFile#MAX_BYTES}, and JSON escaping and fleet's
-     * option objects make its body larger. 8 MiB in flight: a 3.7 MB body of fleet options (the
-     * largest unit it accepts) held ~28 MB of heap while parsed, so two of them at once stay far
+     * option objects make its body larger. 8 MiB in flight: a 3.7 MB body of fleet options (a 1 MiB
+     * text, before the limit became 512 KiB) held ~28 MB of heap while parsed, so a few at once stay far
      * from packaging's -Xmx192m (32 at once ended such a JVM before this budget; ConcurrentBodiesTest).
      * 1 KiB/s after 3 s and 30 s for the whole request cut off a client dripping bytes, while a
      * maximum body still passes at about 140 KiB/s.
      */
-    public static final ApiLimits DEFAULTS = new ApiLimits(4 * UnitFile.MAX_BYTES, 8L << 20, Duration.ofSeconds(30),
+    public static final ApiLimits DEFAULTS = new ApiLimits(4 << 20, 8L << 20, Duration.ofSeconds(30),
             1024, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
     public ApiLimits {

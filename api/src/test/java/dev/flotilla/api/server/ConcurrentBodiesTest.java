@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 14, finding 5: 32 clients at once each PUT a body of the largest unit fleet's API accepts
- * (~3.7 MB of option objects for a text just under 1 MiB). The bodies in flight stay within the
+ * (~1.9 MB of option objects for a text just under {@link dev.flotilla.unitfile.UnitFile#MAX_BYTES}). The bodies in flight stay within the
  * budget (the rest are 503 with Retry-After), and the daemon answers afterwards. The surefire
  * execution {@code small-heap} runs this class in a JVM of flotd's heap (-Xmx192m,
  * ExitOnOutOfMemoryError), where it ended the JVM before the budget.
@@ -35,8 +35,11 @@ class ConcurrentBodiesTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
     private static final int CLIENTS = 32;
-    /** "Environment=A=1\n" is 16 bytes of text: 65,000 of them stay under UnitFile.MAX_BYTES. */
-    private static final int OPTIONS = 65_000;
+    /**
+     * "Environment=A=1\n" is 16 bytes of text: this many stay just under UnitFile.MAX_BYTES (a
+     * multiple of 1,000: the body is written 1,000 options at a time).
+     */
+    private static final int OPTIONS = (dev.flotilla.unitfile.UnitFile.MAX_BYTES - 64) / 16 / 1000 * 1000;
     private static final byte[] OPTION = "{\"section\":\"Service\",\"name\":\"Environment\",\"value\":\"A=1\"},"
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEAD = "{\"desiredState\":\"loaded\",\"options\":[".getBytes(StandardCharsets.US_ASCII);
