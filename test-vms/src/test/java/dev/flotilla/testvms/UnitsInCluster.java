@@ -123,17 +123,19 @@ public final class UnitsInCluster {
     }
 
     /**
-     * Every active unit matching the pattern (e.g. {@code worker@*.service}) on the running
-     * machines, as unit name to "machine:MainPID", read from each machine's systemd: a process that
-     * changed or moved shows as another value. A unit active on two machines fails here.
+     * Where each of the given units is active, as unit name to its "machine:MainPID" entries (in
+     * machine order), read from each running machine's systemd: a process that changed or moved
+     * shows as another entry. Units active nowhere are left out.
      */
-    public Map<String, String> activeWithPids(String pattern) {
-        Map<String, String> where = new java.util.TreeMap<>();
+    public Map<String, List<String>> activeWithPids(java.util.Collection<String> unitNames) {
+        Map<String, List<String>> where = new java.util.TreeMap<>();
+        List<String> cmd = new java.util.ArrayList<>(List.of("systemctl", "show", "--property=Id,MainPID,ActiveState", "--"));
+        cmd.addAll(unitNames);
         for (String m : cluster.machines()) {
             if (!cluster.state(m).equals("running")) {
                 continue;
             }
-            CommandResult r = cluster.exec(m, "systemctl", "show", "--property=Id,MainPID,ActiveState", pattern);
+            CommandResult r = cluster.exec(m, cmd.toArray(String[]::new));
             Map<String, String> block = new HashMap<>();
             for (String line : (r.out() + "\n\n").lines().toList()) {
                 int eq = line.indexOf('=');
@@ -142,11 +144,7 @@ public final class UnitsInCluster {
                     continue;
                 }
                 if ("active".equals(block.get("ActiveState")) && block.containsKey("Id")) {
-                    String here = m + ":" + block.get("MainPID");
-                    String other = where.put(block.get("Id"), here);
-                    if (other != null) {
-                        throw new AssertionError(block.get("Id") + " runs on two machines: " + other + " and " + here);
-                    }
+                    where.computeIfAbsent(block.get("Id"), k -> new java.util.ArrayList<>()).add(m + ":" + block.get("MainPID"));
                 }
                 block.clear();
             }

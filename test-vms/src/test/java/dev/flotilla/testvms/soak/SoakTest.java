@@ -162,7 +162,7 @@ class SoakTest {
             default -> null;
         };
         String via = machines.stream().filter(m -> !m.equals(victim)).findFirst().orElseThrow();
-        Map<String, String> before = fault.name().startsWith("ETCD") ? placementWithPids() : null;
+        Map<String, List<String>> before = fault.name().startsWith("ETCD") ? placementWithPids() : null;
         changed.clear();
         String detail = "";
         long faultEnd;
@@ -218,7 +218,7 @@ class SoakTest {
         check(n + " " + fault.label() + (detail.isEmpty() ? "" : " " + detail), fault.label(), lastAck - faultEnd > 0 ? lastAck : faultEnd);
         if (before != null) {
             // etcd's trouble is never the machines': nothing moves, nothing restarts.
-            Map<String, String> after = placementWithPids();
+            Map<String, List<String>> after = placementWithPids();
             List<String> moved = before.keySet().stream()
                     .filter(u -> !changed.contains(u) && !before.get(u).equals(after.get(u))).toList();
             if (!moved.isEmpty()) {
@@ -358,11 +358,9 @@ class SoakTest {
         return new TreeSet<>(r.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 
-    /** Unit to "machine:MainPID" of the soak's running units. */
-    private Map<String, String> placementWithPids() {
-        Map<String, String> where = new HashMap<>(units.activeWithPids("*.service"));
-        where.keySet().retainAll(model.names());
-        return where;
+    /** Unit to its "machine:MainPID" entries, for the soak's running units. */
+    private Map<String, List<String>> placementWithPids() {
+        return units.activeWithPids(model.names());
     }
 
     private static void pause(Duration d) {
