@@ -1,7 +1,7 @@
 package dev.flotilla.agent;
 
 import dev.flotilla.registry.ConnectionState;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.systemd.Systemd;
 

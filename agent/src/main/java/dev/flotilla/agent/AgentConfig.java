@@ -1,6 +1,6 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.ConnectionState;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
 import dev.flotilla.registry.Subscription;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.registry.Versioned;
 import dev.flotilla.registry.WatchEvent;
 import dev.flotilla.systemd.JobResult;

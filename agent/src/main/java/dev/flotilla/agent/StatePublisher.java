@@ -3,7 +3,7 @@ package dev.flotilla.agent;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitState;
 import dev.flotilla.systemd.UnitStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

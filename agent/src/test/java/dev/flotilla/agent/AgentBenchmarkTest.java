@@ -1,15 +1,15 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdFixture;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
-import dev.flotilla.registry.UnitRecord;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
 import dev.flotilla.registry.WatchEvent;
 import dev.flotilla.systemd.RealSystemd;
 import dev.flotilla.systemd.Systemd;

@@ -1,14 +1,14 @@
 package dev.flotilla.agent;
 
 import dev.flotilla.registry.ConnectionState;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdFixture;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitState;
 import dev.flotilla.registry.WatchEvent;
 import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterEach;

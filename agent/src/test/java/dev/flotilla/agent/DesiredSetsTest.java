@@ -1,7 +1,7 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.registry.Assignment;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

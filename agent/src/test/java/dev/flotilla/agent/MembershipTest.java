@@ -2,7 +2,7 @@ package dev.flotilla.agent;
 
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.InMemoryRegistry;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;

@@ -1,12 +1,12 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 
 import java.time.Duration;
 import java.util.Collection;

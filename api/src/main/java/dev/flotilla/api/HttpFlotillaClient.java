@@ -3,7 +3,7 @@ package dev.flotilla.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -2,13 +2,13 @@ package dev.flotilla.bench;
 
 import dev.flotilla.engine.Engine;
 import dev.flotilla.engine.EngineOptions;
-import dev.flotilla.registry.Assignment;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.registry.WatchEvent;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.flotilla.bench;
 
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
 import dev.flotilla.registry.MachinePresence;

@@ -3,7 +3,7 @@ package dev.flotilla.bench;
 import dev.flotilla.agent.Agent;
 import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.registry.EtcdConfig;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.flotilla.bench;
 
-import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.unitfile.UnitFile;
 
 import java.time.Duration;

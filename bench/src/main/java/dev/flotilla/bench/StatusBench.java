@@ -1,13 +1,13 @@
 package dev.flotilla.bench;
 
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -8,7 +8,7 @@ import dev.flotilla.engine.EngineOptions;
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.WatchEvent;

@@ -2,7 +2,7 @@ package dev.flotilla.cli;
 
 import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitChange;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
 

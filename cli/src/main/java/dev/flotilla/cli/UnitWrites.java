@@ -4,7 +4,7 @@ import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitChange;
 import dev.flotilla.api.UnitResult;
 import dev.flotilla.api.UnitSubmission;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 
 import java.util.ArrayList;
 import java.util.List;

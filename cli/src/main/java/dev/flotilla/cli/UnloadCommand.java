@@ -1,7 +1,7 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.api.FlotillaClient;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

@@ -150,8 +150,8 @@ class FlotctlAccessTest {
                 flotctl(Map.of(), "--ca-file=" + pki.ca(), "--token-file=" + roToken, "events", "--since=" + now, "--count=2"));
         // Changes after 'now' reach the stream whenever it connects: no race with its start.
         for (String name : List.of("ev1.service", "ev2.service")) {
-            registry.createUnit(new dev.flotilla.registry.UnitRecord(name, "[Service]\nExecStart=/bin/true\n", "h",
-                    dev.flotilla.registry.DesiredState.INACTIVE));
+            registry.createUnit(new dev.flotilla.model.UnitRecord(name, "[Service]\nExecStart=/bin/true\n", "h",
+                    dev.flotilla.model.DesiredState.INACTIVE));
         }
         Run r = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(0, r.exit(), r.err());

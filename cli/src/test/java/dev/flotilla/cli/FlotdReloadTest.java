@@ -2,7 +2,7 @@ package dev.flotilla.cli;
 
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdFixture;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,8 +121,8 @@ class FlotdReloadTest {
     @Test
     void patchedMetadataIsAnnouncedOverTheConfiguredAndOutlastsARestartAndAReload() throws Exception {
         String text = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineMetadata=role=web\n";
-        registry.createUnit(new dev.flotilla.registry.UnitRecord("web.service", text,
-                dev.flotilla.unitfile.UnitFile.parse("web.service", text).hash(), dev.flotilla.registry.DesiredState.LAUNCHED));
+        registry.createUnit(new dev.flotilla.model.UnitRecord("web.service", text,
+                dev.flotilla.unitfile.UnitFile.parse("web.service", text).hash(), dev.flotilla.model.DesiredState.LAUNCHED));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> registry.waiting().value().containsKey("web.service"));
 

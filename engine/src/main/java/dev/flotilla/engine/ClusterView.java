@@ -1,9 +1,9 @@
 package dev.flotilla.engine;
 
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
-import dev.flotilla.registry.Machine;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.registry.WatchEvent;
 
 import java.util.Collection;

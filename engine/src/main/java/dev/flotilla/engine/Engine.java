@@ -2,7 +2,7 @@ package dev.flotilla.engine;
 
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.registry.LeaderElection;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
 import dev.flotilla.registry.Subscription;

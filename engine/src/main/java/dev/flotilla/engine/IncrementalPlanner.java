@@ -5,11 +5,11 @@ import dev.flotilla.engine.scheduler.Decisions;
 import dev.flotilla.engine.scheduler.IncrementalScheduler;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.engine.scheduler.UnitView;
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
-import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.Machine;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitRecord;
 
 import java.util.ArrayList;
 import java.util.Collection;

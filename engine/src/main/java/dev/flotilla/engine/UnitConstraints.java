@@ -2,7 +2,7 @@ package dev.flotilla.engine;
 
 import dev.flotilla.engine.scheduler.Constraints;
 import dev.flotilla.engine.scheduler.MetadataRule;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.unitfile.FleetRequirements;
 import dev.flotilla.unitfile.MetadataRequirement;
 import dev.flotilla.unitfile.UnitFile;

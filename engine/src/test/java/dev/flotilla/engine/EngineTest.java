@@ -1,13 +1,13 @@
 package dev.flotilla.engine;
 
-import dev.flotilla.registry.Assignment;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdFixture;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

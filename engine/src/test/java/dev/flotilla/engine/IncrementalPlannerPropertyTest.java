@@ -1,11 +1,11 @@
 package dev.flotilla.engine;
 
 import dev.flotilla.engine.scheduler.Scheduler;
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
-import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.Machine;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.unitfile.UnitFileException;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Assignment;
+
 import java.util.Objects;
 
 /** One change the engine makes, applied in a fenced transaction. */

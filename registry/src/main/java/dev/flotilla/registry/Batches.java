@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitRecord;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;

@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.MetadataOverride;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,9 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
+
 /**
  * What {@link Registry#watchCluster} reports: a unit, a machine or a unit state. Keys are
  * {@code units/<name>}, {@code machines/<id>} and {@code states/<machine>/<unit>}.

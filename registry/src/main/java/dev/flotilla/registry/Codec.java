@@ -1,5 +1,11 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.UnitState;
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.DesiredState;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;

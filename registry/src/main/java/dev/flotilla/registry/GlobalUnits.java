@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitRecord;
+
 /**
  * Which units are global. They are also indexed under globals/, in the same write as the unit, so
  * an agent can follow them without watching every unit of the cluster.

@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Machine;
+
 import java.time.Duration;
 
 /** Another live daemon already holds this machine id. */

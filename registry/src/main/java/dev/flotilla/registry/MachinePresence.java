@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Machine;
+
 import java.util.function.Consumer;
 
 /**

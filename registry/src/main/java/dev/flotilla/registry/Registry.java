@@ -1,5 +1,12 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.UnitState;
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.MetadataOverride;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitState;
+import dev.flotilla.model.DesiredState;
+
 import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -1,5 +1,8 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.MetadataOverride;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.Machine;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,8 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.UnitRecord;
+
 import io.etcd.jetcd.KeyValue;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitRecord;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

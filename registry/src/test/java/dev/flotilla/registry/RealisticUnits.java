@@ -1,5 +1,8 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.DesiredState;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

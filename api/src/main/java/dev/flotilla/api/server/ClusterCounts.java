@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.ClusterItem;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.WatchEvent;

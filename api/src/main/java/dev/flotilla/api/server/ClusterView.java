@@ -1,11 +1,11 @@
 package dev.flotilla.api.server;
 
-import dev.flotilla.registry.Assignment;
-import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
 
 import java.util.HashMap;
 import java.util.List;

@@ -96,7 +96,7 @@ final class EventLines {
     }
 
     private static UnitState state(ClusterItem.StateItem s) {
-        dev.flotilla.registry.UnitState st = s.state();
+        dev.flotilla.model.UnitState st = s.state();
         return new UnitState(st.unit(), st.hash(), st.machineId(), st.loadState(), st.activeState(), st.subState());
     }
 }

@@ -1,6 +1,6 @@
 package dev.flotilla.api.server;
 
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
 

@@ -6,10 +6,10 @@ import dev.flotilla.api.UnitFileEntry;
 import dev.flotilla.api.UnitListing;
 import dev.flotilla.api.UnitRequest;
 import dev.flotilla.api.UnitStateEntry;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;
 

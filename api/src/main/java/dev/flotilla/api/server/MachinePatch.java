@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.registry.MetadataOverride;
+import dev.flotilla.model.MetadataOverride;
 import dev.flotilla.registry.Registry;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.flotilla.api.server;
 
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.api.Unit;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitFileException;
 import dev.flotilla.unitfile.UnitName;

@@ -1,8 +1,8 @@
 package dev.flotilla.api.server;
 
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitState;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 

@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.unitfile.UnitName;
 
 import java.util.function.BiFunction;

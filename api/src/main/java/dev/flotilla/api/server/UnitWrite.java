@@ -1,8 +1,8 @@
 package dev.flotilla.api.server;
 
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.registry.Versioned;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitName;

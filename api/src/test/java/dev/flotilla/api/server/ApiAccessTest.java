@@ -6,7 +6,7 @@ import dev.flotilla.api.ApiException;
 import dev.flotilla.api.Credentials;
 import dev.flotilla.api.Endpoint;
 import dev.flotilla.api.FlotillaClient;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.TestCertificates;

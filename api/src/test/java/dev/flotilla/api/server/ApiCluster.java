@@ -5,10 +5,10 @@ import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.registry.EtcdFixture;
 import dev.flotilla.registry.LeaderElection;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.UnitState;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

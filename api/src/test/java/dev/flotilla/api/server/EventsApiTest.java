@@ -3,7 +3,7 @@ package dev.flotilla.api.server;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.ClusterEvent;
 import dev.flotilla.api.EventStream;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.MachinePresence;
 import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterEach;
@@ -140,8 +140,8 @@ class EventsApiTest {
         await().atMost(WAIT).until(() -> events.size() == 2);
         // The daemon goes away; changes happen meanwhile; a daemon comes back on the same socket.
         api.server.close();
-        api.registry.createUnit(new dev.flotilla.registry.UnitRecord("two.service", TEXT, "h", DesiredState.INACTIVE));
-        api.registry.createUnit(new dev.flotilla.registry.UnitRecord("three.service", TEXT, "h", DesiredState.INACTIVE));
+        api.registry.createUnit(new dev.flotilla.model.UnitRecord("two.service", TEXT, "h", DesiredState.INACTIVE));
+        api.registry.createUnit(new dev.flotilla.model.UnitRecord("three.service", TEXT, "h", DesiredState.INACTIVE));
         await().atMost(WAIT).until(() -> !errors.isEmpty());
         try (ApiServer again = ApiServer.start(new ApiServer.Config(java.util.Optional.of(api.socket), java.util.Optional.empty(),
                 java.util.Optional.empty()), api.registry, () -> new ApiServer.Health(true, "test", "ok"))) {

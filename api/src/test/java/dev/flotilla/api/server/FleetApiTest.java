@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.Unit;
 import dev.flotilla.api.UnitState;
-import dev.flotilla.registry.Assignment;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.MachinePresence;
-import dev.flotilla.registry.UnitRecord;
+import dev.flotilla.model.UnitRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -232,9 +232,9 @@ class FleetApiTest {
     @Test
     void statesArePagedToo() {
         MachinePresence m1 = api.machine(M1, "127.0.0.10", Map.of());
-        List<dev.flotilla.registry.UnitState> many = new ArrayList<>();
+        List<dev.flotilla.model.UnitState> many = new ArrayList<>();
         for (int i = 0; i < 230; i++) {
-            many.add(new dev.flotilla.registry.UnitState(M1, String.format("u%03d.service", i), "h", "loaded", "active", "running"));
+            many.add(new dev.flotilla.model.UnitState(M1, String.format("u%03d.service", i), "h", "loaded", "active", "running"));
         }
         api.registry.publishStates(m1, many);
         List<UnitState> all = api.client.unitStates("", "");

@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.api.ApiException;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.MachinePresence;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -1,10 +1,10 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.ClusterItem;
-import dev.flotilla.registry.DesiredState;
-import dev.flotilla.registry.Machine;
-import dev.flotilla.registry.UnitRecord;
-import dev.flotilla.registry.UnitState;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
 import dev.flotilla.registry.WatchEvent;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.flotilla.testvms.functional;
 
 import dev.flotilla.api.FlotillaClient;
 import dev.flotilla.api.UnitDetail;
-import dev.flotilla.registry.DesiredState;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.testvms.Cluster;
 import dev.flotilla.testvms.ClusterConfig;
 import dev.flotilla.testvms.ClusterExtension;

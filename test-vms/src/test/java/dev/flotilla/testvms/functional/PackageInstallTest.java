@@ -2,7 +2,7 @@ package dev.flotilla.testvms.functional;
 
 import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
-import dev.flotilla.registry.Machine;
+import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.testvms.ClusterException;
 import dev.flotilla.testvms.CommandResult;

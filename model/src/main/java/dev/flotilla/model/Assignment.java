@@ -1,4 +1,4 @@
-package dev.flotilla.registry;
+package dev.flotilla.model;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.flotilla.registry;
+package dev.flotilla.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -90,7 +90,7 @@ public record MetadataOverride(String machineId, String key, String value) {
         return usable;
     }
 
-    static String shortened(String s) {
+    public static String shortened(String s) {
         String printable = s.codePoints().limit(40)
                 .collect(StringBuilder::new, (b, c) -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c), StringBuilder::append)
                 .toString();
