@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import static dev.flotilla.registry.EtcdConnection.MAX_TXNS_IN_FLIGHT;
 import static dev.flotilla.registry.EtcdConnection.await;
 
-/** Assignments (assign/<machine>/<unit>) and waiting reasons (waiting/<unit>) in etcd, written fenced on the leader key. */
+/**
+ * Assignments ({@code assign/<machine>/<unit>}) and waiting reasons ({@code waiting/<unit>}) in
+ * etcd, written fenced on the leader key.
+ */
 final class EtcdAssignments implements Assignments {
     private final EtcdConnection etcd;
     private final Client client;

@@ -9,7 +9,10 @@ import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.List;
 
-/** Machine registrations (machines/<id>, on a lease) and metadata overrides (metadata/<id>/<key>, without one) in etcd. */
+/**
+ * Machine registrations ({@code machines/<id>}, on a lease) and metadata overrides ({@code
+ * metadata/<id>/<key>}, without one) in etcd.
+ */
 final class EtcdMachines implements Machines {
     private final EtcdConnection etcd;
     private final Keys keys;

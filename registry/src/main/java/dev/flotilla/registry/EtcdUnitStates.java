@@ -10,7 +10,7 @@ import java.util.List;
 
 import static dev.flotilla.registry.EtcdConnection.await;
 
-/** Unit states in etcd: states/<machine>/<unit>, on the publishing machine's lease. */
+/** Unit states in etcd: {@code states/<machine>/<unit>}, on the publishing machine's lease. */
 final class EtcdUnitStates implements UnitStates {
     private final EtcdConnection etcd;
     private final Client client;

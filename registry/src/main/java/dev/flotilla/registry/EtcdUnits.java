@@ -22,7 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import static dev.flotilla.registry.EtcdConnection.MAX_TXNS_IN_FLIGHT;
 import static dev.flotilla.registry.EtcdConnection.await;
 
-/** Units in etcd: units/<name>, and the index of global units, globals/<name>, kept in step in the same transactions. */
+/**
+ * Units in etcd: {@code units/<name>}, and the index of global units, {@code globals/<name>}, kept
+ * in step in the same transactions.
+ */
 final class EtcdUnits implements Units {
     private final EtcdConnection etcd;
     private final Client client;
