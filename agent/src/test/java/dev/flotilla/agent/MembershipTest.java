@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The first registration outlives an etcd that answers too late a few times, within its bound. */
 class MembershipTest {
     private static final String ME = "b".repeat(32);
-    private final InMemoryRegistry memory = Registry.inMemory();
+    private final InMemoryRegistry memory = InMemoryRegistry.standalone();
     private final AtomicInteger calls = new AtomicInteger();
     @TempDir
     Path tmp;

@@ -14,7 +14,7 @@ final class EtcdKeyWaiter {
     }
 
     /** Returns when the key was deleted after fromRevision, or when the deadline (nanoTime) passed. */
-    static void awaitDeletion(EtcdRegistry registry, ByteSequence key, long fromRevision, long deadline) {
+    static void awaitDeletion(EtcdConnection etcd, ByteSequence key, long fromRevision, long deadline) {
         CompletableFuture<Void> deleted = new CompletableFuture<>();
         Watch.Listener listener = Watch.listener(
                 response -> {
@@ -27,7 +27,7 @@ final class EtcdKeyWaiter {
                 // On a watch error the caller simply reads again: that is the list-then-watch rule.
                 deleted::completeExceptionally,
                 () -> deleted.complete(null));
-        try (Watch.Watcher ignored = registry.client().getWatchClient().watch(key,
+        try (Watch.Watcher ignored = etcd.client().getWatchClient().watch(key,
                 WatchOption.builder().withRevision(fromRevision + 1).build(), listener)) {
             long remaining = deadline - System.nanoTime();
             if (remaining > 0) {

@@ -25,7 +25,7 @@ final class EtcdLeaderElection implements LeaderElection {
     private static final Logger log = LoggerFactory.getLogger(EtcdLeaderElection.class);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    private final EtcdRegistry registry;
+    private final EtcdConnection etcd;
     private final String candidateId;
     private final Duration ttl;
     private final ByteSequence key;
@@ -35,11 +35,11 @@ final class EtcdLeaderElection implements LeaderElection {
     private volatile LeaseKeeper keeper;
     private Thread thread;
 
-    EtcdLeaderElection(EtcdRegistry registry, String candidateId, Duration ttl) {
-        this.registry = registry;
+    EtcdLeaderElection(EtcdConnection etcd, String candidateId, Duration ttl) {
+        this.etcd = etcd;
         this.candidateId = candidateId;
         this.ttl = ttl;
-        this.key = registry.keys().engineLeader();
+        this.key = etcd.keys().engineLeader();
     }
 
     @Override
@@ -72,13 +72,13 @@ final class EtcdLeaderElection implements LeaderElection {
     }
 
     private void runOnce(Consumer<Leadership> listener) {
-        long lease = registry.grantLease(ttl, "grant the engine lease");
-        TxnResponse txn = registry.createIfAbsent(key, Keys.bytes(candidateId), lease, "campaign for engine leader");
+        long lease = etcd.grantLease(ttl, "grant the engine lease");
+        TxnResponse txn = etcd.createIfAbsent(key, Keys.bytes(candidateId), lease, "campaign for engine leader");
         if (txn.isSucceeded()) {
             lead(listener, lease, txn.getHeader().getRevision());
             return;
         }
-        registry.revokeQuietly(lease);
+        etcd.revokeQuietly(lease);
         Optional<KeyValue> current = txn.getGetResponses().get(0).getKvs().stream().findFirst();
         if (current.isEmpty()) {
             return;
@@ -88,18 +88,18 @@ final class EtcdLeaderElection implements LeaderElection {
         if (candidateId.equals(lastSeenLeader)) {
             // Left by this machine's previous daemon (ids are unique per machine): take it back now
             // instead of waiting for its lease to expire.
-            EtcdRegistry.await(registry.client().getKVClient().txn()
+            EtcdConnection.await(etcd.client().getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
                     .Then(Op.delete(key, DeleteOption.DEFAULT)).commit(), "clear the stale leader key");
             return;
         }
-        EtcdKeyWaiter.awaitDeletion(registry, key, kv.getModRevision(),
+        EtcdKeyWaiter.awaitDeletion(etcd, key, kv.getModRevision(),
                 System.nanoTime() + Math.max(ttl.toNanos() * 3, TimeUnit.SECONDS.toNanos(10)));
     }
 
     private void lead(Consumer<Leadership> listener, long lease, long fencingRevision) {
         CompletableFuture<String> lost = new CompletableFuture<>();
-        LeaseKeeper k = new LeaseKeeper(registry.client().getLeaseClient(), lease, ttl, registry.scheduler(), "engine");
+        LeaseKeeper k = new LeaseKeeper(etcd.client().getLeaseClient(), lease, ttl, etcd.scheduler(), "engine");
         k.onStateChange(state -> {
             if (state == ConnectionState.LOST) {
                 lost.complete("the engine lease was lost");
@@ -132,7 +132,7 @@ final class EtcdLeaderElection implements LeaderElection {
         }
         leader = false;
         k.close();
-        registry.revokeQuietly(lease);
+        etcd.revokeQuietly(lease);
         log.info("this machine's engine is no longer the leader: {}", reason);
         listener.accept(new Leadership.Lost(reason));
     }

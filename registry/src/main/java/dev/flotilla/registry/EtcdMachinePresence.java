@@ -19,33 +19,33 @@ final class EtcdMachinePresence implements MachinePresence {
     /** Fresh leases tried when each ran out before the registration could use it. */
     private static final int EXPIRED_UNUSED_ATTEMPTS = 3;
 
-    private final EtcdRegistry registry;
+    private final EtcdConnection etcd;
     private final LeaseKeeper keeper;
     private final String session;
     private final boolean resumed;
     private volatile Machine machine;
     private volatile boolean closed;
 
-    private EtcdMachinePresence(EtcdRegistry registry, Machine machine, LeaseKeeper keeper, String session,
+    private EtcdMachinePresence(EtcdConnection etcd, Machine machine, LeaseKeeper keeper, String session,
                                 boolean resumed) {
-        this.registry = registry;
+        this.etcd = etcd;
         this.machine = machine;
         this.keeper = keeper;
         this.session = session;
         this.resumed = resumed;
     }
 
-    static MachinePresence register(EtcdRegistry registry, Machine machine, Duration ttl, String session,
+    static MachinePresence register(EtcdConnection etcd, Machine machine, Duration ttl, String session,
                                     Duration conflictWait) {
-        ByteSequence key = registry.keys().machine(machine.id());
+        ByteSequence key = etcd.keys().machine(machine.id());
         long deadline = System.nanoTime() + conflictWait.toNanos();
         int expiredUnused = 0;
         while (true) {
-            long lease = registry.grantLease(ttl, "grant the machine lease");
+            long lease = etcd.grantLease(ttl, "grant the machine lease");
             ByteSequence value = Codec.encode(Codec.MachineRecord.of(machine, session, lease));
             TxnResponse txn;
             try {
-                txn = registry.createIfAbsent(key, value, lease, "register machine " + machine.id());
+                txn = etcd.createIfAbsent(key, value, lease, "register machine " + machine.id());
             } catch (RegistryException e) {
                 // A short TTL can run out between the grant and its first use when this process is
                 // starved for a moment: nothing was written, so a fresh lease is simply tried again.
@@ -57,38 +57,38 @@ final class EtcdMachinePresence implements MachinePresence {
                 throw e;
             }
             if (txn.isSucceeded()) {
-                return start(registry, machine, ttl, session, lease, false);
+                return start(etcd, machine, ttl, session, lease, false);
             }
             Optional<KeyValue> existing = txn.getGetResponses().get(0).getKvs().stream().findFirst();
             if (existing.isEmpty()) {
-                registry.revokeQuietly(lease);
+                etcd.revokeQuietly(lease);
                 continue; // deleted in between: try again
             }
             Codec.MachineRecord holder = Codec.decode(existing.get().getValue(), Codec.MachineRecord.class);
-            if (session.equals(holder.session()) && registry.leaseTimeToLive(holder.leaseId()) > 0) {
+            if (session.equals(holder.session()) && etcd.leaseTimeToLive(holder.leaseId()) > 0) {
                 // Our own registration from before a restart, still alive: adopt it, so the
                 // machine's units do not move because flotd restarted.
-                registry.revokeQuietly(lease);
+                etcd.revokeQuietly(lease);
                 log.info("adopting this machine's registration from before the restart (lease {})",
                         Long.toHexString(holder.leaseId()));
-                MachinePresence presence = start(registry, machine, ttl, session, holder.leaseId(), true);
+                MachinePresence presence = start(etcd, machine, ttl, session, holder.leaseId(), true);
                 presence.update(machine);
                 return presence;
             }
-            registry.revokeQuietly(lease);
+            etcd.revokeQuietly(lease);
             if (System.nanoTime() >= deadline) {
                 throw MachineIdConflictException.stillHeld(holder.machine(), conflictWait);
             }
-            EtcdKeyWaiter.awaitDeletion(registry, key, existing.get().getModRevision(), deadline);
+            EtcdKeyWaiter.awaitDeletion(etcd, key, existing.get().getModRevision(), deadline);
         }
     }
 
-    private static MachinePresence start(EtcdRegistry registry, Machine machine, Duration ttl, String session, long lease,
+    private static MachinePresence start(EtcdConnection etcd, Machine machine, Duration ttl, String session, long lease,
                                          boolean resumed) {
-        LeaseKeeper keeper = new LeaseKeeper(registry.client().getLeaseClient(), lease, ttl, registry.scheduler(),
+        LeaseKeeper keeper = new LeaseKeeper(etcd.client().getLeaseClient(), lease, ttl, etcd.scheduler(),
                 "machine " + machine.id().substring(0, Math.min(8, machine.id().length())));
         keeper.start();
-        return new EtcdMachinePresence(registry, machine, keeper, session, resumed);
+        return new EtcdMachinePresence(etcd, machine, keeper, session, resumed);
     }
 
     @Override
@@ -121,7 +121,7 @@ final class EtcdMachinePresence implements MachinePresence {
         if (!updated.id().equals(machine.id())) {
             throw new IllegalArgumentException("a presence cannot change its machine id");
         }
-        EtcdRegistry.await(registry.client().getKVClient().put(registry.keys().machine(updated.id()),
+        EtcdConnection.await(etcd.client().getKVClient().put(etcd.keys().machine(updated.id()),
                 Codec.encode(Codec.MachineRecord.of(updated, session, keeper.leaseId())),
                 PutOption.builder().withLeaseId(keeper.leaseId()).build()), "update machine " + updated.id());
         this.machine = updated;
@@ -134,6 +134,6 @@ final class EtcdMachinePresence implements MachinePresence {
         }
         closed = true;
         keeper.close();
-        registry.revokeQuietly(keeper.leaseId());
+        etcd.revokeQuietly(keeper.leaseId());
     }
 }

@@ -63,7 +63,7 @@ final class PagedRange {
             }
             GetResponse page;
             try {
-                page = EtcdRegistry.await(kv.get(from, option.build()), what);
+                page = EtcdConnection.await(kv.get(from, option.build()), what);
             } catch (RegistryException e) {
                 // Values stored by an older version (or another client) may exceed the entry
                 // bound: a smaller page still gets through, down to one key.

@@ -31,7 +31,7 @@ final class PrefixWatcher<T> implements Subscription {
         T decode(String relativeKey, ByteSequence value);
     }
 
-    private final EtcdRegistry registry;
+    private final EtcdConnection etcd;
     private final String prefix;
     private final Decoder<T> decoder;
     private final Consumer<WatchEvent<T>> listener;
@@ -45,8 +45,8 @@ final class PrefixWatcher<T> implements Subscription {
     /** Which watcher is current; touched only on the watcher's thread. */
     private long generation;
 
-    PrefixWatcher(EtcdRegistry registry, String prefix, Decoder<T> decoder, Consumer<WatchEvent<T>> listener, String what) {
-        this.registry = registry;
+    PrefixWatcher(EtcdConnection etcd, String prefix, Decoder<T> decoder, Consumer<WatchEvent<T>> listener, String what) {
+        this.etcd = etcd;
         this.prefix = prefix;
         this.decoder = decoder;
         this.listener = listener;
@@ -87,7 +87,7 @@ final class PrefixWatcher<T> implements Subscription {
         Map<String, T> items = new HashMap<>();
         long revision;
         try {
-            revision = PagedRange.read(registry.client().getKVClient(), Keys.bytes(prefix), "list " + what, items::clear,
+            revision = PagedRange.read(etcd.client().getKVClient(), Keys.bytes(prefix), "list " + what, items::clear,
                     page -> {
                         for (KeyValue kv : page) {
                             String key = relative(kv.getKey());
@@ -116,7 +116,7 @@ final class PrefixWatcher<T> implements Subscription {
         // A broken stream may report twice (an error, then completion); only the current
         // watcher's first report leads to a new list.
         long mine = ++generation;
-        watcher = registry.client().getWatchClient().watch(Keys.bytes(prefix),
+        watcher = etcd.client().getWatchClient().watch(Keys.bytes(prefix),
                 WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(revision).build(),
                 Watch.listener(r -> onThread(() -> {
                             if (mine == generation) {

@@ -20,7 +20,7 @@ class ApiServerTest {
     @TempDir
     Path dir;
 
-    private final dev.flotilla.registry.Registry registry = dev.flotilla.registry.Registry.inMemory();
+    private final dev.flotilla.registry.Registry registry = dev.flotilla.registry.InMemoryRegistry.standalone();
 
     @org.junit.jupiter.api.AfterEach
     void closeRegistry() {

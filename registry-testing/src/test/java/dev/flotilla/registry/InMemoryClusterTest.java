@@ -273,7 +273,7 @@ class InMemoryClusterTest {
         RegistryException e = assertThrows(RegistryException.class, r::machines);
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
 
-        try (InMemoryRegistry alone = Registry.inMemory()) {
+        try (InMemoryRegistry alone = InMemoryRegistry.standalone()) {
             assertTrue(alone.createUnit(RegistryContract.unit("a.service", "x")));
             assertEquals(Map.of(), cluster.connect().units().value().stream()
                     .collect(java.util.stream.Collectors.toMap(UnitRecord::name, u -> u)), "clusters share nothing");

@@ -9,6 +9,15 @@ package dev.flotilla.registry;
  * TTL, as when a daemon crashes. {@link #stop()} is the clean shutdown.
  */
 public interface InMemoryRegistry extends Registry {
+
+    /**
+     * A registry on an in-memory cluster of its own (it ends when the registry is closed), for
+     * logic tests; {@link InMemoryCluster} gives several clients of one cluster.
+     */
+    static InMemoryRegistry standalone() {
+        return MemoryCluster.standalone();
+    }
+
     InMemoryCluster cluster();
 
     /**

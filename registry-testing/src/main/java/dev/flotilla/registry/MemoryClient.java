@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One client of an in-memory cluster. Every operation is the etcd transaction EtcdRegistry sends,
+ * One client of an in-memory cluster. Every operation is the etcd transaction the etcd classes send,
  * applied atomically to the shared store, over the same key layout.
  */
 final class MemoryClient implements InMemoryRegistry {
