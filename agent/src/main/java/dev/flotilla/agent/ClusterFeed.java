@@ -25,7 +25,7 @@ final class ClusterFeed {
         void globalsListed();
 
         /** Anything changed (after the listing callbacks). */
-        void changed();
+        void feedChanged();
     }
 
     private final Registry registry;
@@ -84,7 +84,7 @@ final class ClusterFeed {
         if (fold(assignments, event)) {
             listener.assignmentsListed();
         }
-        listener.changed();
+        listener.feedChanged();
     }
 
     private void onGlobals(WatchEvent<UnitRecord> event) {
@@ -94,7 +94,7 @@ final class ClusterFeed {
         if (fold(globals, event)) {
             listener.globalsListed();
         }
-        listener.changed();
+        listener.feedChanged();
     }
 
     /** @return whether the event was a listing */

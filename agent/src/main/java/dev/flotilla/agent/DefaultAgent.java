@@ -15,7 +15,6 @@ import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.RegistryException;
 import dev.flotilla.systemd.JobResult;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
@@ -25,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -41,14 +38,13 @@ import java.util.function.Consumer;
  * The agent's I/O shell around {@link AgentLifecycle}: it feeds the lifecycle's events in and carries
  * out the effects that come back. One thread ("flotilla-agent", {@link AgentLoop}) owns all of its
  * state. Watch events, job ends, systemd state changes and presence changes are handed to that thread
- * and mark it dirty; bursts within {@link AgentConfig#coalesce()} are handled by one pass (in mode
- * {@link AgentMode.Running} only): read states, build the desired set, plan, execute. A periodic full
- * pass is the safety net. Unit states are published by {@link StatePublisher} on its own thread; the
+ * and mark it dirty; bursts within {@link AgentConfig#coalesce()} are handled by one pass
+ * ({@link PassRunner}, in mode {@link AgentMode.Running} only): read states, build the desired set,
+ * plan, execute. A periodic full pass is the safety net. Unit states are published by {@link StatePublisher} on its own thread; the
  * registration is kept by {@link Membership}.
  */
 final class DefaultAgent implements Agent, Membership.Listener, UnitStateListener, ClusterFeed.Listener {
     private static final Logger log = LoggerFactory.getLogger(DefaultAgent.class);
-    private static final long MAX_RETRY_MS = 5000;
 
     private final AgentConfig config;
     private final Systemd systemd; // null: presence only
@@ -69,18 +65,8 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private final StatusReads reads;
     private final UnitShutdown shutdown;
     private final ClusterFeed feed;
-    private final UnitTexts texts;
-    private final PassLog passLog = new PassLog();
-    private boolean passScheduled;
-    private boolean rescan;
-    /** Read every state in bulk on the next pass (start, systemd resync, periodic resync); otherwise events keep the board. */
-    private boolean readAll = true;
-    private long retryMs;
-    private ScheduledFuture<?> retry;
+    private final PassRunner passes; // null: presence only
     private ScheduledFuture<?> resync;
-    /** Duration of the last pass if it reloaded systemd, else 0. */
-    private long lastReloadPassMillis;
-    private long passStarted;
 
     DefaultAgent(AgentConfig config, Registry registry, Systemd systemd) {
         this.config = config;
@@ -94,7 +80,9 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         this.reads = systemd == null ? null : new StatusReads(systemd, board, memory);
         this.shutdown = systemd == null ? null : new UnitShutdown(systemd, dir, memory, board, reads, executor);
         this.feed = new ClusterFeed(registry, config.machine().id(), loop::post, this);
-        this.texts = new UnitTexts(registry);
+        UnitTexts texts = new UnitTexts(registry);
+        this.passes = systemd == null ? null : new PassRunner(config, loop, () -> mode, () -> membership.machine().metadata(),
+                dir, memory, board, reads, feed, texts, executor, publisher);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -197,12 +185,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private void followUnits() {
         systemdWatch = systemd.watch(this);
         feed.watchGlobals();
-        resync = loop.every(() -> {
-            rescan = true;
-            readAll = true;
-            texts.forgetUnreadable();
-            markDirty();
-        }, config.resyncInterval().toMillis());
+        resync = loop.every(passes::resyncAll, config.resyncInterval().toMillis());
     }
 
     private void closeWatches() {
@@ -289,10 +272,9 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
 
     @Override
     public void resync() {
-        loop.post(() -> {
-            readAll = true;
-            markDirty();
-        });
+        if (passes != null) {
+            loop.post(passes::readAllStates);
+        }
     }
 
     @Override
@@ -332,7 +314,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     }
 
     @Override
-    public void changed() {
+    public void feedChanged() {
         markDirty();
     }
 
@@ -368,95 +350,9 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         });
     }
 
-    // ---------------------------------------------------------------- the pass (agent thread)
-
     private void markDirty() {
-        if (!passScheduled && !mode.ending()) {
-            passScheduled = true;
-            // After a pass that reloaded systemd, wait as long as it took: while changes trickle in,
-            // each pass may cost another daemon-reload, so fewer, fuller passes end a burst sooner.
-            // Other passes (new units, starts, stops) follow at once: what arrived while one ran
-            // is handled by the next in one go anyway.
-            loop.schedule(this::pass, Math.max(config.coalesce().toMillis(), lastReloadPassMillis));
-        }
-    }
-
-    private void pass() {
-        passStarted = System.nanoTime();
-        boolean reloaded = false;
-        try {
-            reloaded = passOnce();
-        } finally {
-            lastReloadPassMillis = reloaded ? Math.min(1000, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted)) : 0;
-        }
-    }
-
-    /** @return whether the pass reloaded systemd */
-    private boolean passOnce() {
-        passScheduled = false;
-        // Not Running: unregistered (units keep running as they are until the machine is back), or
-        // without the full picture (a pass would stop what it has not heard of yet), or ending.
-        if (systemd == null || !mode.passes()) {
-            return false;
-        }
-        try {
-            if (rescan) {
-                rescanFolder();
-            }
-            Set<String> interest = memory.names();
-            interest.addAll(feed.assignments().keySet());
-            interest.addAll(feed.globals().keySet());
-            board.interest(interest);
-            if (readAll) {
-                reads.read(interest);
-                readAll = false;
-            } else {
-                reads.readUnknown(interest);
-            }
-            DesiredSet desired = texts.desired(feed.assignments(), feed.globals(), board.snapshot(),
-                    membership.machine().metadata());
-            passLog.notes(desired);
-            Plan plan = Reconciler.plan(desired, memory.snapshot(board.snapshot()));
-            PlanExecutor.Outcome outcome = plan.isEmpty() ? null : executor.execute(plan);
-            publisher.track(memory.installed);
-            if (outcome != null) {
-                PassLog.report(outcome, plan, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted));
-            }
-            if (outcome != null && !outcome.failed().isEmpty()) {
-                retryLater("units failed: " + outcome.failed());
-            } else {
-                retryMs = 0;
-            }
-            return plan.reloads();
-        } catch (SystemdException | RegistryException | UncheckedIOException e) {
-            retryLater(e.getMessage());
-            return false;
-        }
-    }
-
-    private void retryLater(String why) {
-        retryMs = retryMs == 0 ? 100 : Math.min(MAX_RETRY_MS, retryMs * 2);
-        if (retryMs == 100) {
-            log.warn("agent pass incomplete: {}; trying again", why);
-        } else {
-            log.debug("agent pass incomplete: {}; trying again in {} ms", why, retryMs);
-        }
-        if (retry == null || retry.isDone()) {
-            retry = loop.schedule(this::markDirty, retryMs);
-        }
-    }
-
-    private void rescanFolder() {
-        rescan = false;
-        try {
-            Map<String, String> found = dir.scan();
-            if (!found.equals(memory.installed)) {
-                log.warn("unit folder {} changed behind the agent's back; taking it as it is", dir.dir());
-                memory.installed.clear();
-                memory.installed.putAll(found);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the unit folder " + dir.dir(), e);
+        if (passes != null) {
+            passes.markDirty();
         }
     }
 
