@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * state. Watch events, job ends, systemd state changes and presence changes are handed to that thread
  * and mark it dirty; bursts within {@link AgentConfig#coalesce()} are handled by one pass
  * ({@link PassRunner}, in mode {@link AgentMode.Running} only): read states, build the desired set,
- * plan, execute. A periodic full pass is the safety net. Unit states are published by {@link StatePublisher} on its own thread; the
- * registration is kept by {@link Membership}.
+ * plan, execute. A periodic full pass is the safety net. Unit states are published by
+ * {@link StatePublisher} on its own thread; the registration is kept by {@link Membership}.
  */
 final class DefaultAgent implements Agent, Membership.Listener, UnitStateListener, ClusterFeed.Listener {
     private static final Logger log = LoggerFactory.getLogger(DefaultAgent.class);
@@ -280,7 +280,9 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     @Override
     public void registered(MachinePresence p) {
         loop.post(() -> {
-            if (systemd != null && !mode.ending()) {
+            AgentMode now = mode;
+            boolean live = now instanceof AgentMode.Listing || now instanceof AgentMode.Running || now instanceof AgentMode.Suspended;
+            if (systemd != null && live) { // else ignored: ending, or the first registration is not handled yet
                 if (p.resumed()) {
                     log.info("lease resumed: units keep running as they are");
                 } else {
