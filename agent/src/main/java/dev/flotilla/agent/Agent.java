@@ -5,6 +5,7 @@ import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.systemd.Systemd;
 
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -14,9 +15,9 @@ import java.util.function.Consumer;
  *
  * <p>Lifecycle: {@link #start()} registers (and fails if the machine id is taken), then follows the
  * assignments. A lost lease does not stop any unit (etcd may only be restarting); the agent registers
- * again every second. If the lease was resumed, nothing changes; if it is new, the cluster has moved
- * this machine's units meanwhile, so the agent stops and unloads every unit it runs before following
- * the assignments again. {@link #close()} (clean shutdown) stops and unloads all its units, removes
+ * again every second. If the lease was resumed, nothing changes; if it is new, the cluster may have moved
+ * this machine's units meanwhile, so the agent lists its assignments anew: units moved away are stopped
+ * and unloaded, units still assigned here keep running. {@link #close()} (clean shutdown) stops and unloads all its units, removes
  * their states and deregisters, so the cluster moves them at once.
  */
 public interface Agent extends AutoCloseable {
@@ -35,7 +36,8 @@ public interface Agent extends AutoCloseable {
     }
 
     /**
-     * Registers this machine and starts following its assignments. Returns once the machine is
+     * Registers this machine (its configured metadata with the API's overrides of it, read first) and
+     * starts following its assignments and those overrides. Returns once the machine is
      * registered, so the caller may then campaign for the engine.
      *
      * @throws dev.flotilla.registry.MachineIdConflictException if another live daemon holds this machine id
@@ -44,17 +46,18 @@ public interface Agent extends AutoCloseable {
      */
     void start();
 
-    /** This machine as it is announced now. */
+    /** This machine as it is announced now: the configured metadata with the API's overrides laid over it. */
     Machine machine();
 
     /**
-     * Announces the machine anew (e.g. its metadata reloaded), keeping the lease; the global units
-     * are matched against it from now on, and a later registration uses it.
+     * The configured metadata changed (e.g. flotd's config file reloaded): announces it, with the
+     * API's overrides laid over it, keeping the lease; the global units are matched against it from now
+     * on, and a later registration uses it. What cannot be announced now (not registered, etcd away) is
+     * tried again every second until it is.
      *
-     * @throws IllegalStateException                  if the machine is not registered right now
-     * @throws dev.flotilla.registry.RegistryException if etcd refused the update (nothing changed)
+     * @return whether the announced metadata changed now
      */
-    void update(Machine machine);
+    boolean updateMetadata(Map<String, String> configured);
 
     /** The current registration's state; LOST while the machine is not registered. */
     ConnectionState presenceState();

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * The agent's settings. {@link #of} gives the defaults flotd uses; tests change single fields.
  *
- * @param machine        this machine as it registers (id, IP, metadata: global units match against it)
+ * @param machine        this machine as configured (id, IP, metadata); it registers with the API's metadata
+ *                       overrides laid over that metadata, and global units match against the result
  * @param machineTtl     the lease TTL: a machine silent for this long counts as gone and its units move
  * @param session        a token stable across restarts of the same daemon: a restarted daemon resumes its
  *                       still-living lease instead of being refused as a duplicate

@@ -1,15 +1,20 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.model.Assignment;
+import dev.flotilla.agent.AgentEffect.AttachPublisher;
+import dev.flotilla.agent.AgentEvent.AssignmentsListed;
+import dev.flotilla.agent.AgentEvent.CloseRequested;
+import dev.flotilla.agent.AgentEvent.FirstRegistered;
+import dev.flotilla.agent.AgentEvent.GlobalsListed;
+import dev.flotilla.agent.AgentEvent.HaltRequested;
+import dev.flotilla.agent.AgentEvent.LeaseGained;
+import dev.flotilla.agent.AgentEvent.PresenceChanged;
+import dev.flotilla.agent.AgentEvent.RegistrationFailed;
+import dev.flotilla.agent.AgentEvent.StartRequested;
+import dev.flotilla.agent.AgentEvent.UnitsStopped;
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.RegistryException;
-import dev.flotilla.registry.Subscription;
-import dev.flotilla.model.UnitRecord;
-import dev.flotilla.registry.Versioned;
-import dev.flotilla.registry.WatchEvent;
 import dev.flotilla.systemd.JobResult;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
@@ -19,144 +24,184 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The agent: one thread ("flotilla-agent") owns all of its state. Watch events, job ends, systemd
- * state changes and presence changes are handed to that thread and mark it dirty; bursts within
- * {@link AgentConfig#coalesce()} are handled by one pass: read states, build the desired set, plan,
- * execute. A periodic full pass is the safety net. Unit states are published by {@link StatePublisher}
- * on its own thread; the registration is kept by {@link Membership}.
+ * The agent's I/O shell around {@link AgentLifecycle}: it feeds the lifecycle's events in and carries
+ * out the effects that come back. One thread ("flotilla-agent", {@link AgentLoop}) owns all of its
+ * state. Watch events, job ends, systemd state changes and presence changes are handed to that thread
+ * and mark it dirty; bursts within {@link AgentConfig#coalesce()} are handled by one pass
+ * ({@link PassRunner}, in mode {@link AgentMode.Running} only): read states, build the desired set,
+ * plan, execute. A periodic full pass is the safety net. Unit states are published by
+ * {@link StatePublisher} on its own thread; the registration is kept by {@link Membership}.
  */
-final class DefaultAgent implements Agent, Membership.Listener, UnitStateListener {
+final class DefaultAgent implements Agent, Membership.Listener, UnitStateListener, ClusterFeed.Listener {
     private static final Logger log = LoggerFactory.getLogger(DefaultAgent.class);
-    /** Above this many texts to read in one pass, one read of all units beats one read per unit. */
-    private static final int BULK_TEXT_READ = 16;
-    private static final long MAX_RETRY_MS = 5000;
 
     private final AgentConfig config;
-    private final Registry registry;
     private final Systemd systemd; // null: presence only
     private final UnitDirectory dir;
     private final StatusBoard board = new StatusBoard();
     private final StatePublisher publisher;
     private final Membership membership;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flotilla-agent");
-        t.setDaemon(true);
-        return t;
-    });
+    private final AgentLoop loop = new AgentLoop();
     private final List<Consumer<ConnectionState>> presenceListeners = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean started;
+    private final AgentLifecycle lifecycle;
+    /** Changed only by {@link #fire}, under its lock; read anywhere. */
+    private volatile AgentMode mode = new AgentMode.Idle();
+    private volatile dev.flotilla.systemd.Subscription systemdWatch;
 
     // ---- agent thread only ----
     private final LocalMemory memory = new LocalMemory();
     private final PlanExecutor executor;
-    private MachinePresence presence;
-    private boolean registered;
-    private boolean closing;
-    private final Map<String, Assignment> assignments = new HashMap<>();
-    private boolean assignmentsSeen;
-    private long assignmentGeneration;
-    private Subscription assignmentWatch;
-    private final Map<String, UnitRecord> globals = new HashMap<>();
-    private boolean globalsSeen;
-    private Subscription globalWatch;
-    private final Map<String, UnitFacts> assignedFacts = new HashMap<>();
-    private final Map<String, UnitFacts> globalFacts = new HashMap<>();
-    /** Unit name to the assigned hash whose text could not be read (another hash, or no unit): don't re-read until it changes. */
-    private final Map<String, String> unreadable = new HashMap<>();
-    private Map<String, String> lastNotes = Map.of();
-    private boolean passScheduled;
-    private boolean rescan;
-    /** Read every state in bulk on the next pass (start, systemd resync, periodic resync); otherwise events keep the board. */
-    private boolean readAll = true;
-    private long retryMs;
-    private ScheduledFuture<?> retry;
+    private final StatusReads reads;
+    private final UnitShutdown shutdown;
+    private final ClusterFeed feed;
+    private final PassRunner passes; // null: presence only
     private ScheduledFuture<?> resync;
-    private dev.flotilla.systemd.Subscription systemdWatch;
 
     DefaultAgent(AgentConfig config, Registry registry, Systemd systemd) {
         this.config = config;
-        this.registry = registry;
         this.systemd = systemd;
         this.dir = new UnitDirectory(config.unitDir());
         this.publisher = new StatePublisher(registry, config.machine().id(), board, config.publishDelay());
         this.membership = new Membership(registry, config, this);
+        this.lifecycle = new AgentLifecycle(systemd != null);
         this.executor = systemd == null ? null
                 : new PlanExecutor(systemd, dir, memory, this::jobEnded, this::rereadTouched, board::hold);
+        this.reads = systemd == null ? null : new StatusReads(systemd, board, memory);
+        this.shutdown = systemd == null ? null : new UnitShutdown(systemd, dir, memory, board, reads, executor);
+        this.feed = new ClusterFeed(registry, config.machine().id(), loop::post, this);
+        UnitTexts texts = new UnitTexts(registry);
+        this.passes = systemd == null ? null : new PassRunner(config, loop, () -> mode, () -> membership.machine().metadata(),
+                dir, memory, board, reads, feed, texts, executor, publisher);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** Moves the lifecycle on and carries out its effects, in order, on the calling thread. */
+    private void fire(AgentEvent event) {
+        List<AgentEffect> effects;
+        synchronized (lifecycle) {
+            AgentLifecycle.Transition t = lifecycle.next(mode, event);
+            mode = t.mode();
+            effects = t.effects();
+        }
+        effects.forEach(this::apply);
+    }
+
+    /** One effect; what touches the agent thread's state runs there. */
+    private void apply(AgentEffect effect) {
+        if (effect instanceof AttachPublisher a) {
+            publisher.attach(a.presence());
+        } else if (effect instanceof AgentEffect.DetachPublisher) {
+            publisher.detach();
+        } else if (effect instanceof AgentEffect.ListAssignments) {
+            loop.run(feed::listAssignments);
+        } else if (effect instanceof AgentEffect.FollowUnits) {
+            loop.run(this::followUnits);
+        } else if (effect instanceof AgentEffect.RequestPass) {
+            loop.run(this::markDirty);
+        } else if (effect instanceof AgentEffect.StopMembership) {
+            membership.close();
+        } else if (effect instanceof AgentEffect.CloseWatches) {
+            loop.run(this::closeWatches);
+        } else if (effect instanceof AgentEffect.StopUnits) {
+            stopUnits();
+            fire(new UnitsStopped()); // the effect's end is the next event: unload and leave
+        } else if (effect instanceof AgentEffect.UnloadUnits) {
+            loop.run(() -> {
+                if (shutdown.unloadAll()) {
+                    publisher.track(Map.of());
+                }
+            });
+        } else if (effect instanceof AgentEffect.RemoveStates) {
+            publisher.removeAll(Duration.ofSeconds(5));
+        } else if (effect instanceof AgentEffect.ClosePublisher) {
+            publisher.close();
+        } else if (effect instanceof AgentEffect.Deregister) {
+            MachinePresence p = membership.current();
+            if (p != null) {
+                p.close();
+                log.info("machine {} deregistered", config.machine().id());
+            }
+        } else if (effect instanceof AgentEffect.CloseSystemdWatch) {
+            if (systemdWatch != null) {
+                systemdWatch.close();
+            }
+        } else if (effect instanceof AgentEffect.StopLoop) {
+            loop.shutdown();
+        }
+    }
+
     @Override
     public void start() {
-        if (started || closed.get()) {
-            throw new IllegalStateException("the agent was already started");
-        }
+        fire(new StartRequested());
         Map<String, String> found = Map.of();
-        if (systemd != null) {
-            try {
-                dir.create();
-                found = dir.scan();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot use the unit folder " + dir.dir() + ": " + e.getMessage(), e);
+        MachinePresence first;
+        try {
+            if (systemd != null) {
+                try {
+                    dir.create();
+                    found = dir.scan();
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot use the unit folder " + dir.dir() + ": " + e.getMessage(), e);
+                }
             }
+            first = membership.registerFirst();
+        } catch (RuntimeException e) {
+            fire(new RegistrationFailed());
+            throw e;
         }
-        MachinePresence first = membership.registerFirst();
-        started = true;
         Map<String, String> adopted = found;
-        onLoop(() -> {
-            presence = first;
-            registered = true;
+        loop.call(() -> {
             memory.installed.putAll(adopted);
             if (systemd == null) {
                 log.info("running without systemd: this machine registers but runs no units");
-                return null;
-            }
-            if (!adopted.isEmpty()) {
+            } else if (!adopted.isEmpty()) {
                 log.info("unit folder {} holds {} unit files from an earlier run", dir.dir(), adopted.size());
+                if (!first.resumed()) {
+                    log.warn("this machine's lease is new: of the {} units of its earlier run, those the cluster moved"
+                            + " meanwhile are stopped, those still assigned here keep running", adopted.size());
+                }
             }
-            if (!first.resumed() && !adopted.isEmpty()) {
-                log.warn("this machine's lease is new: of the {} units of its earlier run, those the cluster moved"
-                        + " meanwhile are stopped, those still assigned here keep running", adopted.size());
-            }
-            publisher.attach(first);
-            watchAssignments();
-            systemdWatch = systemd.watch(this);
-            globalWatch = registry.watchGlobalUnits(e -> post(() -> onGlobals(e)));
-            long every = config.resyncInterval().toMillis();
-            resync = loop.scheduleAtFixedRate(() -> {
-                rescan = true;
-                readAll = true;
-                unreadable.clear();
-                markDirty();
-            }, every, every, TimeUnit.MILLISECONDS);
-            markDirty();
+            // The membership's current registration: it may have registered again since the first.
+            MachinePresence current = membership.current();
+            fire(new FirstRegistered(current == null ? first : current));
             return null;
         });
         log.info("agent started for machine {} (unit folder {})", config.machine().id(), dir.dir());
+    }
+
+    /** Follows systemd's states, the global units and the periodic resync. Agent thread. */
+    private void followUnits() {
+        systemdWatch = systemd.watch(this);
+        feed.watchGlobals();
+        resync = loop.every(passes::resyncAll, config.resyncInterval().toMillis());
+    }
+
+    private void closeWatches() {
+        feed.close();
+        if (resync != null) {
+            resync.cancel(false);
+        }
+    }
+
+    /** Stops every unit (bounded by stopTimeout): the stops are sent on the agent thread, waited for here. */
+    private void stopUnits() {
+        long deadline = System.nanoTime() + config.stopTimeout().toNanos();
+        List<CompletableFuture<JobResult>> jobs = loop.call(shutdown::stopAll);
+        if (jobs != null) {
+            UnitShutdown.await(jobs, deadline, config.stopTimeout());
+        }
     }
 
     @Override
@@ -165,9 +210,13 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     }
 
     @Override
-    public void update(Machine updated) {
-        membership.update(updated);
-        post(this::markDirty); // global units match against the new metadata
+    public boolean updateMetadata(Map<String, String> configured) {
+        return membership.configureMetadata(configured);
+    }
+
+    @Override
+    public void metadataAnnounced() {
+        loop.post(this::markDirty); // global units match against the new metadata
     }
 
     @Override
@@ -183,24 +232,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        membership.close();
-        if (started && systemd != null) {
-            shutDownUnits();
-        }
-        publisher.removeAll(Duration.ofSeconds(5));
-        publisher.close();
-        MachinePresence p = membership.current();
-        if (p != null) {
-            p.close();
-            log.info("machine {} deregistered", config.machine().id());
-        }
-        if (systemdWatch != null) {
-            systemdWatch.close();
-        }
-        loop.shutdownNow();
+        fire(new CloseRequested());
     }
 
     /** How many unit states this agent wrote or removed in the registry (figures). */
@@ -213,187 +245,54 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         return membership.current();
     }
 
+    /** The lifecycle's mode now (tests). */
+    AgentMode mode() {
+        return mode;
+    }
+
     /**
      * Stops the agent's threads without touching its units or its registration, as a crash would
      * (tests: the registration then expires unless a new agent resumes it).
      */
     void halt() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        membership.close();
-        publisher.close();
-        if (systemdWatch != null) {
-            systemdWatch.close();
-        }
-        onLoop(() -> {
-            closing = true;
-            closeWatches();
-            return null;
-        });
-        loop.shutdownNow();
-    }
-
-    /** Stops every unit (bounded by stopTimeout), then unlinks and deletes them all and reloads once. */
-    private void shutDownUnits() {
-        long deadline = System.nanoTime() + config.stopTimeout().toNanos();
-        List<CompletableFuture<JobResult>> jobs = onLoop(() -> {
-            closing = true;
-            closeWatches();
-            if (resync != null) {
-                resync.cancel(false);
-            }
-            Set<String> names = memory.names();
-            if (names.isEmpty()) {
-                return List.of();
-            }
-            board.interest(names);
-            readStatuses(names);
-            List<String> toStop = new ArrayList<>();
-            for (String n : names) {
-                LocalMemory.PendingJob job = memory.pending.get(n);
-                UnitStatus st = board.get(n);
-                if (job != null && job.kind() == JobKind.START
-                        || job == null && st != null && (LocalState.isUp(st) || LocalState.isDeactivating(st))) {
-                    toStop.add(n);
-                }
-            }
-            log.info("stopping {} units before leaving", toStop.size());
-            List<CompletableFuture<JobResult>> out = new ArrayList<>();
-            for (String n : toStop) {
-                memory.launched.remove(n);
-                out.add(executor.track(n, JobKind.STOP, () -> systemd.stop(n)));
-            }
-            memory.pending.values().forEach(j -> out.add(j.future()));
-            return out;
-        });
-        if (jobs == null) {
-            return;
-        }
-        try {
-            CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new))
-                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // a failed job is logged by jobEnded; the unit is unloaded anyway
-        } catch (TimeoutException e) {
-            long open = jobs.stream().filter(f -> !f.isDone()).count();
-            log.warn("{} units did not stop within {} s; unloading them anyway", open, config.stopTimeout().toSeconds());
-        }
-        onLoop(() -> {
-            unloadAll();
-            return null;
-        });
-    }
-
-    private void unloadAll() {
-        List<String> names = new ArrayList<>(memory.installed.keySet());
-        if (names.isEmpty()) {
-            return;
-        }
-        try {
-            readStatuses(new HashSet<>(names));
-            for (String n : names) {
-                UnitStatus st = board.get(n);
-                if (st != null && st.isFailed()) {
-                    systemd.resetFailed(n);
-                }
-            }
-            systemd.unlinkRuntime(names);
-            for (String n : names) {
-                try {
-                    dir.remove(n);
-                } catch (IOException | IllegalArgumentException e) {
-                    log.warn("cannot delete the unit file of {}: {}", n, e.getMessage());
-                }
-            }
-            systemd.reload();
-            memory.installed.clear();
-            memory.linked.clear();
-            memory.enabled.clear();
-            log.info("unloaded {} units", names.size());
-        } catch (SystemdException e) {
-            log.error("cannot unload the units: {}", e.getMessage());
-        }
-        publisher.track(Map.of());
+        fire(new HaltRequested());
     }
 
     // ---------------------------------------------------------------- events (any thread)
-
-    /** Runs on the agent thread, unless closed. */
-    private void post(Runnable task) {
-        try {
-            loop.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.error("agent task failed", e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    /** Runs on the agent thread and waits; null if the agent thread is gone. */
-    private <T> T onLoop(Callable<T> task) {
-        try {
-            return loop.submit(task).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(c);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return null;
-        }
-    }
 
     @Override
     public void changed(String name, UnitStatus status) {
         if (board.event(name, status)) {
             publisher.changed(name);
             if (!LocalState.isUp(status) && !LocalState.isDeactivating(status)) {
-                post(this::markDirty); // a unit went down: a waiting step (rewrite, unload) may go on
+                loop.post(this::markDirty); // a unit went down: a waiting step (rewrite, unload) may go on
             }
         }
     }
 
     @Override
     public void resync() {
-        post(() -> {
-            readAll = true;
-            markDirty();
-        });
+        if (passes != null) {
+            loop.post(passes::readAllStates);
+        }
     }
 
     @Override
     public void registered(MachinePresence p) {
-        post(() -> {
-            if (closing) {
-                return;
+        loop.post(() -> {
+            AgentMode now = mode;
+            boolean live = now instanceof AgentMode.Listing || now instanceof AgentMode.Running || now instanceof AgentMode.Suspended;
+            if (systemd != null && live) { // else ignored: ending, or the first registration is not handled yet
+                if (p.resumed()) {
+                    log.info("lease resumed: units keep running as they are");
+                } else {
+                    // An assignment is in one machine's folder at a time (the engine unassigns before it
+                    // assigns), so what a fresh listing still puts here runs nowhere else: it keeps running.
+                    log.warn("lease is new: the cluster saw this machine leave; listing its assignments anew: units"
+                            + " moved meanwhile are stopped, the rest of the {} local units keep running", memory.installed.size());
+                }
             }
-            presence = p;
-            registered = true;
-            if (systemd == null) {
-                return;
-            }
-            if (p.resumed()) {
-                log.info("lease resumed: units keep running as they are");
-            } else {
-                // An assignment is in one machine's folder at a time (the engine unassigns before it
-                // assigns), so what a fresh listing still puts here runs nowhere else: it keeps running.
-                log.warn("lease is new: the cluster saw this machine leave; listing its assignments anew: units"
-                        + " moved meanwhile are stopped, the rest of the {} local units keep running", memory.installed.size());
-                watchAssignments();
-            }
-            publisher.attach(p);
-            markDirty();
+            fire(new LeaseGained(p, p.resumed()));
         });
         presenceListeners.forEach(l -> l.accept(p.state()));
     }
@@ -401,14 +300,24 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     @Override
     public void stateChanged(MachinePresence p, ConnectionState state) {
         if (state == ConnectionState.LOST) {
-            post(() -> {
-                if (p == presence) {
-                    registered = false;
-                    publisher.detach();
-                }
-            });
+            loop.post(() -> fire(new PresenceChanged(p, state)));
         }
         presenceListeners.forEach(l -> l.accept(state));
+    }
+
+    @Override
+    public void assignmentsListed() {
+        fire(new AssignmentsListed());
+    }
+
+    @Override
+    public void globalsListed() {
+        fire(new GlobalsListed());
+    }
+
+    @Override
+    public void feedChanged() {
+        markDirty();
     }
 
     private void jobEnded(String name, long id, JobKind kind, JobResult result, Throwable error) {
@@ -416,7 +325,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         // unit that already ran changes nothing, so no state event comes).
         board.release(name);
         publisher.changed(name);
-        post(() -> {
+        loop.post(() -> {
             LocalMemory.PendingJob job = memory.pending.get(name);
             if (job != null && job.id() == id) {
                 memory.pending.remove(name);
@@ -443,298 +352,14 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         });
     }
 
-    private void onGlobals(WatchEvent<UnitRecord> event) {
-        if (closing) {
-            return;
-        }
-        if (event instanceof WatchEvent.Snapshot<UnitRecord> s) {
-            globals.clear();
-            globals.putAll(s.items());
-            globalsSeen = true;
-        } else if (event instanceof WatchEvent.Updated<UnitRecord> u) {
-            globals.put(u.key(), u.value());
-        } else if (event instanceof WatchEvent.Removed<UnitRecord> r) {
-            globals.remove(r.key());
-        }
-        markDirty();
-    }
-
-    private void onAssignments(long generation, WatchEvent<Assignment> event) {
-        if (closing || generation != assignmentGeneration) {
-            return;
-        }
-        if (event instanceof WatchEvent.Snapshot<Assignment> s) {
-            assignments.clear();
-            assignments.putAll(s.items());
-            assignmentsSeen = true;
-        } else if (event instanceof WatchEvent.Updated<Assignment> u) {
-            assignments.put(u.key(), u.value());
-        } else if (event instanceof WatchEvent.Removed<Assignment> r) {
-            assignments.remove(r.key());
-        }
-        markDirty();
-    }
-
-    private void watchAssignments() {
-        closeAssignmentWatch();
-        long generation = ++assignmentGeneration;
-        assignmentWatch = registry.watchAssignments(config.machine().id(), e -> post(() -> onAssignments(generation, e)));
-    }
-
-    private void closeAssignmentWatch() {
-        assignmentGeneration++;
-        assignmentsSeen = false;
-        assignments.clear();
-        if (assignmentWatch != null) {
-            Subscription w = assignmentWatch;
-            assignmentWatch = null;
-            // Closing waits for the watch thread, which may be handing us an event: not on this thread.
-            CompletableFuture.runAsync(w::close);
-        }
-    }
-
-    private void closeWatches() {
-        closeAssignmentWatch();
-        if (globalWatch != null) {
-            Subscription w = globalWatch;
-            globalWatch = null;
-            CompletableFuture.runAsync(w::close);
-        }
-    }
-
-    // ---------------------------------------------------------------- the pass (agent thread)
-
     private void markDirty() {
-        if (!passScheduled && !closing) {
-            passScheduled = true;
-            // After a pass that reloaded systemd, wait as long as it took: while changes trickle in,
-            // each pass may cost another daemon-reload, so fewer, fuller passes end a burst sooner.
-            // Other passes (new units, starts, stops) follow at once: what arrived while one ran
-            // is handled by the next in one go anyway.
-            loop.schedule(this::pass, Math.max(config.coalesce().toMillis(), lastReloadPassMillis), TimeUnit.MILLISECONDS);
+        if (passes != null) {
+            passes.markDirty();
         }
-    }
-
-    /** Duration of the last pass if it reloaded systemd, else 0; agent thread only. */
-    private long lastReloadPassMillis;
-    private long passStarted;
-
-    private void pass() {
-        passStarted = System.nanoTime();
-        boolean reloaded = false;
-        try {
-            reloaded = passOnce();
-        } finally {
-            lastReloadPassMillis = reloaded ? Math.min(1000, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted)) : 0;
-        }
-    }
-
-    /** @return whether the pass reloaded systemd */
-    private boolean passOnce() {
-        passScheduled = false;
-        if (closing || systemd == null || !registered) {
-            return false; // unregistered: units keep running as they are until the machine is back
-        }
-        if (!assignmentsSeen || !globalsSeen) {
-            return false; // a pass without the full picture would stop what it has not heard of yet
-        }
-        try {
-            if (rescan) {
-                rescanFolder();
-            }
-            Set<String> interest = memory.names();
-            interest.addAll(assignments.keySet());
-            interest.addAll(globals.keySet());
-            board.interest(interest);
-            if (readAll) {
-                readStatuses(interest);
-                readAll = false;
-            } else {
-                readUnknownStatuses(interest);
-            }
-            DesiredSet desired = desired();
-            logNotes(desired);
-            Plan plan = Reconciler.plan(desired, memory.snapshot(board.snapshot()));
-            PlanExecutor.Outcome outcome = plan.isEmpty() ? null : executor.execute(plan);
-            publisher.track(memory.installed);
-            if (outcome != null) {
-                report(outcome, plan, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted));
-            }
-            if (outcome != null && !outcome.failed().isEmpty()) {
-                retryLater("units failed: " + outcome.failed());
-            } else {
-                retryMs = 0;
-            }
-            return plan.reloads();
-        } catch (SystemdException | RegistryException | UncheckedIOException e) {
-            retryLater(e.getMessage());
-            return false;
-        }
-    }
-
-    private void retryLater(String why) {
-        retryMs = retryMs == 0 ? 100 : Math.min(MAX_RETRY_MS, retryMs * 2);
-        if (retryMs == 100) {
-            log.warn("agent pass incomplete: {}; trying again", why);
-        } else {
-            log.debug("agent pass incomplete: {}; trying again in {} ms", why, retryMs);
-        }
-        if (retry == null || retry.isDone()) {
-            retry = loop.schedule(this::markDirty, retryMs, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void rescanFolder() {
-        rescan = false;
-        try {
-            Map<String, String> found = dir.scan();
-            if (!found.equals(memory.installed)) {
-                log.warn("unit folder {} changed behind the agent's back; taking it as it is", dir.dir());
-                memory.installed.clear();
-                memory.installed.putAll(found);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the unit folder " + dir.dir(), e);
-        }
-    }
-
-    private void readStatuses(Set<String> names) {
-        if (names.isEmpty()) {
-            return;
-        }
-        long mark = board.mark();
-        Set<String> units = new HashSet<>();
-        Map<String, UnitStatus> read = new HashMap<>();
-        for (String n : names) {
-            if (isTemplate(n)) {
-                // systemd refuses to load a template (ListUnitsByNames fails for the whole call): once its
-                // file is linked, it stands ready for its instances, reported as loaded/inactive/dead.
-                read.put(n, memory.linked.contains(n) ? new UnitStatus(n, UnitStatus.LOADED, UnitStatus.INACTIVE, UnitStatus.DEAD)
-                        : UnitStatus.notFound(n));
-            } else {
-                units.add(n);
-            }
-        }
-        if (!units.isEmpty()) {
-            read.putAll(systemd.statuses(units));
-        }
-        board.read(read, mark);
-    }
-
-    static boolean isTemplate(String name) {
-        int at = name.indexOf('@');
-        return at >= 0 && at + 1 == name.lastIndexOf('.');
-    }
-
-    /** States of the units the board has neither read nor heard of yet. */
-    private void readUnknownStatuses(Set<String> names) {
-        Set<String> unknown = new HashSet<>();
-        for (String n : names) {
-            if (board.get(n) == null) {
-                unknown.add(n);
-            }
-        }
-        readStatuses(unknown);
     }
 
     /** After files and links changed in a pass: their states before any start (a loaded unit sends no event). */
     private void rereadTouched(Set<String> touched) {
-        readStatuses(touched);
-    }
-
-    private DesiredSet desired() {
-        Set<String> running = new HashSet<>();
-        board.snapshot().forEach((n, st) -> {
-            if (LocalState.isUp(st)) {
-                running.add(n);
-            }
-        });
-        List<DesiredSets.Global> gl = new ArrayList<>();
-        globalFacts.keySet().retainAll(globals.keySet());
-        for (UnitRecord r : globals.values()) {
-            UnitFacts f = globalFacts.get(r.name());
-            if (f == null || !f.hash().equals(r.hash())) {
-                f = UnitFacts.of(r.name(), r.text(), r.hash());
-                globalFacts.put(r.name(), f);
-            }
-            gl.add(new DesiredSets.Global(f, r.desired()));
-        }
-        return DesiredSets.build(assignments.values(), assignedTexts(assignments.values()), gl, membership.machine().metadata(),
-                running);
-    }
-
-    /** The texts of the assignments, read from the registry once per (unit, hash). */
-    private Map<String, UnitFacts> assignedTexts(Collection<Assignment> current) {
-        assignedFacts.keySet().retainAll(assignments.keySet());
-        unreadable.keySet().retainAll(assignments.keySet());
-        List<Assignment> missing = new ArrayList<>();
-        for (Assignment a : current) {
-            UnitFacts f = assignedFacts.get(a.unit());
-            if ((f == null || !f.hash().equals(a.hash())) && !a.hash().equals(unreadable.get(a.unit()))) {
-                missing.add(a);
-            }
-        }
-        if (missing.size() > BULK_TEXT_READ) {
-            Map<String, UnitRecord> all = new HashMap<>();
-            registry.units().value().forEach(u -> all.put(u.name(), u));
-            missing.forEach(a -> learn(a, all.get(a.unit())));
-        } else {
-            for (Assignment a : missing) {
-                Optional<Versioned<UnitRecord>> r = registry.unit(a.unit());
-                learn(a, r.map(Versioned::value).orElse(null));
-            }
-        }
-        Map<String, UnitFacts> out = new HashMap<>();
-        for (Assignment a : current) {
-            UnitFacts f = assignedFacts.get(a.unit());
-            if (f != null && f.hash().equals(a.hash())) {
-                out.put(a.unit(), f);
-            }
-        }
-        return out;
-    }
-
-    private void learn(Assignment a, UnitRecord record) {
-        if (record != null && record.hash().equals(a.hash())) {
-            assignedFacts.put(a.unit(), UnitFacts.of(record.name(), record.text(), record.hash()));
-            unreadable.remove(a.unit());
-        } else {
-            unreadable.put(a.unit(), a.hash());
-        }
-    }
-
-    private void logNotes(DesiredSet desired) {
-        Map<String, String> notes = desired.notes();
-        for (Map.Entry<String, String> e : notes.entrySet()) {
-            if (!e.getValue().equals(lastNotes.get(e.getKey()))) {
-                log.info("{}: {}", e.getKey(), e.getValue());
-            }
-        }
-        lastNotes = Map.copyOf(notes);
-    }
-
-    private static void report(PlanExecutor.Outcome o, Plan plan, long millis) {
-        if (!log.isInfoEnabled()) {
-            return;
-        }
-        List<String> parts = new ArrayList<>();
-        add(parts, "wrote", o.written());
-        add(parts, "removed", o.removed());
-        add(parts, "stopping", o.stopped());
-        add(parts, "starting", o.started());
-        if (plan.reloads()) {
-            parts.add("reloaded systemd");
-        }
-        if (!parts.isEmpty()) {
-            log.info("{} ({} ms)", String.join("; ", parts), millis);
-        }
-    }
-
-    private static void add(List<String> parts, String verb, List<String> names) {
-        if (names.isEmpty()) {
-            return;
-        }
-        List<String> shown = names.size() <= 5 ? names : names.subList(0, 5);
-        parts.add(verb + " " + names.size() + " (" + String.join(", ", shown) + (names.size() > 5 ? ", ..." : "") + ")");
+        reads.read(touched);
     }
 }

@@ -9,6 +9,7 @@ import dev.flotilla.registry.RegistryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * This machine's registration over time. A lost lease is final for its presence object, so after
  * LOST this registers again, every {@code registerRetry}, until it works; the listener then learns
  * whether the lease was resumed (the cluster never saw the machine leave) or is new.
+ *
+ * <p>The announced metadata is the configured one with the API's overrides laid over it
+ * ({@link MetadataOverrides}).
  *
  * <p>A lost presence is never closed: closing revokes its lease, and a resumed registration may be
  * holding that very lease again.
@@ -30,6 +34,10 @@ final class Membership implements AutoCloseable {
 
         /** The current registration's state changed. Registry thread. */
         void stateChanged(MachinePresence presence, ConnectionState state);
+
+        /** New metadata was announced (configured or overridden). Any thread. */
+        default void metadataAnnounced() {
+        }
     }
 
     private final Registry registry;
@@ -45,12 +53,40 @@ final class Membership implements AutoCloseable {
     private volatile Machine machine;
     private volatile boolean closed;
     private volatile boolean retryLogged;
+    private final MetadataOverrides metadata;
 
+    /** @param config its machine carries the configured metadata; the overrides are laid over it */
     Membership(Registry registry, AgentConfig config, Listener listener) {
         this.registry = registry;
         this.config = config;
         this.listener = listener;
         this.machine = config.machine();
+        this.metadata = new MetadataOverrides(registry, machine.id(), machine.metadata(), new MetadataOverrides.Target() {
+            @Override
+            public Machine machine() {
+                return machine;
+            }
+
+            @Override
+            public MachinePresence current() {
+                return current;
+            }
+
+            @Override
+            public void update(Machine updated) {
+                Membership.this.update(updated);
+            }
+        }, listener::metadataAnnounced);
+    }
+
+    /**
+     * The configured metadata changed (SIGHUP): announces it with the overrides laid over it; what
+     * cannot be announced now is tried again every second.
+     *
+     * @return whether the announced metadata changed now
+     */
+    boolean configureMetadata(Map<String, String> configured) {
+        return metadata.configure(configured);
     }
 
     Machine machine() {
@@ -81,6 +117,8 @@ final class Membership implements AutoCloseable {
         MachinePresence p;
         while (true) {
             try {
+                // The overrides first: a restart never announces the machine without them.
+                machine = machine.withMetadata(metadata.read());
                 p = registry.register(machine, config.machineTtl(), config.session(), config.conflictWait());
                 break;
             } catch (MachineIdConflictException e) {
@@ -101,6 +139,7 @@ final class Membership implements AutoCloseable {
         }
         current = p;
         follow(p);
+        metadata.watch();
         return p;
     }
 
@@ -175,10 +214,11 @@ final class Membership implements AutoCloseable {
         follow(p);
     }
 
-    /** Stops registering; the current presence is left to the caller to close. */
+    /** Stops registering and following the overrides; the current presence is left to the caller to close. */
     @Override
     public void close() {
         closed = true;
         thread.shutdownNow();
+        metadata.close();
     }
 }

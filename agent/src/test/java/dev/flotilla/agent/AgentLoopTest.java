@@ -410,11 +410,11 @@ class AgentLoopTest {
         await().atMost(T).until(() -> systemd.isActive("barrier.service"));
         assertFalse(Files.exists(file("b-only.service")));
 
-        agent.update(agent.machine().withMetadata(Map.of("az", "b")));
+        agent.updateMetadata(Map.of("az", "b"));
         assertEquals(Map.of("az", "b"), engine.registry.machines().value().get(0).metadata(), "announced on the same lease");
         awaitPublished("b-only.service", h, "active", "running");
 
-        agent.update(agent.machine().withMetadata(Map.of("az", "c")));
+        agent.updateMetadata(Map.of("az", "c"));
         await().atMost(T).until(() -> !Files.exists(file("b-only.service")));
         assertFalse(systemd.isActive("b-only.service"));
     }

@@ -10,8 +10,6 @@ import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.registry.Subscription;
-import dev.flotilla.registry.WatchEvent;
 import dev.flotilla.systemd.ConnectionState.Connected;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
@@ -41,21 +39,6 @@ final class Flotd implements AutoCloseable {
     private ApiServer api;
     private volatile Machine machine;
     private String session;
-    /** The metadata of the config file (re-read on SIGHUP), before the API's overrides. */
-    private Map<String, String> configuredMetadata = Map.of();
-    /** The API's overrides of this machine's metadata (key to value, "" = removed), as last watched. */
-    private final Map<String, String> overrides = new java.util.TreeMap<>();
-    private Subscription overrideWatch;
-    /** Announces again, a second later, metadata that could not be announced (not registered, etcd away). */
-    private final java.util.concurrent.ScheduledExecutorService announcer =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "flotd-metadata");
-                t.setDaemon(true);
-                return t;
-            });
-    private boolean retryScheduled;
-    /** Whether the last announcement failed (so a run of failures is logged once). */
-    private boolean failing;
 
     Flotd(FlotdConfig config) {
         this(config, () -> config);
@@ -75,19 +58,15 @@ final class Flotd implements AutoCloseable {
         systemd = config.systemd() ? connectSystemd() : null;
         EtcdConfig etcd = etcdConfig();
         registry = Registry.connect(etcd);
-        // The overrides are read before registering, so a restart never announces the machine
-        // without them (the engine would move units that depend on them, then back).
-        configuredMetadata = config.metadata();
-        overrides.putAll(registry.metadataOverrides(machineId).value());
-        machine = new Machine(machineId, ip, Machine.merge(configuredMetadata, overrides), Version.get(),
+        // The configured metadata: the agent lays the API's overrides over it (read before it registers).
+        machine = new Machine(machineId, ip, config.metadata(), Version.get(),
                 ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
         AgentConfig agentConfig = AgentConfig.of(machine, config.machineTtl(), session, config.unitDir());
         Agent machineAgent = systemd == null ? Agent.presenceOnly(agentConfig, registry) : Agent.create(agentConfig, registry, systemd);
         agent = machineAgent;
         machineAgent.start(); // registers the machine: the engine campaigns only once the machine has joined
         log.info("machine {} ({}) joined the cluster at {} with metadata {}", machineId, ip,
-                String.join(",", etcd.endpoints()), machine.metadata());
-        overrideWatch = registry.watchMetadataOverrides(machineId, this::onOverrides);
+                String.join(",", etcd.endpoints()), machineAgent.machine().metadata());
 
         engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
                 EngineOptions.defaults(config.machineTtl()));
@@ -112,80 +91,25 @@ final class Flotd implements AutoCloseable {
     }
 
     /**
-     * SIGHUP: reads the config file's {@code metadata} again and announces it (with the API's
-     * overrides laid over it). A config that does not load is refused with an error in the log;
-     * the machine keeps its metadata.
+     * SIGHUP: reads the config file's {@code metadata} again and hands it to the agent, which
+     * announces it with the API's overrides laid over it. A config that does not load is refused with
+     * an error in the log; the machine keeps its metadata.
      */
     synchronized void reloadMetadata() {
+        Agent a = agent;
+        if (a == null || stopped.getCount() == 0) {
+            log.warn("reload ignored: the daemon is not running");
+            return;
+        }
         Map<String, String> metadata;
         try {
             metadata = configSource.load().metadata();
         } catch (ConfigException e) {
-            log.error("reload refused, metadata stays {}: {}", machine.metadata(), e.getMessage());
+            log.error("reload refused, metadata stays {}: {}", a.machine().metadata(), e.getMessage());
             return;
         }
-        configuredMetadata = metadata;
-        if (announce("reload")) {
+        if (a.updateMetadata(metadata)) {
             notifier.statusUpdate("machine " + machine.id() + " in the cluster; metadata reloaded");
-        }
-    }
-
-    /** The API changed this machine's metadata overrides: announce the merged metadata. */
-    private synchronized void onOverrides(WatchEvent<String> event) {
-        if (event instanceof WatchEvent.Snapshot<String> snapshot) {
-            overrides.clear();
-            overrides.putAll(snapshot.items());
-        } else if (event instanceof WatchEvent.Updated<String> updated) {
-            overrides.put(updated.key(), updated.value());
-        } else if (event instanceof WatchEvent.Removed<String> removed) {
-            overrides.remove(removed.key());
-        }
-        announce("metadata override");
-    }
-
-    /** Announces the configured metadata with the overrides; true if it changed and was announced. */
-    private boolean announce(String why) {
-        Agent a = agent;
-        if (stopped.getCount() == 0) {
-            return false;
-        }
-        if (a == null || a.presenceState() == ConnectionState.LOST) {
-            failed(why, "the machine is not registered");
-            return false;
-        }
-        Machine updated = machine.withMetadata(Machine.merge(configuredMetadata, overrides));
-        if (updated.equals(machine)) {
-            failing = false;
-            log.info("{}: metadata unchanged {}", why, machine.metadata());
-            return false;
-        }
-        try {
-            a.update(updated);
-        } catch (RuntimeException e) {
-            failed(why, "metadata " + updated.metadata() + " refused: " + e.getMessage());
-            return false;
-        }
-        failing = false;
-        machine = updated;
-        log.info("{}: metadata is now {}", why, updated.metadata());
-        return true;
-    }
-
-    /** Logs the first failure of a run of them, and tries again a second later until it is announced. */
-    private void failed(String why, String reason) {
-        if (!failing) {
-            log.warn("{}: not announced yet ({}); trying again every second, metadata stays {}", why, reason,
-                    machine.metadata());
-            failing = true;
-        }
-        if (!retryScheduled) {
-            retryScheduled = true;
-            announcer.schedule(() -> {
-                synchronized (this) {
-                    retryScheduled = false;
-                    announce("metadata announcement retried");
-                }
-            }, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
@@ -244,10 +168,6 @@ final class Flotd implements AutoCloseable {
         if (api != null) {
             api.close();
         }
-        if (overrideWatch != null) {
-            overrideWatch.close();
-        }
-        announcer.shutdownNow();
         if (engine != null) {
             engine.close();
         }

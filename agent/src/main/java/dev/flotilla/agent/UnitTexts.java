@@ -1,0 +1,103 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.model.Assignment;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.registry.Versioned;
+import dev.flotilla.systemd.UnitStatus;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The facts of the units the agent may run: assigned texts read from the registry once per
+ * (unit, hash), global units parsed once per hash; and from them the desired set. Agent thread only.
+ */
+final class UnitTexts {
+    /** Above this many texts to read in one pass, one read of all units beats one read per unit. */
+    private static final int BULK_TEXT_READ = 16;
+
+    private final Registry registry;
+    private final Map<String, UnitFacts> assignedFacts = new HashMap<>();
+    private final Map<String, UnitFacts> globalFacts = new HashMap<>();
+    /** Unit name to the assigned hash whose text could not be read (another hash, or no unit): don't re-read until it changes. */
+    private final Map<String, String> unreadable = new HashMap<>();
+
+    UnitTexts(Registry registry) {
+        this.registry = registry;
+    }
+
+    /** The periodic resync: try the unreadable texts again. */
+    void forgetUnreadable() {
+        unreadable.clear();
+    }
+
+    /** The desired set of this machine now (reads the assigned texts it does not know yet). */
+    DesiredSet desired(Map<String, Assignment> assignments, Map<String, UnitRecord> globals, Map<String, UnitStatus> states,
+                       Map<String, String> metadata) {
+        Set<String> running = new HashSet<>();
+        states.forEach((n, st) -> {
+            if (LocalState.isUp(st)) {
+                running.add(n);
+            }
+        });
+        List<DesiredSets.Global> gl = new ArrayList<>();
+        globalFacts.keySet().retainAll(globals.keySet());
+        for (UnitRecord r : globals.values()) {
+            UnitFacts f = globalFacts.get(r.name());
+            if (f == null || !f.hash().equals(r.hash())) {
+                f = UnitFacts.of(r.name(), r.text(), r.hash());
+                globalFacts.put(r.name(), f);
+            }
+            gl.add(new DesiredSets.Global(f, r.desired()));
+        }
+        return DesiredSets.build(assignments.values(), assignedTexts(assignments), gl, metadata, running);
+    }
+
+    /** The texts of the assignments, read from the registry once per (unit, hash). */
+    private Map<String, UnitFacts> assignedTexts(Map<String, Assignment> assignments) {
+        Collection<Assignment> current = assignments.values();
+        assignedFacts.keySet().retainAll(assignments.keySet());
+        unreadable.keySet().retainAll(assignments.keySet());
+        List<Assignment> missing = new ArrayList<>();
+        for (Assignment a : current) {
+            UnitFacts f = assignedFacts.get(a.unit());
+            if ((f == null || !f.hash().equals(a.hash())) && !a.hash().equals(unreadable.get(a.unit()))) {
+                missing.add(a);
+            }
+        }
+        if (missing.size() > BULK_TEXT_READ) {
+            Map<String, UnitRecord> all = new HashMap<>();
+            registry.units().value().forEach(u -> all.put(u.name(), u));
+            missing.forEach(a -> learn(a, all.get(a.unit())));
+        } else {
+            for (Assignment a : missing) {
+                Optional<Versioned<UnitRecord>> r = registry.unit(a.unit());
+                learn(a, r.map(Versioned::value).orElse(null));
+            }
+        }
+        Map<String, UnitFacts> out = new HashMap<>();
+        for (Assignment a : current) {
+            UnitFacts f = assignedFacts.get(a.unit());
+            if (f != null && f.hash().equals(a.hash())) {
+                out.put(a.unit(), f);
+            }
+        }
+        return out;
+    }
+
+    private void learn(Assignment a, UnitRecord record) {
+        if (record != null && record.hash().equals(a.hash())) {
+            assignedFacts.put(a.unit(), UnitFacts.of(record.name(), record.text(), record.hash()));
+            unreadable.remove(a.unit());
+        } else {
+            unreadable.put(a.unit(), a.hash());
+        }
+    }
+}
