@@ -95,7 +95,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private long retryMs;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> resync;
-    private dev.flotilla.systemd.Subscription systemdWatch;
+    private dev.flotilla.systemd.UnitWatch systemdWatch;
 
     DefaultAgent(AgentConfig config, Registry registry, Systemd systemd) {
         this.config = config;

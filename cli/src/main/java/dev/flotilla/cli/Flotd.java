@@ -12,7 +12,7 @@ import dev.flotilla.registry.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.WatchEvent;
-import dev.flotilla.systemd.ConnectionState.Connected;
+import dev.flotilla.systemd.SystemdConnectionState.Connected;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
 import dev.flotilla.systemd.Transport;

@@ -62,7 +62,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
     private final Object lock = new Object();
     /** The live connection, or null while reconnecting or closed. Guarded by lock. */
     private Session session;
-    private ConnectionState state;
+    private SystemdConnectionState state;
     private long generations;
     private int attempts;
     private boolean closed;
@@ -83,7 +83,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
             Session s = sd.openSession();
             synchronized (sd.lock) {
                 sd.session = s;
-                sd.state = new ConnectionState.Connected(s.transport, Instant.now());
+                sd.state = new SystemdConnectionState.Connected(s.transport, Instant.now());
             }
             LOG.info("connected to systemd {} via {}", versionOf(s), describe(s.transport));
             sd.checkStillAlive(s);
@@ -155,14 +155,14 @@ final class DbusSystemd implements Systemd, Session.Listener {
 
     /** Marks {@code s} dead once, fails its pending jobs and starts reconnecting. */
     private void connectionLost(Session s, String cause) {
-        ConnectionState st;
+        SystemdConnectionState st;
         synchronized (lock) {
             if (closed || session != s) {
                 return; // already handled, or an old connection
             }
             session = null;
             attempts = 0;
-            st = new ConnectionState.Reconnecting(Instant.now(), cause);
+            st = new SystemdConnectionState.Reconnecting(Instant.now(), cause);
             state = st;
         }
         s.markDead(); // its late signals and replies are ignored from now on
@@ -202,7 +202,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
             submitReconnect(this::reconnect, delay);
             return;
         }
-        ConnectionState st;
+        SystemdConnectionState st;
         int tries;
         synchronized (lock) {
             if (closed) {
@@ -211,7 +211,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
             }
             session = s;
             tries = attempts + 1;
-            st = new ConnectionState.Connected(s.transport, Instant.now());
+            st = new SystemdConnectionState.Connected(s.transport, Instant.now());
             state = st;
             lock.notifyAll();
         }
@@ -262,7 +262,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
                 }
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    String cause = state instanceof ConnectionState.Reconnecting r ? r.cause() : "not connected";
+                    String cause = state instanceof SystemdConnectionState.Reconnecting r ? r.cause() : "not connected";
                     throw new SystemdException.Unavailable(what + ": not connected to systemd (" + cause + ")", null);
                 }
                 try {
@@ -557,14 +557,14 @@ final class DbusSystemd implements Systemd, Session.Listener {
     }
 
     @Override
-    public Subscription watch(UnitStateListener listener) {
+    public UnitWatch watch(UnitStateListener listener) {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
     @Override
-    public ConnectionState connectionState() {
+    public SystemdConnectionState connectionState() {
         synchronized (lock) {
             return state;
         }
@@ -674,7 +674,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
         }
     }
 
-    private void notifyConnection(ConnectionState st) {
+    private void notifyConnection(SystemdConnectionState st) {
         for (UnitStateListener l : listeners) {
             try {
                 l.connectionChanged(st);
@@ -689,7 +689,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
     @Override
     public void close() {
         Session s;
-        ConnectionState st;
+        SystemdConnectionState st;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -697,7 +697,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
             closed = true;
             s = session;
             session = null;
-            st = new ConnectionState.Closed(Instant.now());
+            st = new SystemdConnectionState.Closed(Instant.now());
             state = st;
             lock.notifyAll();
         }
