@@ -57,7 +57,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private final AgentLifecycle lifecycle;
     /** Changed only by {@link #fire}, under its lock; read anywhere. */
     private volatile AgentMode mode = new AgentMode.Idle();
-    private volatile dev.flotilla.systemd.Subscription systemdWatch;
+    private volatile dev.flotilla.systemd.UnitWatch systemdWatch;
 
     // ---- agent thread only ----
     private final LocalMemory memory = new LocalMemory();

@@ -1,8 +1,8 @@
 package dev.flotilla.agent;
 
-import dev.flotilla.systemd.ConnectionState;
+import dev.flotilla.systemd.SystemdConnectionState;
 import dev.flotilla.systemd.JobResult;
-import dev.flotilla.systemd.Subscription;
+import dev.flotilla.systemd.UnitWatch;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
 import dev.flotilla.systemd.Transport;
@@ -152,8 +152,8 @@ final class FakeSystemd implements Systemd {
     // ---- Systemd ----
 
     @Override
-    public ConnectionState connectionState() {
-        return new ConnectionState.Connected(Transport.PRIVATE_SOCKET, Instant.now());
+    public SystemdConnectionState connectionState() {
+        return new SystemdConnectionState.Connected(Transport.PRIVATE_SOCKET, Instant.now());
     }
 
     @Override
@@ -278,7 +278,7 @@ final class FakeSystemd implements Systemd {
     }
 
     @Override
-    public Subscription watch(UnitStateListener listener) {
+    public UnitWatch watch(UnitStateListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }

@@ -10,7 +10,7 @@ import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.EtcdProcess;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
-import dev.flotilla.systemd.ConnectionState.Connected;
+import dev.flotilla.systemd.SystemdConnectionState.Connected;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
 import dev.flotilla.systemd.Transport;

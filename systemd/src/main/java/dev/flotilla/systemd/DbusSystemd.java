@@ -1,11 +1,11 @@
 package dev.flotilla.systemd;
 
+import static dev.flotilla.systemd.SystemdException.reason;
+
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -14,14 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.freedesktop.dbus.DBusPath;
@@ -33,18 +28,18 @@ import org.freedesktop.systemd1.NoSuchUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.sun.security.auth.module.UnixSystem;
-
 import dev.flotilla.systemd.dbus.EnableResult;
 import dev.flotilla.systemd.dbus.UnitFileChange;
 import dev.flotilla.systemd.dbus.UnitInfo;
 
 /**
- * {@link Systemd} over dbus-java. Threads: dbus-java's (reader, one signal thread, reply threads) only
- * hand events over; one "events" thread of ours runs listeners and completes job futures; one
- * "reconnect" thread re-opens a dropped connection.
+ * {@link Systemd} over dbus-java: the operations. The connection and its reconnecting are
+ * {@link ReconnectingSession}'s, the routing of signals to jobs and listeners {@link SignalRouter}'s.
+ * Threads: dbus-java's (reader, one signal thread, reply threads) only hand events over; one "events"
+ * thread of ours runs listeners and completes job futures; one "reconnect" thread re-opens a dropped
+ * connection.
  */
-final class DbusSystemd implements Systemd, Session.Listener {
+final class DbusSystemd implements Systemd {
 
     private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
     private static final String MODE = "replace";
@@ -54,25 +49,24 @@ final class DbusSystemd implements Systemd, Session.Listener {
 
     private final SystemdOptions options;
     private final ExecutorService events;
-    private final ScheduledExecutorService reconnector;
     private final JobTracker jobs;
-    private final UnitStateTracker states;
-    private final List<UnitStateListener> listeners = new CopyOnWriteArrayList<>();
-
-    private final Object lock = new Object();
-    /** The live connection, or null while reconnecting or closed. Guarded by lock. */
-    private Session session;
-    private ConnectionState state;
-    private long generations;
-    private int attempts;
-    private boolean closed;
+    private final SignalRouter signals;
+    private final ReconnectingSession session;
 
     private DbusSystemd(SystemdOptions options) {
         this.options = options;
-        this.events = Executors.newSingleThreadExecutor(daemon("flotilla-systemd-events"));
-        this.reconnector = Executors.newSingleThreadScheduledExecutor(daemon("flotilla-systemd-reconnect"));
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "flotilla-systemd-events");
+            t.setDaemon(true);
+            return t;
+        });
         this.jobs = new JobTracker(events);
-        this.states = new UnitStateTracker(this::deliver);
+        this.signals = new SignalRouter(events, jobs, this::connected, this::statuses);
+        this.session = new ReconnectingSession(options, signals, jobs, signals);
+    }
+
+    private boolean connected() {
+        return session.isConnected();
     }
 
     /** Connects now (fail fast) and returns the client; reconnects by itself later. */
@@ -80,198 +74,11 @@ final class DbusSystemd implements Systemd, Session.Listener {
         Objects.requireNonNull(options, "options");
         DbusSystemd sd = new DbusSystemd(options);
         try {
-            Session s = sd.openSession();
-            synchronized (sd.lock) {
-                sd.session = s;
-                sd.state = new ConnectionState.Connected(s.transport, Instant.now());
-            }
-            LOG.info("connected to systemd {} via {}", versionOf(s), describe(s.transport));
-            sd.checkStillAlive(s);
+            sd.session.connect();
             return sd;
         } catch (Exception e) {
             sd.events.shutdownNow();
-            sd.reconnector.shutdownNow();
             throw new SystemdException.Unavailable("cannot connect to systemd (" + options.transport() + "): " + reason(e), e);
-        }
-    }
-
-    // ---- connection lifecycle -------------------------------------------------------------------
-
-    private Session openSession() throws Exception {
-        long generation;
-        synchronized (lock) {
-            generation = ++generations;
-        }
-        Transport t = options.transport();
-        if (t != Transport.AUTO) {
-            return openBounded(generation, t);
-        }
-        if (isRoot()) {
-            try {
-                return openBounded(generation, Transport.PRIVATE_SOCKET);
-            } catch (Exception e) {
-                LOG.debug("private socket {} failed ({}), trying the system bus", options.privateSocket(), reason(e));
-            }
-        }
-        return openBounded(generation, Transport.SYSTEM_BUS);
-    }
-
-    /**
-     * Session.open with a deadline. dbus-java's transport timeout covers the socket connect only: a
-     * peer that accepts but never answers the auth handshake would block forever. The attempt runs
-     * on its own thread; on timeout it is interrupted (which closes its socket), and a Session that
-     * still completes later is closed at once.
-     */
-    private Session openBounded(long generation, Transport transport) throws Exception {
-        CompletableFuture<Session> result = new CompletableFuture<>();
-        Thread opener = new Thread(() -> {
-            try {
-                Session s = Session.open(generation, transport, options, this);
-                if (!result.complete(s)) {
-                    s.close();
-                }
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "flotilla-systemd-connect");
-        opener.setDaemon(true);
-        opener.start();
-        Duration limit = options.connectTimeout().plus(options.handshakeTimeout());
-        try {
-            return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            result.cancel(false);
-            opener.interrupt();
-            throw new IOException("no answer from systemd within " + limit.toMillis() + " ms (" + describe(transport) + ")");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-    }
-
-    @Override
-    public void disconnected(Session s, String cause) {
-        connectionLost(s, cause);
-    }
-
-    /** Marks {@code s} dead once, fails its pending jobs and starts reconnecting. */
-    private void connectionLost(Session s, String cause) {
-        ConnectionState st;
-        synchronized (lock) {
-            if (closed || session != s) {
-                return; // already handled, or an old connection
-            }
-            session = null;
-            attempts = 0;
-            st = new ConnectionState.Reconnecting(Instant.now(), cause);
-            state = st;
-        }
-        s.markDead(); // its late signals and replies are ignored from now on
-        LOG.warn("lost the systemd connection ({}): {}; reconnecting", describe(s.transport), cause);
-        // Never close on the caller's thread: this may be dbus-java's reader thread inside its own
-        // disconnect handling. Reconnect first: closing may wait for dbus-java's threads.
-        submitReconnect(() -> {
-            reconnect();
-            s.close();
-        }, 0);
-        int failed = jobs.failAll(g -> g == s.generation, () -> new SystemdException.Unavailable(
-                "connection to systemd lost before the job ended (" + cause + "); re-read the unit state", null));
-        if (failed > 0) {
-            LOG.debug("failed {} pending job(s) of the lost connection", failed);
-        }
-        post(() -> notifyConnection(st));
-    }
-
-    private void reconnect() {
-        Instant lostAt;
-        synchronized (lock) {
-            if (closed || session != null) {
-                return;
-            }
-            lostAt = state.since();
-        }
-        Session s;
-        try {
-            s = openSession();
-        } catch (Exception e) {
-            long delay;
-            synchronized (lock) {
-                attempts++;
-                delay = backoff(attempts);
-            }
-            LOG.debug("reconnect attempt failed: {}; next in {} ms", reason(e), delay);
-            submitReconnect(this::reconnect, delay);
-            return;
-        }
-        ConnectionState st;
-        int tries;
-        synchronized (lock) {
-            if (closed) {
-                s.close();
-                return;
-            }
-            session = s;
-            tries = attempts + 1;
-            st = new ConnectionState.Connected(s.transport, Instant.now());
-            state = st;
-            lock.notifyAll();
-        }
-        LOG.info("reconnected to systemd {} via {} after {} ms ({} attempt(s))", versionOf(s), describe(s.transport),
-                Duration.between(lostAt, st.since()).toMillis(), tries);
-        post(() -> {
-            states.reset();
-            notifyConnection(st);
-            resyncListeners();
-        });
-        checkStillAlive(s);
-    }
-
-    /**
-     * A drop between Session.open and installing the session was ignored (it was not the current
-     * one yet); catch it here, or an idle client would wait forever for signals on a dead socket.
-     */
-    private void checkStillAlive(Session s) {
-        if (!s.isAlive()) {
-            connectionLost(s, "connection dropped right after connecting");
-        }
-    }
-
-    private long backoff(int attempt) {
-        long min = options.reconnectMinDelay().toMillis();
-        long max = options.reconnectMaxDelay().toMillis();
-        return Math.min(max, min << Math.min(attempt, 20));
-    }
-
-    private void submitReconnect(Runnable r, long delayMillis) {
-        try {
-            reconnector.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    /** The live session, waiting a bounded time while reconnecting. */
-    private Session awaitSession(String what) {
-        long deadline = System.nanoTime() + options.awaitReconnect().toNanos();
-        synchronized (lock) {
-            while (true) {
-                if (closed) {
-                    throw new SystemdException.Unavailable(what + ": the systemd client is closed", null);
-                }
-                if (session != null) {
-                    return session;
-                }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    String cause = state instanceof ConnectionState.Reconnecting r ? r.cause() : "not connected";
-                    throw new SystemdException.Unavailable(what + ": not connected to systemd (" + cause + ")", null);
-                }
-                try {
-                    lock.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SystemdException.Unavailable(what + ": interrupted while waiting for systemd", e);
-                }
-            }
         }
     }
 
@@ -281,7 +88,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
      */
     private <T> T call(String what, Function<Session, T> op) {
         for (int attempt = 0;; attempt++) {
-            Session s = awaitSession(what);
+            Session s = session.await(what);
             try {
                 return op.apply(s);
             } catch (RuntimeException e) {
@@ -289,7 +96,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
                     throw se;
                 }
                 if (isConnectionFailure(s, e)) {
-                    connectionLost(s, reason(e));
+                    session.lost(s, reason(e));
                     if (attempt == 0) {
                         continue;
                     }
@@ -463,7 +270,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
         String what = method + " " + unit;
         Session s;
         try {
-            s = awaitSession(what);
+            s = session.await(what);
             if (!s.acquirePermit()) {
                 return CompletableFuture.failedFuture(new SystemdException.Unavailable(what + ": connection lost", null));
             }
@@ -502,7 +309,7 @@ final class DbusSystemd implements Systemd, Session.Listener {
         } catch (RuntimeException e) {
             s.permits.release();
             if (isConnectionFailure(s, e)) {
-                connectionLost(s, reason(e));
+                session.lost(s, reason(e));
                 jobs.fail(p, new SystemdException.Unavailable(what + ": connection to systemd lost: " + reason(e), e));
             } else {
                 jobs.fail(p, translate(what, e));
@@ -557,156 +364,20 @@ final class DbusSystemd implements Systemd, Session.Listener {
     }
 
     @Override
-    public Subscription watch(UnitStateListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+    public UnitWatch watch(UnitStateListener listener) {
+        return signals.watch(listener);
     }
 
     @Override
-    public ConnectionState connectionState() {
-        synchronized (lock) {
-            return state;
-        }
+    public SystemdConnectionState connectionState() {
+        return session.state();
     }
-
-    // ---- signals (dbus-java threads: hand over, nothing more) ------------------------------------
-
-    @Override
-    public void jobRemoved(Session s, String unit, String jobPath, String result) {
-        jobs.removed(unit, jobPath, result);
-    }
-
-    @Override
-    public void unitRemoved(Session s, String unit) {
-        postFrom(s, () -> states.unitRemoved(unit));
-    }
-
-    @Override
-    public void reloading(Session s, boolean active) {
-        postFrom(s, () -> {
-            states.reloading(active);
-            if (!active) {
-                refreshAfterReload();
-            }
-        });
-    }
-
-    @Override
-    public void unitPropertiesChanged(Session s, String unit, String activeState, String subState) {
-        postFrom(s, () -> states.propertiesChanged(unit, activeState, subState));
-    }
-
-    @Override
-    public void systemdRestarted(Session s) {
-        // System bus: our connection survived, but systemd re-executed or restarted, so signals may
-        // be lost and running jobs' JobRemoved with them. Subscribe again (systemd usually keeps it).
-        submitReconnect(() -> {
-            synchronized (lock) {
-                if (session != s) {
-                    return;
-                }
-            }
-            LOG.info("systemd got a new bus name (re-executed or restarted); resyncing");
-            try {
-                s.subscribe();
-            } catch (RuntimeException e) {
-                LOG.debug("re-subscribe failed: {}", reason(e));
-            }
-            jobs.failAll(g -> g == s.generation, () -> new SystemdException.Unavailable(
-                    "systemd re-executed before the job ended; re-read the unit state", null));
-            post(() -> {
-                states.reset();
-                resyncListeners();
-            });
-        }, 0);
-    }
-
-    /** Load states may change on reload and are never signalled: re-read the units we report on. */
-    private void refreshAfterReload() {
-        var names = states.knownNames();
-        if (names.isEmpty()) {
-            return;
-        }
-        synchronized (lock) {
-            if (session == null) {
-                return; // a resync follows the reconnect anyway
-            }
-        }
-        try {
-            states.refreshed(statuses(names));
-        } catch (SystemdException e) {
-            LOG.debug("re-reading unit states after reload failed: {}", e.getMessage());
-        }
-    }
-
-    private void postFrom(Session s, Runnable r) {
-        if (s.isAlive()) {
-            post(r);
-        }
-    }
-
-    private void post(Runnable r) {
-        try {
-            events.execute(r);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    private void deliver(String name, UnitStatus status) {
-        for (UnitStateListener l : listeners) {
-            try {
-                l.changed(name, status);
-            } catch (RuntimeException e) {
-                LOG.warn("unit state listener failed on {}", name, e);
-            }
-        }
-    }
-
-    private void resyncListeners() {
-        for (UnitStateListener l : listeners) {
-            try {
-                l.resync();
-            } catch (RuntimeException e) {
-                LOG.warn("unit state listener failed on resync", e);
-            }
-        }
-    }
-
-    private void notifyConnection(ConnectionState st) {
-        for (UnitStateListener l : listeners) {
-            try {
-                l.connectionChanged(st);
-            } catch (RuntimeException e) {
-                LOG.warn("unit state listener failed on a connection change", e);
-            }
-        }
-    }
-
-    // ---- close -----------------------------------------------------------------------------------
 
     @Override
     public void close() {
-        Session s;
-        ConnectionState st;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            s = session;
-            session = null;
-            st = new ConnectionState.Closed(Instant.now());
-            state = st;
-            lock.notifyAll();
+        if (!session.close()) {
+            return;
         }
-        reconnector.shutdownNow();
-        if (s != null) {
-            s.close();
-        }
-        jobs.failAll(g -> true, () -> new SystemdException.Unavailable("the systemd client was closed", null));
-        post(() -> notifyConnection(st));
         events.shutdown();
         try {
             if (!events.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -716,40 +387,5 @@ final class DbusSystemd implements Systemd, Session.Listener {
             Thread.currentThread().interrupt();
         }
         LOG.info("systemd client closed");
-    }
-
-    // ---- helpers ---------------------------------------------------------------------------------
-
-    private static boolean isRoot() {
-        try {
-            return new UnixSystem().getUid() == 0;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
-    }
-
-    private static String versionOf(Session s) {
-        try {
-            return s.version();
-        } catch (RuntimeException e) {
-            return "(version unknown)";
-        }
-    }
-
-    private static String describe(Transport t) {
-        return t == Transport.PRIVATE_SOCKET ? "private socket" : "system bus";
-    }
-
-    private static String reason(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -35,11 +35,11 @@ import dev.flotilla.systemd.dbus.Manager;
 final class Session {
 
     /**
-     * What the client hears from a Session. Called on dbus-java threads: must stay cheap. Signals
+     * The unit and job signals of a Session. Called on dbus-java threads: must stay cheap. Signals
      * come from ONE signal thread per connection (set explicitly below), hence in systemd's order,
      * which the reload-burst and dedup logic rely on.
      */
-    interface Listener {
+    interface Signals {
         void jobRemoved(Session s, String unit, String jobPath, String result);
 
         void unitRemoved(Session s, String unit);
@@ -47,7 +47,10 @@ final class Session {
         void reloading(Session s, boolean active);
 
         void unitPropertiesChanged(Session s, String unit, String activeState, String subState);
+    }
 
+    /** What befalls the connection itself. Called on dbus-java threads: must stay cheap. */
+    interface Link {
         /** System bus only: org.freedesktop.systemd1 got a new owner (systemd re-executed or restarted). */
         void systemdRestarted(Session s);
 
@@ -64,12 +67,13 @@ final class Session {
     final Semaphore permits;
     private final AbstractConnection connection;
     private final String busName;
-    private final Listener listener;
+    private final Signals listener;
+    private final Link link;
     private final List<AutoCloseable> handlers = new ArrayList<>();
     private volatile boolean alive = true;
 
     private Session(long generation, Transport transport, AbstractConnection connection, String busName,
-            Manager manager, int maxInFlight, Listener listener) {
+            Manager manager, int maxInFlight, Signals listener, Link link) {
         this.generation = generation;
         this.transport = transport;
         this.connection = connection;
@@ -77,10 +81,11 @@ final class Session {
         this.manager = manager;
         this.permits = new Semaphore(maxInFlight);
         this.listener = listener;
+        this.link = link;
     }
 
     /** Connects, registers the signal handlers and (on the bus) subscribes. Fails fast. */
-    static Session open(long generation, Transport transport, SystemdOptions options, Listener listener)
+    static Session open(long generation, Transport transport, SystemdOptions options, Signals listener, Link link)
             throws DBusException {
         DisconnectRelay relay = new DisconnectRelay();
         int timeout = (int) options.connectTimeout().toMillis();
@@ -117,7 +122,7 @@ final class Session {
             }
             default -> throw new IllegalArgumentException("not a concrete transport: " + transport);
         }
-        Session s = new Session(generation, transport, conn, busName, manager, options.maxInFlight(), listener);
+        Session s = new Session(generation, transport, conn, busName, manager, options.maxInFlight(), listener, link);
         relay.session = s;
         try {
             s.registerHandlers();
@@ -232,7 +237,7 @@ final class Session {
         if (busName != null) {
             add(rule(DBus.NameOwnerChanged.class).withArg0123(0, busName).build(), (DBus.NameOwnerChanged s) -> {
                 if (alive && s.newOwner != null && !s.newOwner.isEmpty()) {
-                    listener.systemdRestarted(this);
+                    link.systemdRestarted(this);
                 }
             });
         }
@@ -270,7 +275,7 @@ final class Session {
             if (s == null) {
                 lostBeforeReady = cause;
             } else if (s.alive) {
-                s.listener.disconnected(s, cause);
+                s.link.disconnected(s, cause);
             }
         }
     }

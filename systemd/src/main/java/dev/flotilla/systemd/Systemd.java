@@ -38,7 +38,7 @@ public interface Systemd extends AutoCloseable {
     }
 
     /** Connected (and how), reconnecting (since when, why) or closed. */
-    ConnectionState connectionState();
+    SystemdConnectionState connectionState();
 
     /**
      * Links unit files into {@code /run/systemd/system} (LinkUnitFiles runtime=true force=true), so
@@ -116,7 +116,7 @@ public interface Systemd extends AutoCloseable {
      * Delivers state changes of all units from systemd's signals, on the client's event thread.
      * To miss nothing, call watch() first and read {@link #statuses} after.
      */
-    Subscription watch(UnitStateListener listener);
+    UnitWatch watch(UnitStateListener listener);
 
     /** Disconnects; pending job futures fail with {@link SystemdException.Unavailable}. Idempotent. */
     @Override

@@ -13,6 +13,12 @@ public abstract sealed class SystemdException extends RuntimeException
         super(message, cause);
     }
 
+    /** The message of {@code e}, or its class name when it has none. */
+    static String reason(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     /** No connection to systemd, the connection broke during the call, or no reply in time. */
     public static final class Unavailable extends SystemdException {
         public Unavailable(String message, Throwable cause) {

@@ -24,6 +24,6 @@ public interface UnitStateListener {
     }
 
     /** The connection state changed (connected / reconnecting / closed). */
-    default void connectionChanged(ConnectionState state) {
+    default void connectionChanged(SystemdConnectionState state) {
     }
 }

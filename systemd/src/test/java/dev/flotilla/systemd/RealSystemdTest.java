@@ -53,15 +53,15 @@ class RealSystemdTest {
         sd = Systemd.connect(RealSystemd.OPTIONS);
         rec = new Recorder();
         sd.watch(rec);
-        assertInstanceOf(ConnectionState.Connected.class, sd.connectionState());
-        assertEquals(Transport.PRIVATE_SOCKET, ((ConnectionState.Connected) sd.connectionState()).transport());
+        assertInstanceOf(SystemdConnectionState.Connected.class, sd.connectionState());
+        assertEquals(Transport.PRIVATE_SOCKET, ((SystemdConnectionState.Connected) sd.connectionState()).transport());
     }
 
     @AfterAll
     static void close() {
         if (sd != null) {
             sd.close();
-            assertInstanceOf(ConnectionState.Closed.class, sd.connectionState());
+            assertInstanceOf(SystemdConnectionState.Closed.class, sd.connectionState());
         }
     }
 
@@ -272,7 +272,7 @@ class RealSystemdTest {
         Recorder busRec = new Recorder();
         try (Systemd bus = Systemd.connect(RealSystemd.OPTIONS.withTransport(Transport.SYSTEM_BUS))) {
             bus.watch(busRec);
-            assertEquals(Transport.SYSTEM_BUS, ((ConnectionState.Connected) bus.connectionState()).transport());
+            assertEquals(Transport.SYSTEM_BUS, ((SystemdConnectionState.Connected) bus.connectionState()).transport());
             Path stamp = DIR.resolve("bus-exit.ns");
             Path f = unit("flt-bus.service", "[Service]\nExecStart=/bin/sh -c 'sleep 0.2; date +%%s%%N > " + stamp + "'\n");
             bus.linkRuntime(List.of(f));
@@ -309,14 +309,14 @@ class RealSystemdTest {
             Instant before = Instant.now();
             run("systemctl", "daemon-reexec");
             await().atMost(T).until(() -> rec.resyncs.get() > resyncs);
-            ConnectionState st = sd.connectionState();
-            assertInstanceOf(ConnectionState.Connected.class, st);
-            assertTrue(rec.states.stream().anyMatch(s -> s instanceof ConnectionState.Reconnecting), "saw reconnecting");
+            SystemdConnectionState st = sd.connectionState();
+            assertInstanceOf(SystemdConnectionState.Connected.class, st);
+            assertTrue(rec.states.stream().anyMatch(s -> s instanceof SystemdConnectionState.Reconnecting), "saw reconnecting");
             System.out.printf("FIGURE daemon-reexec -> private-socket client reconnected, resync delivered: %d ms after "
                     + "the command started%n", Duration.between(before, st.since()).toMillis());
             // the bus connection survives a re-exec, but signals in between may be lost: it resyncs too
             await().atMost(T).until(() -> busRec.resyncs.get() > 0);
-            assertInstanceOf(ConnectionState.Connected.class, bus.connectionState());
+            assertInstanceOf(SystemdConnectionState.Connected.class, bus.connectionState());
 
             // both keep working: calls, jobs and signals
             Path f = unit("flt-after.service", "[Service]\nExecStart=/bin/sh -c 'sleep 0.2'\n");
@@ -397,7 +397,7 @@ class RealSystemdTest {
 
         final ConcurrentLinkedQueue<Event> all = new ConcurrentLinkedQueue<>();
         final AtomicInteger resyncs = new AtomicInteger();
-        final ConcurrentLinkedQueue<ConnectionState> states = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<SystemdConnectionState> states = new ConcurrentLinkedQueue<>();
 
         @Override
         public void changed(String name, UnitStatus status) {
@@ -410,7 +410,7 @@ class RealSystemdTest {
         }
 
         @Override
-        public void connectionChanged(ConnectionState state) {
+        public void connectionChanged(SystemdConnectionState state) {
             states.add(state);
         }
 

@@ -1,6 +1,8 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.registry.Registry;
+import dev.flotilla.systemd.ProcessUnitInspector;
+import dev.flotilla.systemd.UnitInspector;
 import dev.flotilla.api.Pem;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
@@ -104,12 +106,19 @@ public final class ApiServer implements AutoCloseable {
     /** @param daemonMetrics the daemon's own figures for {@code /metrics} (engine), read at each scrape */
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
                                   Supplier<List<Metric>> daemonMetrics) {
-        return start(config, registry, health, daemonMetrics, UnitCommands.systemd());
+        return start(config, registry, health, daemonMetrics, UnitInspector.systemd());
     }
 
-    /** @param unitCommands what shows a unit's status and journal on this machine */
+    /** @param unitCommands the commands that show a unit's status and journal on this machine */
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
                                   Supplier<List<Metric>> daemonMetrics, UnitCommands unitCommands) {
+        return start(config, registry, health, daemonMetrics,
+                new ProcessUnitInspector(unitCommands::status, unitCommands::journal));
+    }
+
+    /** @param inspector what shows a unit's status and journal on this machine (closed with the server) */
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
+                                  Supplier<List<Metric>> daemonMetrics, UnitInspector inspector) {
         if (config.tcp().isPresent()) {
             config.security().refusal(config.tcp().get()).ifPresent(why -> {
                 throw new IllegalStateException(why);
@@ -117,7 +126,7 @@ public final class ApiServer implements AutoCloseable {
         }
         ClusterCounts counts = new ClusterCounts(registry);
         try {
-            return startServer(config, registry, health, daemonMetrics, counts, unitCommands);
+            return startServer(config, registry, health, daemonMetrics, counts, inspector);
         } catch (RuntimeException e) {
             counts.close();
             throw e;
@@ -126,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
                                          Supplier<List<Metric>> daemonMetrics, ClusterCounts counts,
-                                         UnitCommands unitCommands) {
+                                         UnitInspector inspector) {
         // Jetty's own threads only move bytes: accept, TLS, parsing, body reads, /health. Jetty hands
         // them every new connection too, so no handler may block on them, or a daemon whose handlers
         // all wait for etcd would stop accepting connections (ApiHandler, BusyClientsTest).
@@ -144,7 +153,7 @@ public final class ApiServer implements AutoCloseable {
         Reads reads = new Reads();
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
-        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), unitCommands,
+        UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), inspector,
                 config.limits());
         BodyBudget bodies = new BodyBudget(config.limits().bodyBytesInFlight());
         HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());

@@ -3,17 +3,14 @@ package dev.flotilla.api.server;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitState;
+import dev.flotilla.systemd.UnitInspector;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -23,46 +20,40 @@ import java.util.function.Supplier;
  * machine (its agent reports a state for it). A unit of the cluster that runs elsewhere is 421
  * naming the machine and its daemon's API URL: the client asks that daemon (with its own
  * credentials, so the access rules of every daemon hold). Units that are not in the cluster are
- * 404: this is no window onto the machine's other services.
+ * 404: this is no window onto the machine's other services. Running the commands is the
+ * {@link UnitInspector}'s part; the checks, the limits and the answer are this class's.
  */
 final class UnitInspection implements AutoCloseable {
     static final int MAX_FOLLOWERS = 8;
     static final int MAX_LINES = 10_000;
-    private static final int MAX_STATUS_BYTES = 1 << 20;
 
     private final Registry registry;
     private final Supplier<String> machineId;
-    private final UnitCommands commands;
+    private final UnitInspector inspector;
     private final AtomicInteger followers = new AtomicInteger();
-    private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
     private final ApiLimits limits;
 
-    UnitInspection(Registry registry, Supplier<String> machineId, UnitCommands commands, ApiLimits limits) {
+    UnitInspection(Registry registry, Supplier<String> machineId, UnitInspector inspector, ApiLimits limits) {
         this.limits = limits;
         this.registry = registry;
         this.machineId = machineId;
-        this.commands = commands;
+        this.inspector = inspector;
     }
 
     /** systemctl status, within {@code commandTimeout}: killed beyond it and answered 504. */
     void status(Exchange ex, String name) {
         requireLocal(checkedName(name));
-        List<String> command = commands.status(name);
-        long deadline = System.nanoTime() + limits.commandTimeout().toNanos();
-        try (ProcessOutput out = new ProcessOutput(start(command), "status")) {
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            for (byte[] chunk = out.next(deadline - System.nanoTime()); chunk != ProcessOutput.END;
-                 chunk = out.next(deadline - System.nanoTime())) {
-                if (chunk == null) {
-                    throw overTime(command);
-                }
-                text.write(chunk, 0, Math.min(chunk.length, MAX_STATUS_BYTES - text.size()));
+        try {
+            UnitInspector.Status status = inspector.status(name, limits.commandTimeout());
+            if (status instanceof UnitInspector.Status.TimedOut t) {
+                throw overTime(t.command());
             }
-            Process p = out.process();
-            boolean exited = p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            ex.response.getHeaders().put("X-Flotilla-Exit-Code", Integer.toString(exited ? p.exitValue() : -1));
-            ex.text(200, "text/plain; charset=utf-8", text.toString(StandardCharsets.UTF_8));
+            UnitInspector.Status.Done done = (UnitInspector.Status.Done) status;
+            ex.response.getHeaders().put("X-Flotilla-Exit-Code", Integer.toString(done.exitCode()));
+            ex.text(200, "text/plain; charset=utf-8", done.text());
+        } catch (IOException e) {
+            throw new HttpFailure(500, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HttpFailure(503, "interrupted");
@@ -89,9 +80,8 @@ final class UnitInspection implements AutoCloseable {
             followers.decrementAndGet();
             throw new HttpFailure(503, "too many followed journals on this daemon (" + MAX_FOLLOWERS + ")");
         }
-        List<String> command = commands.journal(name, lines, follow);
-        try (ProcessOutput output = new ProcessOutput(start(command), "journal")) {
-            stream(ex, output, command, follow);
+        try (UnitInspector.Output output = start(name, lines, follow)) {
+            stream(ex, output, follow);
         } finally {
             if (follow) {
                 followers.decrementAndGet();
@@ -99,7 +89,16 @@ final class UnitInspection implements AutoCloseable {
         }
     }
 
-    private void stream(Exchange ex, ProcessOutput output, List<String> command, boolean follow) {
+    private UnitInspector.Output start(String name, int lines, boolean follow) {
+        try {
+            return inspector.journal(name, lines, follow);
+        } catch (IOException e) {
+            throw new HttpFailure(500, e.getMessage());
+        }
+    }
+
+    private void stream(Exchange ex, UnitInspector.Output output, boolean follow) {
+        List<String> command = output.command();
         long deadline = System.nanoTime() + limits.commandTimeout().toNanos();
         long probe = limits.followProbe().toNanos();
         OutputStream out = null;
@@ -122,7 +121,7 @@ final class UnitInspection implements AutoCloseable {
                     ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
                     out = Content.Sink.asOutputStream(ex.response);
                 }
-                if (chunk == ProcessOutput.END) {
+                if (chunk == UnitInspector.Output.END) {
                     out.close();
                     ex.callback.succeeded();
                     return;
@@ -184,18 +183,6 @@ final class UnitInspection implements AutoCloseable {
                 + (url.isEmpty() ? " (it has no TCP API: api_listen)" : " at " + url), url);
     }
 
-    private Process start(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            running.add(p);
-            p.onExit().thenRun(() -> running.remove(p));
-            return p;
-        } catch (IOException e) {
-            throw new HttpFailure(500, "cannot run " + command.get(0) + ": " + e.getMessage());
-        }
-    }
-
     int followers() {
         return followers.get();
     }
@@ -203,6 +190,6 @@ final class UnitInspection implements AutoCloseable {
     /** Ends the followed journals with the API. */
     @Override
     public void close() {
-        running.forEach(Process::destroy);
+        inspector.close();
     }
 }

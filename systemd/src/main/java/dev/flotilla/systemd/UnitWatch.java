@@ -1,7 +1,7 @@
 package dev.flotilla.systemd;
 
 /** Stops a {@link Systemd#watch(UnitStateListener) watch}. Idempotent. */
-public interface Subscription extends AutoCloseable {
+public interface UnitWatch extends AutoCloseable {
     @Override
     void close();
 }

@@ -1,8 +1,9 @@
-package dev.flotilla.api.server;
+package dev.flotilla.systemd;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,18 +13,18 @@ import java.util.concurrent.TimeUnit;
  * time limit (and probe a quiet client meanwhile) instead of blocking in a read of the pipe.
  * Closing it kills the process.
  */
-final class ProcessOutput implements AutoCloseable {
-    /** The end of the output. */
-    static final byte[] END = new byte[0];
+final class ProcessOutput implements UnitInspector.Output {
     /** Chunks read ahead of a slow client; beyond, the command waits on its pipe. */
     private static final int READ_AHEAD = 16;
 
     private final Process process;
+    private final List<String> command;
     private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(READ_AHEAD);
     private final Thread reader;
 
-    ProcessOutput(Process process, String name) {
+    ProcessOutput(Process process, List<String> command, String name) {
         this.process = process;
+        this.command = List.copyOf(command);
         this.reader = new Thread(this::pump, "flotilla-output-" + name);
         reader.setDaemon(true);
         reader.start();
@@ -49,9 +50,14 @@ final class ProcessOutput implements AutoCloseable {
         }
     }
 
-    /** The next chunk of output, {@link #END} after the last, or null if none came within {@code waitNanos}. */
-    byte[] next(long waitNanos) throws InterruptedException {
+    @Override
+    public byte[] next(long waitNanos) throws InterruptedException {
         return chunks.poll(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public List<String> command() {
+        return command;
     }
 
     Process process() {
