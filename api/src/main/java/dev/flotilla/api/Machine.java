@@ -7,10 +7,11 @@ import java.util.TreeMap;
 
 /**
  * A machine as the API shows it (fleet v1's Machine entity), plus {@code apiURL}: where its
- * daemon's TCP API answers (left out when it has none; fleet clients ignore it).
+ * daemon's TCP API answers (fleet clients ignore it). Empty fields are left out, as fleet's JSON
+ * did ({@code {"id":"X"}} for a machine without address or metadata); read back, they are empty.
  */
-public record Machine(String id, String primaryIP, Map<String, String> metadata,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) String apiURL) {
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Machine(String id, String primaryIP, Map<String, String> metadata, String apiURL) {
     public Machine(String id, String primaryIP, Map<String, String> metadata) {
         this(id, primaryIP, metadata, "");
     }

@@ -8,8 +8,9 @@ import java.util.List;
  * A unit in fleet v1's shape: its options instead of its text. fleet omitted empty fields, and
  * so do we.
  *
- * @param currentState {@code inactive} when not scheduled, else the desired state of its
- *                     assignment ({@code loaded} or {@code launched})
+ * @param currentState what its machine did, as fleet reported it: {@code inactive} when not
+ *                     scheduled or not reported by its machine yet, {@code launched} once launched
+ *                     there (and until its machine has stopped it), else {@code loaded}
  * @param machineID    the machine it is scheduled to, empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -72,9 +72,10 @@ final class Flotd implements AutoCloseable {
                 EngineOptions.defaults(config.machineTtl()));
 
         Engine running = engine;
-        ApiServer server = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health,
-                () -> EngineMetrics.of(running.stats()));
+        ApiServer.Config apiConfig = SocketActivation.apiServerConfig(config);
+        ApiServer server = ApiServer.start(apiConfig, registry, this::health, () -> EngineMetrics.of(running.stats()));
         api = server;
+        FleetSocketLink.offer(config.fleetSocket(), apiConfig.unixSocket());
         // The cluster-wide gauges need a watch of the whole cluster: only the leading daemon keeps one.
         running.addLeadershipListener(server::countCluster);
 

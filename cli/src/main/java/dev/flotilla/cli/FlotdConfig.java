@@ -25,12 +25,14 @@ import java.util.TreeMap;
  * @param unitDir       the agent's own folder of unit files (absolute)
  * @param systemd       false: run without systemd (the machine registers but runs no units)
  * @param apiSecurity   TLS and credentials of the TCP listener (tokens read and checked at load)
+ * @param fleetSocket   where to offer the API socket under fleet's path too (a symlink), if anywhere
  */
 record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path> etcdCaFile,
                    Optional<Path> etcdCertFile, Optional<Path> etcdKeyFile, Map<String, String> metadata,
                    String publicIp, Optional<Path> apiSocket, Optional<String> apiSocketGroup,
                    Optional<InetSocketAddress> apiListen, Path stateDir, Duration machineTtl, Duration engineTtl,
-                   String logLevel, Path machineIdFile, Path unitDir, boolean systemd, ApiSecurity apiSecurity) {
+                   String logLevel, Path machineIdFile, Path unitDir, boolean systemd, ApiSecurity apiSecurity,
+                   Optional<Path> fleetSocket) {
 
     /** Every key the file (and the flags) know, with its default. */
     static final Map<String, String> DEFAULTS;
@@ -46,6 +48,7 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
         d.put("public_ip", "");
         d.put("api_socket", "/run/flotilla/flotd.sock");
         d.put("api_socket_group", "");
+        d.put("fleet_socket", "");
         d.put("api_listen", "");
         d.put("api_tls_cert", "");
         d.put("api_tls_key", "");
@@ -139,7 +142,15 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
                 path(v, "api_socket"), optional(v.get("api_socket_group")), listen,
                 Path.of(v.get("state_dir")), seconds(v, origin, "machine_ttl"), seconds(v, origin, "engine_ttl"),
                 level, Path.of(v.get("machine_id_file")), unitDir(v.get("unit_dir"), origin), onOff(v, origin, "systemd"),
-                apiSecurity(v, origin, listen));
+                apiSecurity(v, origin, listen), fleetSocket(v, origin));
+    }
+
+    private static Optional<Path> fleetSocket(Map<String, String> v, Map<String, String> origin) throws ConfigException {
+        Optional<Path> p = path(v, "fleet_socket");
+        if (p.isPresent() && !p.get().isAbsolute()) {
+            throw bad(origin, "fleet_socket", "'" + p.get() + "' must be an absolute path (fleetctl's default: /var/run/fleet.sock)");
+        }
+        return p;
     }
 
     /**

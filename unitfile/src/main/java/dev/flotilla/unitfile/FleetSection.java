@@ -15,26 +15,29 @@ final class FleetSection {
 
     static final String SECTION = "X-Fleet";
 
-    /** Closed set of the keys fleet understood; legacy names map to the same key. */
+    /**
+     * Closed set of the keys fleet understood; legacy names map to the same key (fleet's
+     * X-ConditionMachineBootID, too, was read as a machine id).
+     */
     enum Key {
-        MACHINE_ID("MachineID", "X-ConditionMachineID"),
+        MACHINE_ID("MachineID", "X-ConditionMachineID", "X-ConditionMachineBootID"),
         MACHINE_OF("MachineOf", "X-ConditionMachineOf"),
         MACHINE_METADATA("MachineMetadata", "X-ConditionMachineMetadata"),
         CONFLICTS("Conflicts", "X-Conflicts"),
-        GLOBAL("Global", null),
-        REPLACES("Replaces", null);
+        GLOBAL("Global"),
+        REPLACES("Replaces");
 
         final String key;
-        final String legacy;
+        final List<String> legacy;
 
-        Key(String key, String legacy) {
+        Key(String key, String... legacy) {
             this.key = key;
-            this.legacy = legacy;
+            this.legacy = List.of(legacy);
         }
 
         static Key of(String name) {
             for (Key k : values()) {
-                if (k.key.equals(name) || name.equals(k.legacy)) {
+                if (k.key.equals(name) || k.legacy.contains(name)) {
                     return k;
                 }
             }
@@ -43,7 +46,7 @@ final class FleetSection {
 
         static Key ignoringCase(String name) {
             for (Key k : values()) {
-                if (k.key.equalsIgnoreCase(name) || name.equalsIgnoreCase(k.legacy)) {
+                if (k.key.equalsIgnoreCase(name) || k.legacy.stream().anyMatch(name::equalsIgnoreCase)) {
                     return k;
                 }
             }
@@ -102,14 +105,33 @@ final class FleetSection {
         String value = Specifiers.expand(raw, name, line, problems);
         // A template's %i is empty; values built from it cannot be judged until it is instantiated.
         boolean dependsOnInstance = name.isTemplate() && raw.contains("%i");
+        // fleet split a value that begins and ends with a quote into words, whatever the key.
+        List<String> quoted = FleetQuoting.split(value);
         switch (key) {
-            case MACHINE_ID -> machineId(value, line, dependsOnInstance);
-            case MACHINE_OF -> machineOf(value, line, dependsOnInstance);
-            case MACHINE_METADATA -> metadata(value, line);
-            case CONFLICTS -> globs("Conflicts", value, line, conflicts, conflictLines);
-            case GLOBAL -> global(value, line);
-            case REPLACES -> globs("Replaces", value, line, replaces, replaceLines);
+            case MACHINE_ID -> machineId(quoted == null ? value : String.join(" ", nonEmpty(quoted)), line, dependsOnInstance);
+            case MACHINE_OF -> machineOf(names(value, quoted), line, dependsOnInstance);
+            case MACHINE_METADATA -> metadata(value, quoted, line, dependsOnInstance);
+            case CONFLICTS -> globs("Conflicts", names(value, quoted), line, conflicts, conflictLines);
+            // fleet read the last word of the last line.
+            case GLOBAL -> global(quoted == null ? value : quoted.get(quoted.size() - 1), line);
+            case REPLACES -> globs("Replaces", names(value, quoted), line, replaces, replaceLines);
         }
+    }
+
+    /** Names or patterns: the whitespace-separated words of the value or of each of its quoted words. */
+    private static List<String> names(String value, List<String> quoted) {
+        if (quoted == null) {
+            return words(value);
+        }
+        List<String> out = new ArrayList<>(quoted.size());
+        for (String w : quoted) {
+            out.addAll(words(w));
+        }
+        return out;
+    }
+
+    private static List<String> nonEmpty(List<String> words) {
+        return words.stream().filter(w -> !w.isEmpty()).toList();
     }
 
     private void machineId(String value, int line, boolean dependsOnInstance) {
@@ -135,8 +157,7 @@ final class FleetSection {
         machineIdLine = line;
     }
 
-    private void machineOf(String value, int line, boolean dependsOnInstance) {
-        List<String> names = words(value);
+    private void machineOf(List<String> names, int line, boolean dependsOnInstance) {
         if (names.isEmpty()) {
             problems.add(Problem.warning(line, "MachineOf without a unit name has no effect"));
         }
@@ -156,27 +177,40 @@ final class FleetSection {
         }
     }
 
-    private void metadata(String value, int line) {
+    /**
+     * Pairs are fleet's quoted words when the value is in fleet's quoted form, else Flotilla's
+     * reading (whitespace-separated, quotes grouping anywhere). A pair that is not exactly
+     * {@code key=value} (or {@code key!=value}) with text on both sides is dropped with a warning:
+     * fleet dropped it silently, so the unit is placed as on fleet.
+     */
+    private void metadata(String value, List<String> quoted, int line, boolean dependsOnInstance) {
         List<String> pairs = new ArrayList<>(2);
-        String why = quotedWords(value, pairs);
-        if (why != null) {
-            problems.add(Problem.error(line, "MachineMetadata " + Quote.of(value) + ": " + why));
-            return;
+        if (quoted != null) {
+            pairs.addAll(nonEmpty(quoted));
+        } else {
+            String why = quotedWords(value, pairs);
+            if (why != null) {
+                problems.add(Problem.warning(line, "MachineMetadata " + Quote.of(value) + ": " + why
+                        + "; the line is ignored"));
+                return;
+            }
         }
         if (pairs.isEmpty()) {
             problems.add(Problem.warning(line, "MachineMetadata without key=value has no effect"));
         }
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
-            if (eq < 0) {
-                problems.add(Problem.error(line, "MachineMetadata " + Quote.of(pair) + " is not key=value (or key!=value)"));
-                continue;
-            }
             boolean negated = eq > 0 && pair.charAt(eq - 1) == '!';
-            String k = pair.substring(0, negated ? eq - 1 : eq).strip();
-            String v = pair.substring(eq + 1).strip();
-            if (k.isEmpty()) {
-                problems.add(Problem.error(line, "MachineMetadata " + Quote.of(pair) + " has no key before '='"));
+            String k = eq < 0 ? "" : pair.substring(0, negated ? eq - 1 : eq).strip();
+            String v = eq < 0 ? "" : pair.substring(eq + 1).strip();
+            String why = eq < 0 ? "has no '='"
+                    : pair.indexOf('=', eq + 1) >= 0 ? "has more than one '='"
+                    : k.isEmpty() ? "has no key before '='"
+                    // A template's empty %i is filled in by each instance, which is checked then.
+                    : v.isEmpty() && !dependsOnInstance ? "has no value after '='" : null;
+            if (why != null) {
+                problems.add(Problem.warning(line, "MachineMetadata " + Quote.of(pair) + " " + why
+                        + "; it is ignored (not key=value), as fleet ignored it"));
                 continue;
             }
             List<String> values = (negated ? excluded : required).computeIfAbsent(k, x -> new ArrayList<>(2));
@@ -186,8 +220,7 @@ final class FleetSection {
         }
     }
 
-    private void globs(String what, String value, int line, List<Glob> into, List<Integer> lines) {
-        List<String> patterns = words(value);
+    private void globs(String what, List<String> patterns, int line, List<Glob> into, List<Integer> lines) {
         if (patterns.isEmpty()) {
             problems.add(Problem.warning(line, what + " without a pattern has no effect"));
         }

@@ -186,8 +186,9 @@ class FleetSectionTest {
                 Arguments.of("single quotes", List.of("MachineMetadata='room=lab 1' 'rack=2'"), Map.of("room", "lab 1", "rack", "2"), true),
                 Arguments.of("quote inside a word", List.of("MachineMetadata=room=\"lab 1\""), Map.of("room", "lab 1"), true),
                 Arguments.of("values are case-sensitive", List.of("MachineMetadata=region=EU"), euSsd, false),
-                Arguments.of("= in the value", List.of("MachineMetadata=k=a=b"), Map.of("k", "a=b"), true),
-                Arguments.of("empty value matches an empty value", List.of("MachineMetadata=k="), Map.of("k", ""), true),
+                Arguments.of("a=b=c is dropped (fleet): any machine", List.of("MachineMetadata=k=a=b"), none, true),
+                Arguments.of("k= is dropped (fleet): any machine", List.of("MachineMetadata=k="), none, true),
+                Arguments.of("a dropped pair leaves the others", List.of("MachineMetadata=k= region=eu"), usSsd, false),
                 Arguments.of("no MachineMetadata matches everything", List.of("Global=false"), none, true));
     }
 
@@ -212,14 +213,16 @@ class FleetSectionTest {
 
     @ParameterizedTest(name = "MachineMetadata={0}")
     @CsvSource(delimiter = '|', value = {
-            "region                 | line 4: MachineMetadata 'region' is not key=value",
-            "=eu                    | line 4: MachineMetadata '=eu' has no key",
-            "!=eu                   | line 4: MachineMetadata '!=eu' has no key",
-            "\"region=eu            | line 4: MachineMetadata '\"region=eu': the quote \" at position 1 is not closed",
+            "region                 | line 4: warning: MachineMetadata 'region' has no '='",
+            "=eu                    | line 4: warning: MachineMetadata '=eu' has no key before '='",
+            "!=eu                   | line 4: warning: MachineMetadata '!=eu' has no key before '='",
+            "region=\"eu            | line 4: warning: MachineMetadata 'region=\"eu': the quote \" at position 8 is not closed",
     })
-    void badMetadataIsRefused(String value, String message) {
-        String m = refused("a.service", "MachineMetadata=" + value).getMessage();
-        assertTrue(m.startsWith(message), m);
+    void badMetadataIsIgnoredWithAWarning(String value, String message) {
+        UnitFile u = parse("a.service", "MachineMetadata=" + value);
+        assertTrue(u.fleet().metadata().isEmpty());
+        assertEquals(1, u.warnings().size(), u.warnings().toString());
+        assertTrue(u.warnings().get(0).toString().startsWith(message), u.warnings().toString());
     }
 
     static Stream<Arguments> legacy() {
@@ -228,7 +231,8 @@ class FleetSectionTest {
                 Arguments.of("X-ConditionMachineOf=b.service", "MachineOf", fleet("a.service", "MachineOf=b.service")),
                 Arguments.of("X-ConditionMachineMetadata=region=eu", "MachineMetadata",
                         fleet("a.service", "MachineMetadata=region=eu")),
-                Arguments.of("X-Conflicts=b*.service", "Conflicts", fleet("a.service", "Conflicts=b*.service")));
+                Arguments.of("X-Conflicts=b*.service", "Conflicts", fleet("a.service", "Conflicts=b*.service")),
+                Arguments.of("X-ConditionMachineBootID=" + ID, "MachineID", fleet("a.service", "MachineID=" + ID)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -343,8 +347,7 @@ class FleetSectionTest {
                 "line 6: MachineID cannot be combined with Conflicts",
                 "line 7: MachineID cannot be combined with Replaces",
                 "line 7: Global cannot be combined with Replaces",
-                "line 7: Conflicts cannot be combined with Replaces",
-                "line 8: MachineMetadata 'bad' is not key=value (or key!=value)"), got);
+                "line 7: Conflicts cannot be combined with Replaces"), got, "a malformed MachineMetadata pair is only a warning");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -216,6 +216,9 @@ final class ApiHandler extends Handler.Abstract {
         } else if (s.size() == 3 && resource.equals("state")) {
             ex.requireMethod("GET");
             fleetUnits.states(ex);
+        } else if (s.size() == 4 && resource.equals("state")) {
+            ex.requireMethod("GET");
+            fleetUnits.state(ex, s.get(3));
         } else {
             throw noSuchResource(ex);
         }

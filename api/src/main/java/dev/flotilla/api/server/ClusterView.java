@@ -71,9 +71,10 @@ final class ClusterView {
     }
 
     /**
-     * fleet's current state: {@code inactive} when not scheduled, else how far its assignment
-     * goes. A global unit is followed by every matching agent without an assignment, so it
-     * reports its desired state.
+     * The Flotilla API's current state: {@code inactive} when not scheduled, else how far its
+     * assignment goes (fleet v1 shows what the machine did instead: {@link FleetCurrentState}). A
+     * global unit is followed by every matching agent without an assignment, so it reports its
+     * desired state.
      */
     String currentState(UnitRecord unit, boolean global) {
         if (global) {

@@ -3,6 +3,7 @@ package dev.flotilla.api.server;
 import dev.flotilla.api.Unit;
 import dev.flotilla.api.UnitPage;
 import dev.flotilla.api.UnitStatePage;
+import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
@@ -13,7 +14,9 @@ import dev.flotilla.unitfile.UnitName;
 import dev.flotilla.unitfile.UnitOption;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** fleet v1's units and state resources. */
 final class FleetUnits {
@@ -33,6 +36,7 @@ final class FleetUnits {
     void list(Exchange ex) {
         String after = PageToken.decode(ex.query("nextPageToken"));
         ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        java.util.concurrent.CompletableFuture<List<UnitState>> statesRead = reads.start(() -> registry.unitStates().value());
         List<UnitRecord> all = registry.units().value();
         int from = 0;
         while (from < all.size() && all.get(from).name().compareTo(after) <= 0 && !after.isEmpty()) {
@@ -40,16 +44,24 @@ final class FleetUnits {
         }
         int to = Math.min(all.size(), from + PAGE_SIZE);
         ClusterView view = viewRead.get();
+        Map<String, UnitState> states = new HashMap<>();
+        for (UnitState st : Reads.get(statesRead)) {
+            states.put(st.machineId() + "/" + st.unit(), st);
+        }
         List<Unit> units = new ArrayList<>(to - from);
         for (UnitRecord u : all.subList(from, to)) {
-            units.add(fleetUnit(u, view));
+            units.add(fleetUnit(u, view, states.get(view.machineId(u.name()) + "/" + u.name())));
         }
         String next = to < all.size() ? PageToken.after(all.get(to - 1).name()) : null;
         ex.json(200, new UnitPage(units, next));
     }
 
     void get(Exchange ex, String rawName) {
-        UnitResource.get(ex, registry, reads, rawName, this::fleetUnit);
+        UnitResource.get(ex, registry, reads, rawName, (u, view) -> {
+            String machine = view.machineId(u.name());
+            UnitState state = machine.isEmpty() ? null : first(registry.unitStates(machine).value(), u.name());
+            return fleetUnit(u, view, state);
+        });
     }
 
     void delete(Exchange ex, String rawName) {
@@ -57,8 +69,8 @@ final class FleetUnits {
     }
 
     /**
-     * fleet's PUT: creates a unit from its options (201), replaces one whose options differ (201),
-     * or sets the desired state of an existing one (204).
+     * fleet's PUT: creates a unit from its options (201), creates anew one whose options differ
+     * (201, desired state as given, else inactive), or sets the desired state of an existing one (204).
      */
     void put(Exchange ex, String rawName) {
         ex.requireJson();
@@ -77,7 +89,12 @@ final class FleetUnits {
         ex.noContent(outcome.change() == UnitWrite.Change.CREATED || outcome.change() == UnitWrite.Change.REPLACED ? 201 : 204);
     }
 
-    /** fleet's answers: a differing unit is always replaced, an existing one needs a desired state. */
+    /**
+     * fleet's answers: a differing unit is always replaced, an existing one needs a desired state.
+     * A replaced unit is created anew, as fleet did: without a desired state it is inactive, so it
+     * is unscheduled and stopped; {@code fleetctl start --replace} waits for exactly that before
+     * it sets {@code launched}.
+     */
     private static final UnitWrite.Rules RULES = new UnitWrite.Rules() {
         @Override
         public HttpFailure absentWithoutText(UnitName name) {
@@ -102,6 +119,11 @@ final class FleetUnits {
         @Override
         public HttpFailure nothingAsked(UnitName name) {
             return HttpFailure.conflict("must provide desiredState to update existing unit");
+        }
+
+        @Override
+        public DesiredState desiredAfterReplace(UnitRecord current, DesiredState given) {
+            return given == null ? DesiredState.INACTIVE : given;
         }
     };
 
@@ -146,12 +168,49 @@ final class FleetUnits {
         ex.json(200, new UnitStatePage(page, next));
     }
 
+    /**
+     * GET /fleet/v1/state/{unitName}: one state of the unit, 404 when no machine reports one. The
+     * state of the machine the unit is assigned to comes first (a moved unit's old machine may still
+     * report it for a moment); otherwise, as fleet, the first by machine id (a global unit).
+     */
+    void state(Exchange ex, String rawName) {
+        UnitName name = UnitInput.name(rawName);
+        String assigned = "";
+        for (Assignment a : registry.assignments().value()) {
+            if (a.unit().equals(name.value())) {
+                assigned = a.machineId();
+                break;
+            }
+        }
+        UnitState found = null;
+        if (!assigned.isEmpty()) {
+            found = first(registry.unitStates(assigned).value(), name.value());
+        }
+        if (found == null) {
+            found = first(registry.unitStates().value(), name.value());
+        }
+        if (found == null) {
+            throw HttpFailure.notFound("unit state does not exist");
+        }
+        ex.json(200, ClusterView.fleetState(found));
+    }
+
+    private static UnitState first(List<UnitState> states, String unit) {
+        for (UnitState s : states) {
+            if (s.unit().equals(unit)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** States are listed in the registry's order: machine, then unit. */
     private static String key(UnitState s) {
         return s.machineId() + "/" + s.unit();
     }
 
-    private Unit fleetUnit(UnitRecord u, ClusterView view) {
+    /** @param state the state the unit's machine publishes for it, or null */
+    private Unit fleetUnit(UnitRecord u, ClusterView view, UnitState state) {
         List<Unit.Option> options = new ArrayList<>();
         try {
             for (UnitOption o : UnitFile.parse(u.name(), u.text()).options()) {
@@ -161,7 +220,8 @@ final class FleetUnits {
             // Not expected (only valid units are stored); show the unit without options.
         }
         boolean global = facts.of(u).global();
-        return new Unit(u.name(), options, u.desired().fleetName(), view.currentState(u, global),
-                global ? "" : view.machineId(u.name()));
+        // A global unit has no assignment (every matching agent follows it): fleetctl reads its desired state.
+        String current = global ? u.desired().fleetName() : FleetCurrentState.of(view.assignment(u.name()), state);
+        return new Unit(u.name(), options, u.desired().fleetName(), current, global ? "" : view.machineId(u.name()));
     }
 }

@@ -71,7 +71,8 @@ final class UnitInput {
             if (o == null) {
                 throw HttpFailure.badRequest("unit " + name + " is invalid: an option is null");
             }
-            converted.add(new UnitOption(o.section(), o.name(), o.value()));
+            // fleet's JSON leaves out empty strings: fleetctl sends `ExecStartPre=` with no "value".
+            converted.add(new UnitOption(o.section(), o.name(), o.value() == null ? "" : o.value()));
             bytes += utf8Length(o.name()) + utf8Length(o.value()) + 2;
             if (o.section() != null && sections.add(o.section())) {
                 bytes += utf8Length(o.section()) + 3;

@@ -39,6 +39,11 @@ final class UnitWrite {
 
         /** The refusal when the unit exists, the text is the same and no desired state was given, or null. */
         HttpFailure nothingAsked(UnitName name);
+
+        /** The desired state of a replaced unit; by default the one given, else the stored one. */
+        default DesiredState desiredAfterReplace(UnitRecord current, DesiredState given) {
+            return given == null ? current.desired() : given;
+        }
     }
 
     private UnitWrite() {
@@ -67,7 +72,7 @@ final class UnitWrite {
                     throw refusal;
                 }
                 UnitRecord replaced = new UnitRecord(name.value(), file.text(), file.hash(),
-                        desired == null ? current.desired() : desired);
+                        rules.desiredAfterReplace(current, desired));
                 if (registry.replaceUnit(replaced, revision)) {
                     return new Outcome(Change.REPLACED, replaced);
                 }

@@ -74,15 +74,28 @@ class FleetApiTest {
     }
 
     @Test
-    void currentStateAndMachineFollowTheAssignment() {
+    void currentStateFollowsWhatTheMachineDidAsFleetsDid() {
+        MachinePresence m1 = api.machine(M1, "127.0.0.10", Map.of());
         api.client.putUnit(new Unit("web.service", web(), "loaded", null, null));
         String hash = api.registry.unit("web.service").orElseThrow().value().hash();
         api.engine(new AssignmentChange.Assign(new Assignment(M1, "web.service", hash, DesiredState.LOADED)));
+        assertEquals(new Unit("web.service", web(), "loaded", "inactive", M1), api.client.unit("web.service").orElseThrow(),
+                "assigned, but its machine reports nothing yet");
+
+        api.publish(m1, "web.service", hash, "loaded", "inactive", "dead");
         assertEquals(new Unit("web.service", web(), "loaded", "loaded", M1), api.client.unit("web.service").orElseThrow());
 
         api.engine(new AssignmentChange.Assign(new Assignment(M1, "web.service", hash, DesiredState.LAUNCHED)));
         assertEquals("launched", api.client.unit("web.service").orElseThrow().currentState());
         assertEquals("launched", api.client.units().get(0).currentState());
+
+        api.publish(m1, "web.service", hash, "loaded", "active", "running");
+        api.engine(new AssignmentChange.Assign(new Assignment(M1, "web.service", hash, DesiredState.LOADED)));
+        assertEquals("launched", api.client.unit("web.service").orElseThrow().currentState(),
+                "asked to stop, still running: the agent has not acted yet");
+        api.publish(m1, "web.service", hash, "loaded", "inactive", "dead");
+        assertEquals("loaded", api.client.unit("web.service").orElseThrow().currentState());
+        assertEquals("loaded", api.client.units().get(0).currentState());
     }
 
     @Test
@@ -102,13 +115,77 @@ class FleetApiTest {
     }
 
     @Test
-    void differentOptionsReplaceTheUnitWith201() {
+    void differentOptionsCreateTheUnitAnewWith201() {
         api.client.putUnit(new Unit("web.service", web(), "launched", null, null));
         List<Unit.Option> changed = List.of(new Unit.Option("Service", "ExecStart", "/bin/sleep 5"));
         assertTrue(api.client.putUnit(new Unit("web.service", changed, null, null, null)));
         Unit u = api.client.unit("web.service").orElseThrow();
         assertEquals(changed, u.options());
-        assertEquals("launched", u.desiredState(), "a replacement without desiredState keeps the old one");
+        assertEquals("inactive", u.desiredState(), "fleet creates a differing unit anew: without desiredState, inactive");
+
+        List<Unit.Option> again = List.of(new Unit.Option("Service", "ExecStart", "/bin/sleep 6"));
+        assertTrue(api.client.putUnit(new Unit("web.service", again, "loaded", null, null)));
+        assertEquals("loaded", api.client.unit("web.service").orElseThrow().desiredState(), "the given desired state wins");
+    }
+
+    @Test
+    void theFlotillaApiStillKeepsTheDesiredStateOfAReplacedUnit() {
+        api.client.submit("web.service", "[Service]\nExecStart=/bin/sleep 1\n", DesiredState.LAUNCHED, false);
+        api.client.submit("web.service", "[Service]\nExecStart=/bin/sleep 2\n", null, true);
+        assertEquals(DesiredState.LAUNCHED, api.registry.unit("web.service").orElseThrow().value().desired());
+    }
+
+    @Test
+    void oneUnitStateIsServedAsFleetDid() throws Exception {
+        error(api.raw("GET", "/fleet/v1/state/web.service", null, (String) null), 404);
+        JsonNode none = JSON.readTree(api.raw("GET", "/fleet/v1/state/web.service", null, (String) null).body());
+        assertEquals("unit state does not exist", none.path("error").path("message").asText());
+
+        MachinePresence m1 = api.machine(M1, "127.0.0.10", Map.of());
+        MachinePresence m2 = api.machine(M2, "127.0.0.11", Map.of());
+        api.publish(m1, "web.service", "h1", "loaded", "inactive", "dead");
+        api.publish(m2, "web.service", "h1", "loaded", "active", "running");
+        ApiCluster.Raw r = api.raw("GET", "/fleet/v1/state/web.service", null, (String) null);
+        assertEquals(200, r.status(), r.body());
+        JsonNode one = JSON.readTree(r.body());
+        assertEquals(Set.of("name", "hash", "machineID", "systemdLoadState", "systemdActiveState", "systemdSubState"),
+                fieldNames(one));
+        assertEquals(M1, one.path("machineID").asText(), "unassigned: the first machine by id, as fleet");
+
+        api.client.putUnit(new Unit("web.service", web(), "launched", null, null));
+        String hash = api.registry.unit("web.service").orElseThrow().value().hash();
+        api.engine(new AssignmentChange.Assign(new Assignment(M2, "web.service", hash, DesiredState.LAUNCHED)));
+        JsonNode assigned = JSON.readTree(api.raw("GET", "/fleet/v1/state/web.service", null, (String) null).body());
+        assertEquals(M2, assigned.path("machineID").asText(), "the assigned machine's state first");
+        assertEquals("active", assigned.path("systemdActiveState").asText());
+        assertEquals("running", assigned.path("systemdSubState").asText());
+        assertEquals("loaded", assigned.path("systemdLoadState").asText());
+
+        ApiCluster.Raw put = api.raw("PUT", "/fleet/v1/state/web.service", "application/json", "{}");
+        error(put, 405);
+        assertEquals("GET", put.headers().get("Allow"));
+        error(api.raw("DELETE", "/fleet/v1/state/web.service", null, (String) null), 405);
+        error(api.raw("GET", "/fleet/v1/state/web.service/x", null, (String) null), 404);
+        error(api.raw("GET", "/fleet/v1/state/nodot", null, (String) null), 400);
+    }
+
+    @Test
+    void machinesLeaveOutEmptyFieldsAsFleetDid() throws Exception {
+        try (MachinePresence bareMachine = api.registry.register(new dev.flotilla.model.Machine(M1, "", Map.of(), ""),
+                java.time.Duration.ofSeconds(30), "s-bare", java.time.Duration.ZERO)) {
+            machinesLeaveOutEmptyFields(bareMachine);
+        }
+    }
+
+    private void machinesLeaveOutEmptyFields(MachinePresence bareMachine) throws Exception {
+        api.machine(M2, "127.0.0.11", Map.of("role", "web"));
+        JsonNode machines = JSON.readTree(api.raw("GET", "/fleet/v1/machines", null, (String) null).body()).path("machines");
+        assertEquals(JSON.readTree("{\"id\":\"" + M1 + "\"}"), machines.get(0));
+        assertEquals(JSON.readTree("{\"id\":\"" + M2 + "\",\"primaryIP\":\"127.0.0.11\",\"metadata\":{\"role\":\"web\"}}"),
+                machines.get(1));
+        dev.flotilla.api.Machine bare = api.client.machines().get(0);
+        assertEquals("", bare.primaryIP(), "the typed client reads a left-out field as empty");
+        assertEquals(Map.of(), bare.metadata());
     }
 
     @Test
