@@ -243,7 +243,7 @@ class SchedulerPropertyTest {
             assertNotNull(m, () -> name + " is on a live machine");
             Constraints k = u.constraints();
             k.machineId().ifPresent(wanted -> assertTrue(machineId.equals(wanted)
-                    || (wanted.length() >= Pass.MIN_ID_PREFIX && machineId.startsWith(wanted)), "MachineID"));
+                    || (wanted.length() >= MachineIds.MIN_ID_PREFIX && machineId.startsWith(wanted)), "MachineID"));
             assertTrue(k.metadata().matches(m.metadata()), () -> name + " metadata");
             for (String peerName : k.machineOf()) {
                 UnitView peer = units.get(peerName);
