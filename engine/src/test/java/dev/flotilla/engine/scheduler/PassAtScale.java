@@ -37,7 +37,8 @@ public final class PassAtScale {
         System.out.printf("%,d units on %,d machines, %,d placed; load %s%n", units, machines, placed.size(), loadavg());
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
-            scheduler.schedule(empty);
+            Pass fromScratch = new Pass(empty);
+            fromScratch.run();
             long t1 = System.nanoTime();
             Decisions full = scheduler.schedule(steadyPlusOne);
             long t2 = System.nanoTime();
@@ -50,9 +51,9 @@ public final class PassAtScale {
             if (!full.decisions().equals(one.decisions())) {
                 throw new IllegalStateException("incremental and full passes disagree");
             }
-            System.out.printf("from scratch %6.0f ms | full pass, one unit new %6.0f ms | incremental, one unit new %8.3f ms"
+            System.out.printf("from scratch %6.0f ms (%,d pattern tests) | full pass, one unit new %6.0f ms | incremental, one unit new %8.3f ms"
                             + " (its state built by a full pass: %4.0f ms) | load %s%n",
-                    ms(t1 - t0), ms(t2 - t1), ms(t4 - t3), ms(t3 - t2), loadavg());
+                    ms(t1 - t0), fromScratch.patternTests(), ms(t2 - t1), ms(t4 - t3), ms(t3 - t2), loadavg());
         }
 
         // Once minutes: 5,000 units that all conflict with each other on 1,000 machines.
@@ -66,14 +67,15 @@ public final class PassAtScale {
         ClusterSnapshot conflicting = new ClusterSnapshot(machines(1_000), solos, Map.of());
         for (int r = 0; r < Math.min(rounds, 3); r++) {
             long t0 = System.nanoTime();
-            Decisions d = scheduler.schedule(conflicting);
+            Pass pass = new Pass(conflicting);
+            Decisions d = pass.run();
             long t1 = System.nanoTime();
-            System.out.printf("5,000 Conflicts=solo-* + 95,000 plain on 1,000 machines: %,d waiting, %6.0f ms | load %s%n",
-                    d.waiting().size(), ms(t1 - t0), loadavg());
+            System.out.printf("5,000 Conflicts=solo-* + 95,000 plain on 1,000 machines: %,d waiting, %6.0f ms, %,d pattern tests | load %s%n",
+                    d.waiting().size(), ms(t1 - t0), pass.patternTests(), loadavg());
         }
     }
 
-    static List<MachineView> machines(int n) {
+    public static List<MachineView> machines(int n) {
         List<MachineView> ms = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ms.add(new MachineView(String.format("%032x", 0x9e3779b97f4a7c15L * (i + 1)),
