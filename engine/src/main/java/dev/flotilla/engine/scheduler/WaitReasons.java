@@ -21,7 +21,7 @@ final class WaitReasons {
         }
         Job placedPeer = null;
         for (Job peer : job.peers) {
-            if (peer.desired == DesiredState.INACTIVE) {
+            if (peer.desired == WantedState.INACTIVE) {
                 return "waiting for MachineOf peer " + peer.name + " to be scheduled (it is inactive)";
             }
             if (peer.constraints.global()) {

@@ -24,10 +24,10 @@ class ConflictWorkTest {
     void mutuallyConflictingUnitsCostNoTestPerResident() {
         List<UnitView> units = new ArrayList<>();
         for (int i = 0; i < SOLOS; i++) {
-            units.add(new UnitView("solo-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE.withConflicts("solo-*")));
+            units.add(new UnitView("solo-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE.withConflicts("solo-*")));
         }
         for (int i = 0; i < PLAIN; i++) {
-            units.add(new UnitView("app-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE));
+            units.add(new UnitView("app-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE));
         }
         Pass pass = new Pass(new ClusterSnapshot(PassAtScale.machines(MACHINES), units, Map.of()));
         Decisions d = pass.run();

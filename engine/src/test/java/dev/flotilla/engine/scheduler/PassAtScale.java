@@ -31,7 +31,7 @@ public final class PassAtScale {
         Map<String, String> placed = scheduler.schedule(empty).applyTo(Map.of());
         ClusterSnapshot steady = new ClusterSnapshot(ms, us, placed);
         List<UnitView> plusOne = new ArrayList<>(us);
-        plusOne.add(new UnitView("new-0.service", DesiredState.LAUNCHED, Constraints.NONE));
+        plusOne.add(new UnitView("new-0.service", WantedState.LAUNCHED, Constraints.NONE));
         ClusterSnapshot steadyPlusOne = new ClusterSnapshot(ms, plusOne, placed);
 
         System.out.printf("%,d units on %,d machines, %,d placed; load %s%n", units, machines, placed.size(), loadavg());
@@ -46,7 +46,7 @@ public final class PassAtScale {
             inc.schedule(steady);
             inc.commit();
             long t3 = System.nanoTime();
-            Decisions one = inc.add(List.of(new UnitView("new-0.service", DesiredState.LAUNCHED, Constraints.NONE))).orElseThrow();
+            Decisions one = inc.add(List.of(new UnitView("new-0.service", WantedState.LAUNCHED, Constraints.NONE))).orElseThrow();
             long t4 = System.nanoTime();
             if (!full.decisions().equals(one.decisions())) {
                 throw new IllegalStateException("incremental and full passes disagree");
@@ -59,10 +59,10 @@ public final class PassAtScale {
         // Once minutes: 5,000 units that all conflict with each other on 1,000 machines.
         List<UnitView> solos = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            solos.add(new UnitView("solo-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE.withConflicts("solo-*")));
+            solos.add(new UnitView("solo-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE.withConflicts("solo-*")));
         }
         for (int i = 0; i < 95_000; i++) {
-            solos.add(new UnitView("app-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE));
+            solos.add(new UnitView("app-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE));
         }
         ClusterSnapshot conflicting = new ClusterSnapshot(machines(1_000), solos, Map.of());
         for (int r = 0; r < Math.min(rounds, 3); r++) {
@@ -88,17 +88,17 @@ public final class PassAtScale {
     static UnitView unit(int i) {
         int kind = i % 20;
         if (kind < 14) {
-            return new UnitView("app-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE);
+            return new UnitView("app-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE);
         } else if (kind < 16) {
-            return new UnitView("zonal-" + i + ".service", DesiredState.LAUNCHED,
+            return new UnitView("zonal-" + i + ".service", WantedState.LAUNCHED,
                     Constraints.NONE.withMetadata(MetadataRule.builder().equal("az", "a").build()));
         } else if (kind < 17) {
-            return new UnitView("fast-" + i + ".service", DesiredState.LAUNCHED,
+            return new UnitView("fast-" + i + ".service", WantedState.LAUNCHED,
                     Constraints.NONE.withMetadata(MetadataRule.builder().equal("disk", "ssd").notEqual("az", "d").build()));
         } else if (kind < 18) {
-            return new UnitView("solo-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE.withConflicts("solo-*"));
+            return new UnitView("solo-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE.withConflicts("solo-*"));
         }
-        return new UnitView("side-" + i + ".service", DesiredState.LAUNCHED,
+        return new UnitView("side-" + i + ".service", WantedState.LAUNCHED,
                 Constraints.NONE.withMachineOf("app-" + (i - kind) + ".service"));
     }
 
