@@ -44,29 +44,32 @@ public final class PlannerAtScale {
         IncrementalPlanner first = new IncrementalPlanner();
         Planner.Plan placed = first.full(machines, units, List.of(), Map.of(), false);
         Map<String, Assignment> assignments = new HashMap<>();
+        Map<String, String> waiting = new HashMap<>(); // as recorded after the first pass's writes
         for (AssignmentChange c : placed.changes()) {
             if (c instanceof AssignmentChange.Assign a) {
                 assignments.put(a.assignment().unit(), a.assignment());
+            } else if (c instanceof AssignmentChange.Waiting w) {
+                waiting.put(w.unit(), w.reason());
             }
         }
         System.out.printf("%,d units on %,d machines, %,d assigned; load %s%n", unitCount, machineCount, assignments.size(), loadavg());
 
         // Both planners have every text parsed already, as the leader's planner has between passes.
         IncrementalPlanner fullOnly = new IncrementalPlanner();
-        fullOnly.full(machines, units, assignments.values(), Map.of(), false);
+        fullOnly.full(machines, units, assignments.values(), waiting, false);
         IncrementalPlanner planner = new IncrementalPlanner();
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
-            Planner.Plan steady = planner.full(machines, units, assignments.values(), Map.of(), false);
+            Planner.Plan steady = planner.full(machines, units, assignments.values(), waiting, false);
             long t1 = System.nanoTime();
             planner.committed();
             UnitRecord added = unit(unitCount + r * 20); // a plain unit
             Map<String, UnitRecord> grown = new HashMap<>(units);
             grown.put(added.name(), added);
             long t2 = System.nanoTime();
-            Planner.Plan one = planner.incremental(grown, name -> List.<Assignment>of(), Map.of(), Set.of(added.name()));
+            Planner.Plan one = planner.incremental(grown, name -> List.<Assignment>of(), waiting, Set.of(added.name()));
             long t3 = System.nanoTime();
-            Planner.Plan full = fullOnly.full(machines, grown, assignments.values(), Map.of(), false);
+            Planner.Plan full = fullOnly.full(machines, grown, assignments.values(), waiting, false);
             long t4 = System.nanoTime();
             if (!steady.isEmpty() || one == null || !one.changes().equals(full.changes())) {
                 throw new IllegalStateException("unexpected plans: " + steady.changes().size() + " / " + one + " / " + full.changes());
