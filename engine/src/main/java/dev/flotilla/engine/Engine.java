@@ -56,7 +56,7 @@ public final class Engine implements AutoCloseable {
     private final class Term {
         final long fence;
         final long gainedNanos = System.nanoTime();
-        final ClusterView view = new ClusterView();
+        final WatchedCluster view = new WatchedCluster();
         final MoveHold moves;
         boolean machinesListed;
         /** Keeps the scheduler's state from pass to pass while only units are added. */
@@ -193,7 +193,7 @@ public final class Engine implements AutoCloseable {
         long start = System.nanoTime();
         Optional<String> holding = t.moves.holding(start);
         boolean hold = holding.isPresent();
-        ClusterView v = t.view;
+        WatchedCluster v = t.view;
         // Machines changed, a watch listed anew, a resync or a failed write: from scratch. Otherwise
         // the pass plans the units touched since the last one, unless that needs a full pass too.
         // (While absent machines are waited for, a full pass that deferred nothing leaves no state.)

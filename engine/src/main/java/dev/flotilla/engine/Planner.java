@@ -6,6 +6,7 @@ import dev.flotilla.engine.scheduler.Decisions;
 import dev.flotilla.engine.scheduler.MachineView;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.engine.scheduler.UnitView;
+import dev.flotilla.engine.scheduler.WantedState;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
@@ -173,7 +174,7 @@ final class Planner {
         return a.machineId().compareTo(b.machineId()) <= 0 ? a : b;
     }
 
-    static dev.flotilla.engine.scheduler.DesiredState desired(DesiredState state) {
-        return dev.flotilla.engine.scheduler.DesiredState.valueOf(state.name());
+    static WantedState desired(DesiredState state) {
+        return WantedState.valueOf(state.name());
     }
 }

@@ -45,7 +45,7 @@ sealed interface Filter {
                 return Optional.empty();
             }
             String wanted = job.constraints.machineId().get();
-            if (node.id.equals(wanted) || (wanted.length() >= Pass.MIN_ID_PREFIX && node.id.startsWith(wanted))) {
+            if (node.id.equals(wanted) || (wanted.length() >= MachineIds.MIN_ID_PREFIX && node.id.startsWith(wanted))) {
                 return Optional.empty();
             }
             return Optional.of(new Veto.NotMachineId(wanted));
@@ -95,14 +95,13 @@ sealed interface Filter {
     final class ConflictFilter implements Filter {
         public Optional<Veto> veto(Job job, Node node) {
             if (job.hasConflicts()) {
-                for (Job other : node.residents) {
-                    if (other != job && Constraints.anyMatches(job.constraints.conflicts(), other.name)) {
-                        return Optional.of(new Veto.ConflictsWith(other.name));
-                    }
+                Job other = node.patterns.firstMatching(node, job.constraints.conflicts(), job);
+                if (other != null) {
+                    return Optional.of(new Veto.ConflictsWith(other.name));
                 }
             }
             for (Job other : node.conflicters) {
-                if (other != job && Constraints.anyMatches(other.constraints.conflicts(), job.name)) {
+                if (other != job && node.patterns.anyMatches(other.constraints.conflicts(), job.name)) {
                     return Optional.of(new Veto.ConflictsWith(other.name));
                 }
             }

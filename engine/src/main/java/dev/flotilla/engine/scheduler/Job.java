@@ -7,11 +7,11 @@ import java.util.List;
 final class Job {
 
     final String name;
-    final DesiredState desired;
+    final WantedState desired;
     final Constraints constraints;
     /**
      * Machine id it had when the pass began (possibly a machine that is gone), or null. Changes only
-     * when a pass's decisions were carried out ({@link Pass#commit()}).
+     * when a pass's decisions were carried out ({@link Pass#commit}).
      */
     String assignedTo;
 
@@ -71,12 +71,12 @@ final class Job {
     }
 
     boolean wantsMachine() {
-        return !constraints.global() && desired != DesiredState.INACTIVE;
+        return !constraints.global() && desired != WantedState.INACTIVE;
     }
 
     /** A global unit that its agents run (it counts towards load and conflicts). */
     boolean isActiveGlobal() {
-        return constraints.global() && desired != DesiredState.INACTIVE;
+        return constraints.global() && desired != WantedState.INACTIVE;
     }
 
     boolean runsOn(Node node) {

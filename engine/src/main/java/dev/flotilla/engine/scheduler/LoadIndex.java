@@ -65,6 +65,18 @@ final class LoadIndex {
         return true;
     }
 
+    /** Rules used by two units or more that want a machine get their own machine set; in name order. */
+    void indexSharedRules(List<Job> byName) {
+        Map<MetadataRule, Integer> uses = new HashMap<>();
+        for (Job job : byName) {
+            MetadataRule rule = job.constraints.metadata();
+            if (job.wantsMachine() && rule instanceof MetadataMatch && rule != MetadataRule.ANY
+                    && uses.merge(rule, 1, Integer::sum) == 2) {
+                indexRule(rule);
+            }
+        }
+    }
+
     /** Ascending (load, id), limited to the machines {@code rule} matches when it has its own set. */
     Iterable<Node> leastLoadedFirst(MetadataRule rule) {
         TreeSet<Node> set = rule == MetadataRule.ANY ? null : byRule.get(rule);

@@ -1,5 +1,7 @@
 package dev.flotilla.engine.scheduler;
 
+import dev.flotilla.unitfile.Glob;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +24,14 @@ final class Node {
     /** Residents with Conflicts= / Replaces= patterns: the only ones that can turn a newcomer away. */
     final List<Job> conflicters = new ArrayList<>();
     final List<Job> replacers = new ArrayList<>();
+    /** Residents by name that each Conflicts= pattern checked here matches; only {@link PatternIndex} touches it. */
+    Map<Glob, List<Job>> byPattern = Map.of();
+    final PatternIndex patterns;
 
-    Node(MachineView view) {
+    Node(MachineView view, PatternIndex patterns) {
         this.id = view.id();
         this.metadata = view.metadata();
+        this.patterns = patterns;
     }
 
     void add(Job job) {
@@ -36,9 +42,10 @@ final class Node {
         if (job.hasReplaces()) {
             insertByName(replacers, job);
         }
+        patterns.added(this, job);
     }
 
-    private static void insertByName(List<Job> jobs, Job job) {
+    static void insertByName(List<Job> jobs, Job job) {
         int i = jobs.size();
         while (i > 0 && jobs.get(i - 1).name.compareTo(job.name) > 0) {
             i--;
@@ -50,6 +57,7 @@ final class Node {
         residents.remove(job);
         conflicters.remove(job);
         replacers.remove(job);
+        patterns.removed(this, job);
     }
 
     @Override

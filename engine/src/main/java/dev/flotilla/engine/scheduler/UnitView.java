@@ -3,7 +3,7 @@ package dev.flotilla.engine.scheduler;
 import java.util.Objects;
 
 /** A unit as the scheduler sees it: its name, what the user wants of it, and its [X-Fleet] rules. */
-public record UnitView(String name, DesiredState desired, Constraints constraints) {
+public record UnitView(String name, WantedState desired, Constraints constraints) {
 
     public UnitView {
         Objects.requireNonNull(name, "name");
@@ -13,6 +13,6 @@ public record UnitView(String name, DesiredState desired, Constraints constraint
 
     /** A unit the engine must put on a machine: not global (agents run those) and not inactive. */
     public boolean wantsMachine() {
-        return !constraints.global() && desired != DesiredState.INACTIVE;
+        return !constraints.global() && desired != WantedState.INACTIVE;
     }
 }

@@ -22,6 +22,26 @@
  *       two units that the pass keeps apart on one machine, not even for a moment.</li>
  * </ol>
  *
+ * <h2>Where each step lives</h2>
+ * <ul>
+ *   <li>{@code Scheduler}, {@code LeastLoadedScheduler}: the entry point; one {@code Pass} per call.</li>
+ *   <li>{@code IncrementalScheduler}: keeps a committed pass and grows it by units that only arrive
+ *       ({@code Pass#add}), deciding what a pass from scratch would.</li>
+ *   <li>{@code Pass}: one pass: builds the working state, prepares it, runs keep and place, and diffs.</li>
+ *   <li>{@code Job}, {@code Node}: a unit and a live machine during one pass.</li>
+ *   <li>{@code PeerGraph}: MachineOf links (peers, followers) and depths; cycles.</li>
+ *   <li>{@code MachineIds}: MachineID= resolved to its one machine, or why not.</li>
+ *   <li>{@code MutualReplaces}: which of two units that replace each other is scheduled.</li>
+ *   <li>{@code Filter} (feasibility: one unit against one machine, first veto wins) and {@code Veto}
+ *       (why not, in words, and the Unassign reason).</li>
+ *   <li>{@code LoadIndex} (ranking: machines by (load, id), per shared MachineMetadata rule too) and
+ *       {@code PatternIndex} (each machine's residents per Conflicts= pattern, so a check costs no walk
+ *       over residents).</li>
+ *   <li>{@code Placement}: keep, then place, with evictions for Replaces= and followers.</li>
+ *   <li>{@code WaitReasons}: why a unit waits: its peers, or the units in its way on every machine.</li>
+ *   <li>{@code Decisions}, {@code Decision}: the result of the diff.</li>
+ * </ul>
+ *
  * <h2>Rules</h2>
  * <ul>
  *   <li><b>Who gets a machine:</b> non-global units whose desired state is loaded or launched. An

@@ -38,14 +38,14 @@ final class Cluster {
     }
 
     Cluster unit(String name) {
-        return unit(name, DesiredState.LAUNCHED, Constraints.NONE);
+        return unit(name, WantedState.LAUNCHED, Constraints.NONE);
     }
 
     Cluster unit(String name, Constraints constraints) {
-        return unit(name, DesiredState.LAUNCHED, constraints);
+        return unit(name, WantedState.LAUNCHED, constraints);
     }
 
-    Cluster unit(String name, DesiredState desired, Constraints constraints) {
+    Cluster unit(String name, WantedState desired, Constraints constraints) {
         units.removeIf(u -> u.name().equals(name));
         units.add(new UnitView(name, desired, constraints));
         return this;

@@ -49,7 +49,7 @@ public class IncrementalSchedulerBenchmark {
         }
         List<UnitView> units = new ArrayList<>();
         for (int i = 0; i < SchedulerBenchmark.UNITS; i++) {
-            units.add(new UnitView("app-" + i + ".service", DesiredState.LAUNCHED, Constraints.NONE));
+            units.add(new UnitView("app-" + i + ".service", WantedState.LAUNCHED, Constraints.NONE));
         }
         ClusterSnapshot empty = new ClusterSnapshot(list, units, Map.of());
         steady = new ClusterSnapshot(list, units, Scheduler.leastLoaded().schedule(empty).applyTo(Map.of()));
@@ -68,7 +68,7 @@ public class IncrementalSchedulerBenchmark {
     public Decisions tenNewUnits() {
         List<UnitView> added = new ArrayList<>(10);
         for (int i = 0; i < 10; i++) {
-            added.add(new UnitView("new-" + next++ + ".service", DesiredState.LAUNCHED, Constraints.NONE));
+            added.add(new UnitView("new-" + next++ + ".service", WantedState.LAUNCHED, Constraints.NONE));
         }
         Decisions d = scheduler.add(added).orElseThrow();
         scheduler.commit();

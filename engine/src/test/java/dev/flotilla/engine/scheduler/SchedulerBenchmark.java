@@ -86,7 +86,7 @@ public class SchedulerBenchmark {
             name = "side-" + i + ".service";
             c = Constraints.NONE.withMachineOf("app-" + (i - 19) + ".service");
         }
-        return new UnitView(name, DesiredState.LAUNCHED, c);
+        return new UnitView(name, WantedState.LAUNCHED, c);
     }
 
     @Benchmark

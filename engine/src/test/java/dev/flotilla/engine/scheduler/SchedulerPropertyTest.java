@@ -146,7 +146,7 @@ class SchedulerPropertyTest {
                 k = k.withReplaces(randomPatterns(r));
             }
             int state = r.nextInt(20);
-            DesiredState desired = state < 3 ? DesiredState.INACTIVE : state < 8 ? DesiredState.LOADED : DesiredState.LAUNCHED;
+            WantedState desired = state < 3 ? WantedState.INACTIVE : state < 8 ? WantedState.LOADED : WantedState.LAUNCHED;
             c.unit(name, desired, k);
             if (r.nextInt(5) < 2) {
                 c.assign(name, r.nextInt(6) == 0 || ids.isEmpty() ? "dead" + r.nextInt(2) : ids.get(r.nextInt(ids.size())));
@@ -243,13 +243,13 @@ class SchedulerPropertyTest {
             assertNotNull(m, () -> name + " is on a live machine");
             Constraints k = u.constraints();
             k.machineId().ifPresent(wanted -> assertTrue(machineId.equals(wanted)
-                    || (wanted.length() >= Pass.MIN_ID_PREFIX && machineId.startsWith(wanted)), "MachineID"));
+                    || (wanted.length() >= MachineIds.MIN_ID_PREFIX && machineId.startsWith(wanted)), "MachineID"));
             assertTrue(k.metadata().matches(m.metadata()), () -> name + " metadata");
             for (String peerName : k.machineOf()) {
                 UnitView peer = units.get(peerName);
                 assertNotNull(peer, "known peer");
                 if (peer.constraints().global()) {
-                    assertTrue(peer.desired() != DesiredState.INACTIVE && peer.constraints().metadata().matches(m.metadata()));
+                    assertTrue(peer.desired() != WantedState.INACTIVE && peer.constraints().metadata().matches(m.metadata()));
                 } else {
                     assertEquals(machineId, after.get(peerName), () -> name + " is with its peer " + peerName);
                 }
@@ -264,7 +264,7 @@ class SchedulerPropertyTest {
             boolean moved = !machineId.equals(c.assignments.get(name));
             if (moved) {
                 for (UnitView g : c.units) {
-                    if (g.constraints().global() && g.desired() != DesiredState.INACTIVE && g.constraints().metadata().matches(m.metadata())) {
+                    if (g.constraints().global() && g.desired() != WantedState.INACTIVE && g.constraints().metadata().matches(m.metadata())) {
                         assertFalse(Constraints.anyMatches(k.conflicts(), g.name()) || Constraints.anyMatches(g.constraints().conflicts(), name),
                                 () -> name + " placed next to conflicting global " + g.name());
                     }

@@ -68,7 +68,7 @@ class SchedulerTest {
         @Test
         void inactiveUnitsDoNotCount() {
             Cluster c = Cluster.of("m1", "m2")
-                    .unit("idle.service", DesiredState.INACTIVE, NONE)
+                    .unit("idle.service", WantedState.INACTIVE, NONE)
                     .on("m2", "busy.service")
                     .unit("new.service");
             assertEquals(List.of(assign_("new.service", "m1")), c.schedule().decisions());
@@ -76,7 +76,7 @@ class SchedulerTest {
 
         @Test
         void loadedUnitsArePlacedLikeLaunchedOnes() {
-            Decisions d = Cluster.of("m1").unit("a.service", DesiredState.LOADED, NONE).schedule();
+            Decisions d = Cluster.of("m1").unit("a.service", WantedState.LOADED, NONE).schedule();
             assertEquals(List.of(assign_("a.service", "m1")), d.decisions());
         }
 
@@ -115,9 +115,9 @@ class SchedulerTest {
         @Test
         void inactiveGlobalsDoNotCount() {
             Cluster c = Cluster.of("m1", "m2")
-                    .unit("g.service", DesiredState.INACTIVE, NONE.asGlobal().withMetadata(md("x=y")))
+                    .unit("g.service", WantedState.INACTIVE, NONE.asGlobal().withMetadata(md("x=y")))
                     .on("m2", "busy.service")
-                    .unit("g2.service", DesiredState.INACTIVE, NONE.asGlobal())
+                    .unit("g2.service", WantedState.INACTIVE, NONE.asGlobal())
                     .unit("new.service");
             assertEquals(List.of(assign_("new.service", "m1")), c.schedule().decisions());
         }
@@ -168,8 +168,8 @@ class SchedulerTest {
         void assignedInactiveUnitsAreUnassignedAndDoNotWait() {
             Cluster c = Cluster.of("m1")
                     .on("m1", "stay.service")
-                    .unit("gone.service", DesiredState.INACTIVE, NONE).assign("gone.service", "m1")
-                    .unit("never.service", DesiredState.INACTIVE, NONE);
+                    .unit("gone.service", WantedState.INACTIVE, NONE).assign("gone.service", "m1")
+                    .unit("never.service", WantedState.INACTIVE, NONE);
             Decisions d = c.schedule();
             assertEquals(List.of(unassign("gone.service", "m1", INACTIVE)), d.decisions());
             assertTrue(d.waiting().isEmpty());
@@ -625,7 +625,7 @@ class SchedulerTest {
 
         @Test
         void aFollowerOfAnInactivePeerWaits() {
-            Decisions d = Cluster.of("m1").unit("db.service", DesiredState.INACTIVE, NONE)
+            Decisions d = Cluster.of("m1").unit("db.service", WantedState.INACTIVE, NONE)
                     .unit("sidekick.service", NONE.withMachineOf("db.service")).schedule();
             assertEquals("waiting for MachineOf peer db.service to be scheduled (it is inactive)",
                     d.waiting().get("sidekick.service"));
@@ -749,7 +749,7 @@ class SchedulerTest {
         void aSnapshotRefusesDuplicates() {
             assertThrows(IllegalArgumentException.class,
                     () -> new ClusterSnapshot(List.of(new MachineView("m1"), new MachineView("m1")), List.of(), Map.of()));
-            UnitView u = new UnitView("a.service", DesiredState.LAUNCHED, NONE);
+            UnitView u = new UnitView("a.service", WantedState.LAUNCHED, NONE);
             assertThrows(IllegalArgumentException.class, () -> new ClusterSnapshot(List.of(), List.of(u, u), Map.of()));
         }
 

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * writes once they succeeded, so the next pass does not repeat them before the watch echoes them).
  * Not thread-safe: the engine touches it from its one thread.
  */
-final class ClusterView {
+final class WatchedCluster {
     private final Map<String, Machine> machines = new TreeMap<>();
     private final Map<String, UnitRecord> units = new HashMap<>();
     /** keyed "machine/unit", as the registry's all-machines assignment watch delivers them */
