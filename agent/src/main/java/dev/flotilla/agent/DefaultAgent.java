@@ -83,8 +83,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private final Map<String, UnitRecord> globals = new HashMap<>();
     private boolean globalsSeen;
     private Subscription globalWatch;
-    private final Map<String, UnitFacts> assignedFacts = new HashMap<>();
-    private final Map<String, UnitFacts> globalFacts = new HashMap<>();
+    private final Map<String, UnitRecord> assignedUnits = new HashMap<>();
     /** Unit name to the assigned hash whose text could not be read (another hash, or no unit): don't re-read until it changes. */
     private final Map<String, String> unreadable = new HashMap<>();
     private Map<String, String> lastNotes = Map.of();
@@ -650,26 +649,20 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
             }
         });
         List<DesiredSets.Global> gl = new ArrayList<>();
-        globalFacts.keySet().retainAll(globals.keySet());
         for (UnitRecord r : globals.values()) {
-            UnitFacts f = globalFacts.get(r.name());
-            if (f == null || !f.hash().equals(r.hash())) {
-                f = UnitFacts.of(r.name(), r.text(), r.hash());
-                globalFacts.put(r.name(), f);
-            }
-            gl.add(new DesiredSets.Global(f, r.desired()));
+            gl.add(new DesiredSets.Global(r, r.desired()));
         }
         return DesiredSets.build(assignments.values(), assignedTexts(assignments.values()), gl, membership.machine().metadata(),
                 running);
     }
 
     /** The texts of the assignments, read from the registry once per (unit, hash). */
-    private Map<String, UnitFacts> assignedTexts(Collection<Assignment> current) {
-        assignedFacts.keySet().retainAll(assignments.keySet());
+    private Map<String, UnitRecord> assignedTexts(Collection<Assignment> current) {
+        assignedUnits.keySet().retainAll(assignments.keySet());
         unreadable.keySet().retainAll(assignments.keySet());
         List<Assignment> missing = new ArrayList<>();
         for (Assignment a : current) {
-            UnitFacts f = assignedFacts.get(a.unit());
+            UnitRecord f = assignedUnits.get(a.unit());
             if ((f == null || !f.hash().equals(a.hash())) && !a.hash().equals(unreadable.get(a.unit()))) {
                 missing.add(a);
             }
@@ -684,9 +677,9 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
                 learn(a, r.map(Versioned::value).orElse(null));
             }
         }
-        Map<String, UnitFacts> out = new HashMap<>();
+        Map<String, UnitRecord> out = new HashMap<>();
         for (Assignment a : current) {
-            UnitFacts f = assignedFacts.get(a.unit());
+            UnitRecord f = assignedUnits.get(a.unit());
             if (f != null && f.hash().equals(a.hash())) {
                 out.put(a.unit(), f);
             }
@@ -696,7 +689,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
 
     private void learn(Assignment a, UnitRecord record) {
         if (record != null && record.hash().equals(a.hash())) {
-            assignedFacts.put(a.unit(), UnitFacts.of(record.name(), record.text(), record.hash()));
+            assignedUnits.put(a.unit(), record);
             unreadable.remove(a.unit());
         } else {
             unreadable.put(a.unit(), a.hash());

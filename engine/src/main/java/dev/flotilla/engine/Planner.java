@@ -10,6 +10,7 @@ import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import java.util.TreeMap;
  */
 final class Planner {
     private final Scheduler scheduler;
-    private final UnitConstraints constraints = new UnitConstraints();
 
     Planner(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -52,7 +52,6 @@ final class Planner {
      */
     Plan plan(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
               Map<String, String> recordedWaiting, boolean holdAbsentMachines) {
-        constraints.retainOnly(units);
         List<AssignmentChange> unassign = new ArrayList<>();
         List<AssignmentChange> assign = new ArrayList<>();
         List<AssignmentChange> rewrite = new ArrayList<>();
@@ -87,18 +86,18 @@ final class Planner {
         Map<String, String> waiting = new TreeMap<>();
         Map<String, String> scheduled = new HashMap<>(current.size());
         for (UnitRecord u : units.values()) {
-            UnitConstraints.Parsed parsed = constraints.of(u);
-            if (!parsed.ok()) {
+            UnitFacts facts = UnitFacts.of(u);
+            if (!facts.readable()) {
                 if (u.desired() != DesiredState.INACTIVE) {
-                    waiting.put(u.name(), parsed.problem());
+                    waiting.put(u.name(), FleetConstraints.invalid(facts));
                 }
                 continue; // not scheduled: an assignment it has is removed below
             }
-            unitViews.add(new UnitView(u.name(), desired(u.desired()), parsed.constraints()));
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), FleetConstraints.of(facts)));
         }
         for (Assignment a : current.values()) {
             UnitRecord u = units.get(a.unit());
-            if (u != null && !constraints.of(u).ok()) {
+            if (u != null && !UnitFacts.of(u).readable()) {
                 unassign.add(new AssignmentChange.Unassign(a.machineId(), a.unit()));
             } else {
                 scheduled.put(a.unit(), a.machineId());
@@ -156,11 +155,6 @@ final class Planner {
             }
         }
         return n;
-    }
-
-    /** The parse cache, shared with the incremental planner so each text is parsed once. */
-    UnitConstraints constraints() {
-        return constraints;
     }
 
     /** Of two assignments of one unit: the one on a live machine, else the lower machine id. */
