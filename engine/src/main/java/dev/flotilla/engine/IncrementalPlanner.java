@@ -37,6 +37,7 @@ import java.util.function.Function;
 final class IncrementalPlanner {
     private final IncrementalScheduler scheduler = new IncrementalScheduler();
     private final Planner planner;
+    private final FleetConstraints constraints;
     private final boolean incremental;
     /** The units as the scheduler's state has them. */
     private final Map<String, UnitRecord> planned = new HashMap<>();
@@ -45,11 +46,13 @@ final class IncrementalPlanner {
 
     IncrementalPlanner() {
         this.planner = new Planner(scheduler);
+        this.constraints = planner.constraints();
         this.incremental = true;
     }
 
     private IncrementalPlanner(Scheduler other) {
         this.planner = new Planner(other);
+        this.constraints = planner.constraints();
         this.incremental = false;
     }
 
@@ -117,17 +120,17 @@ final class IncrementalPlanner {
             if (!facts.readable()) {
                 return giveUp();
             }
-            Constraints constraints = FleetConstraints.of(facts);
+            Constraints parsed = constraints.of(facts);
             if (before != null && !before.hash().equals(u.hash())) {
                 return giveUp(); // a new text may bring new constraints
             }
-            if (constraints.global() && (before == null || before.desired() != u.desired())) {
+            if (parsed.global() && (before == null || before.desired() != u.desired())) {
                 return giveUp(); // a global unit weighs on every machine it matches
             }
-            boolean wants = wantsMachine(u, constraints);
-            if (before == null || !wantsMachine(before, constraints) && wants) {
-                added.add(new UnitView(u.name(), Planner.desired(u.desired()), constraints));
-            } else if (!wants && wantsMachine(before, constraints)) {
+            boolean wants = wantsMachine(u, parsed);
+            if (before == null || !wantsMachine(before, parsed) && wants) {
+                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed));
+            } else if (!wants && wantsMachine(before, parsed)) {
                 return giveUp(); // it leaves its machine, and its MachineOf followers with it
             }
             planned.put(name, u);
@@ -172,7 +175,7 @@ final class IncrementalPlanner {
         return null;
     }
 
-    private static boolean wantsMachine(UnitRecord u, Constraints constraints) {
-        return u.desired() != DesiredState.INACTIVE && !constraints.global();
+    private static boolean wantsMachine(UnitRecord u, Constraints parsed) {
+        return u.desired() != DesiredState.INACTIVE && !parsed.global();
     }
 }

@@ -29,6 +29,7 @@ import java.util.TreeMap;
  */
 final class Planner {
     private final Scheduler scheduler;
+    private final FleetConstraints constraints = new FleetConstraints();
 
     Planner(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -52,6 +53,7 @@ final class Planner {
      */
     Plan plan(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
               Map<String, String> recordedWaiting, boolean holdAbsentMachines) {
+        constraints.retainOnly(units);
         List<AssignmentChange> unassign = new ArrayList<>();
         List<AssignmentChange> assign = new ArrayList<>();
         List<AssignmentChange> rewrite = new ArrayList<>();
@@ -93,7 +95,7 @@ final class Planner {
                 }
                 continue; // not scheduled: an assignment it has is removed below
             }
-            unitViews.add(new UnitView(u.name(), desired(u.desired()), FleetConstraints.of(facts)));
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), constraints.of(facts)));
         }
         for (Assignment a : current.values()) {
             UnitRecord u = units.get(a.unit());
@@ -155,6 +157,11 @@ final class Planner {
             }
         }
         return n;
+    }
+
+    /** The converted constraints, shared with the incremental planner so each unit's are built once. */
+    FleetConstraints constraints() {
+        return constraints;
     }
 
     /** Of two assignments of one unit: the one on a live machine, else the lower machine id. */
