@@ -73,6 +73,7 @@ class UnitFactsTest {
             "a.socket       | Accept=yes              | a@.service",
             "a.socket       | Accept=YES              | a@.service",
             "a.socket       | Accept=1                | a@.service",
+            "a.socket       | Accept=true             | a@.service",
             "a.socket       | Accept=t                | a@.service",
             "a.socket       | Accept=no               | a.service",
             "a.socket       | Accept=maybe            | a.service",
