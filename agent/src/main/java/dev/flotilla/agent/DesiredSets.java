@@ -2,6 +2,8 @@ package dev.flotilla.agent;
 
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.UnitFacts;
+import dev.flotilla.model.UnitRecord;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,37 +36,38 @@ final class DesiredSets {
     }
 
     /** A global unit with the user's desired state. */
-    record Global(UnitFacts facts, DesiredState desired) {
+    record Global(UnitRecord unit, DesiredState desired) {
     }
 
     /**
      * @param assigned texts read for the assignments, by unit name (absent or another hash: not readable yet)
      * @param running  units that are up now (they win conflicts)
      */
-    static DesiredSet build(Collection<Assignment> assignments, Map<String, UnitFacts> assigned, Collection<Global> globals,
+    static DesiredSet build(Collection<Assignment> assignments, Map<String, UnitRecord> assigned, Collection<Global> globals,
                             Map<String, String> metadata, Set<String> running) {
         Map<String, Candidate> candidates = new HashMap<>();
         Set<String> held = new HashSet<>();
         java.util.SortedMap<String, String> notes = new TreeMap<>();
         for (Assignment a : assignments) {
-            UnitFacts facts = assigned.get(a.unit());
-            if (facts == null || !facts.hash().equals(a.hash())) {
+            UnitRecord unit = assigned.get(a.unit());
+            if (unit == null || !unit.hash().equals(a.hash())) {
                 held.add(a.unit());
                 notes.put(a.unit(), "held as it is: waiting for the engine to assign the unit's current text");
                 continue;
             }
+            UnitFacts facts = UnitFacts.of(unit);
             if (facts.problem().isPresent()) {
                 held.add(a.unit());
                 notes.put(a.unit(), "not installed: its text cannot be read: " + facts.problem().get());
                 continue;
             }
-            candidates.put(a.unit(), new Candidate(facts, a.desired() == DesiredState.LAUNCHED ? Goal.LAUNCHED : Goal.LOADED, true));
+            candidates.put(a.unit(), new Candidate(unit, facts, a.desired() == DesiredState.LAUNCHED ? Goal.LAUNCHED : Goal.LOADED, true));
         }
         for (Global g : globals) {
-            UnitFacts facts = g.facts();
-            if (g.desired() == DesiredState.INACTIVE || candidates.containsKey(facts.name())) {
+            if (g.desired() == DesiredState.INACTIVE || candidates.containsKey(g.unit().name())) {
                 continue;
             }
+            UnitFacts facts = UnitFacts.of(g.unit());
             if (facts.problem().isPresent()) {
                 notes.put(facts.name(), "global unit not installed: its text cannot be read: " + facts.problem().get());
                 continue;
@@ -72,7 +75,7 @@ final class DesiredSets {
             if (!facts.fleet().metadata().matches(metadata)) {
                 continue;
             }
-            candidates.put(facts.name(), new Candidate(facts, g.desired() == DesiredState.LAUNCHED ? Goal.LAUNCHED : Goal.LOADED, false));
+            candidates.put(facts.name(), new Candidate(g.unit(), facts, g.desired() == DesiredState.LAUNCHED ? Goal.LAUNCHED : Goal.LOADED, false));
         }
         for (Candidate c : candidates.values()) {
             if (c.facts.template()) {
@@ -86,7 +89,7 @@ final class DesiredSets {
         for (Candidate c : candidates.values()) {
             UnitFacts f = c.facts;
             boolean enable = f.hasInstall() && !f.template() && c.goal != Goal.BLOCKED;
-            units.put(f.name(), new DesiredUnit(f.name(), f.text(), f.hash(), c.goal, enable));
+            units.put(f.name(), new DesiredUnit(f.name(), c.unit.text(), f.hash(), c.goal, enable));
         }
         return new DesiredSet(units, held, notes);
     }
@@ -142,11 +145,13 @@ final class DesiredSets {
     }
 
     private static final class Candidate {
+        final UnitRecord unit;
         final UnitFacts facts;
         final boolean assigned;
         Goal goal;
 
-        Candidate(UnitFacts facts, Goal goal, boolean assigned) {
+        Candidate(UnitRecord unit, UnitFacts facts, Goal goal, boolean assigned) {
+            this.unit = unit;
             this.facts = facts;
             this.goal = goal;
             this.assigned = assigned;

@@ -1,5 +1,6 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitFileException;
 import dev.flotilla.unitfile.UnitName;
 import org.slf4j.Logger;
@@ -16,10 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -91,7 +89,7 @@ final class UnitDirectory {
                     log.warn("ignoring {} in the unit folder: not a unit file the agent wrote", entry);
                     continue;
                 }
-                found.put(name, hash(Files.readAllBytes(entry)));
+                found.put(name, UnitFile.hashOf(Files.readAllBytes(entry)));
             }
         }
         return found;
@@ -100,7 +98,7 @@ final class UnitDirectory {
     /** Writes the unit file atomically (mode 0644). */
     void write(String unitName, String text) throws IOException {
         Path target = path(unitName);
-        Path temp = dir.resolve(TEMP_PREFIX + hash(unitName));
+        Path temp = dir.resolve(TEMP_PREFIX + UnitFile.hashOf(unitName));
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -116,18 +114,5 @@ final class UnitDirectory {
 
     void remove(String unitName) throws IOException {
         Files.deleteIfExists(path(unitName));
-    }
-
-    /** SHA-1 of the bytes, 40 lowercase hex digits: the cluster's unit hash of the same text. */
-    static String hash(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is missing from this Java runtime", e);
-        }
-    }
-
-    static String hash(String text) {
-        return hash(text.getBytes(StandardCharsets.UTF_8));
     }
 }

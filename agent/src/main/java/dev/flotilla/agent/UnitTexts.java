@@ -16,16 +16,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The facts of the units the agent may run: assigned texts read from the registry once per
- * (unit, hash), global units parsed once per hash; and from them the desired set. Agent thread only.
+ * The texts of the units the agent may run, assigned texts read from the registry once per
+ * (unit, hash); and from them the desired set (model's UnitFacts parses each text once). Agent thread only.
  */
 final class UnitTexts {
     /** Above this many texts to read in one pass, one read of all units beats one read per unit. */
     private static final int BULK_TEXT_READ = 16;
 
     private final Registry registry;
-    private final Map<String, UnitFacts> assignedFacts = new HashMap<>();
-    private final Map<String, UnitFacts> globalFacts = new HashMap<>();
+    private final Map<String, UnitRecord> assignedUnits = new HashMap<>();
     /** Unit name to the assigned hash whose text could not be read (another hash, or no unit): don't re-read until it changes. */
     private final Map<String, String> unreadable = new HashMap<>();
 
@@ -48,26 +47,20 @@ final class UnitTexts {
             }
         });
         List<DesiredSets.Global> gl = new ArrayList<>();
-        globalFacts.keySet().retainAll(globals.keySet());
         for (UnitRecord r : globals.values()) {
-            UnitFacts f = globalFacts.get(r.name());
-            if (f == null || !f.hash().equals(r.hash())) {
-                f = UnitFacts.of(r.name(), r.text(), r.hash());
-                globalFacts.put(r.name(), f);
-            }
-            gl.add(new DesiredSets.Global(f, r.desired()));
+            gl.add(new DesiredSets.Global(r, r.desired()));
         }
         return DesiredSets.build(assignments.values(), assignedTexts(assignments), gl, metadata, running);
     }
 
     /** The texts of the assignments, read from the registry once per (unit, hash). */
-    private Map<String, UnitFacts> assignedTexts(Map<String, Assignment> assignments) {
+    private Map<String, UnitRecord> assignedTexts(Map<String, Assignment> assignments) {
         Collection<Assignment> current = assignments.values();
-        assignedFacts.keySet().retainAll(assignments.keySet());
+        assignedUnits.keySet().retainAll(assignments.keySet());
         unreadable.keySet().retainAll(assignments.keySet());
         List<Assignment> missing = new ArrayList<>();
         for (Assignment a : current) {
-            UnitFacts f = assignedFacts.get(a.unit());
+            UnitRecord f = assignedUnits.get(a.unit());
             if ((f == null || !f.hash().equals(a.hash())) && !a.hash().equals(unreadable.get(a.unit()))) {
                 missing.add(a);
             }
@@ -82,9 +75,9 @@ final class UnitTexts {
                 learn(a, r.map(Versioned::value).orElse(null));
             }
         }
-        Map<String, UnitFacts> out = new HashMap<>();
+        Map<String, UnitRecord> out = new HashMap<>();
         for (Assignment a : current) {
-            UnitFacts f = assignedFacts.get(a.unit());
+            UnitRecord f = assignedUnits.get(a.unit());
             if (f != null && f.hash().equals(a.hash())) {
                 out.put(a.unit(), f);
             }
@@ -94,7 +87,7 @@ final class UnitTexts {
 
     private void learn(Assignment a, UnitRecord record) {
         if (record != null && record.hash().equals(a.hash())) {
-            assignedFacts.put(a.unit(), UnitFacts.of(record.name(), record.text(), record.hash()));
+            assignedUnits.put(a.unit(), record);
             unreadable.remove(a.unit());
         } else {
             unreadable.put(a.unit(), a.hash());

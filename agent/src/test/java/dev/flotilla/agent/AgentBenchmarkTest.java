@@ -13,6 +13,7 @@ import dev.flotilla.model.UnitState;
 import dev.flotilla.registry.WatchEvent;
 import dev.flotilla.systemd.RealSystemd;
 import dev.flotilla.systemd.Systemd;
+import dev.flotilla.unitfile.UnitFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,9 +114,9 @@ class AgentBenchmarkTest {
         List<AssignmentChange> assign = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             String name = prefix + k + ".service";
-            engine.registry.createUnit(new UnitRecord(name, TEXT, UnitDirectory.hash(TEXT), DesiredState.LAUNCHED));
+            engine.registry.createUnit(new UnitRecord(name, TEXT, UnitFile.hashOf(TEXT), DesiredState.LAUNCHED));
             assign.add(new AssignmentChange.Assign(new Assignment(agents.get(k % agents.size()).machine().id(), name,
-                    UnitDirectory.hash(TEXT), DesiredState.LAUNCHED)));
+                    UnitFile.hashOf(TEXT), DesiredState.LAUNCHED)));
         }
         reachedAt.set(0);
         target.set(n);

@@ -10,6 +10,7 @@ import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.model.UnitState;
 import dev.flotilla.registry.WatchEvent;
+import dev.flotilla.unitfile.UnitFile;
 import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -367,7 +368,7 @@ class AgentLoopTest {
     void anAssignmentAheadOfItsTextWaitsForTheEngine() {
         startAgent(registry());
         String h1 = engine.submit("a.service", text("one"), DesiredState.LAUNCHED);
-        engine.assign(ME, "a.service", UnitDirectory.hash(text("two")), DesiredState.LAUNCHED);
+        engine.assign(ME, "a.service", UnitFile.hashOf(text("two")), DesiredState.LAUNCHED);
         // barrier: another unit assigned later is running
         engine.place(ME, "b.service", text("b"), DesiredState.LAUNCHED);
         await().atMost(T).until(() -> systemd.isActive("b.service"));

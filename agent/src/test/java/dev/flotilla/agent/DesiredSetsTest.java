@@ -2,6 +2,9 @@ package dev.flotilla.agent;
 
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.UnitFacts;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.unitfile.UnitFile;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -18,32 +21,32 @@ class DesiredSetsTest {
     static final String M = "m".repeat(32);
     static final Map<String, String> META = Map.of("az", "a", "disk", "ssd");
 
-    static UnitFacts facts(String name, String text) {
-        return UnitFacts.of(name, text, UnitDirectory.hash(text));
+    static UnitRecord unit(String name, String text) {
+        return new UnitRecord(name, text, UnitFile.hashOf(text), DesiredState.LAUNCHED);
     }
 
     static final String PLAIN = "[Service]\nExecStart=/bin/sleep 1000\n";
 
-    static Assignment assign(UnitFacts f, DesiredState desired) {
+    static Assignment assign(UnitRecord f, DesiredState desired) {
         return new Assignment(M, f.name(), f.hash(), desired);
     }
 
-    static Map<String, UnitFacts> texts(UnitFacts... fs) {
-        Map<String, UnitFacts> m = new HashMap<>();
-        for (UnitFacts f : fs) {
+    static Map<String, UnitRecord> texts(UnitRecord... fs) {
+        Map<String, UnitRecord> m = new HashMap<>();
+        for (UnitRecord f : fs) {
             m.put(f.name(), f);
         }
         return m;
     }
 
-    static DesiredSets.Global global(UnitFacts f, DesiredState d) {
+    static DesiredSets.Global global(UnitRecord f, DesiredState d) {
         return new DesiredSets.Global(f, d);
     }
 
     @Test
     void assignmentsBecomeLaunchedOrLoadedUnits() {
-        UnitFacts a = facts("a.service", PLAIN);
-        UnitFacts b = facts("b.service", PLAIN + "# b\n");
+        UnitRecord a = unit("a.service", PLAIN);
+        UnitRecord b = unit("b.service", PLAIN + "# b\n");
         DesiredSet d = DesiredSets.build(List.of(assign(a, DesiredState.LAUNCHED), assign(b, DesiredState.LOADED)), texts(a, b),
                 List.of(), META, Set.of());
         assertEquals(new DesiredUnit("a.service", PLAIN, a.hash(), Goal.LAUNCHED, false), d.units().get("a.service"));
@@ -53,8 +56,8 @@ class DesiredSetsTest {
 
     @Test
     void anAssignmentWhoseTextIsNotTheAssignedOneIsHeld() {
-        UnitFacts a = facts("a.service", PLAIN);
-        UnitFacts newer = facts("a.service", PLAIN + "# newer\n");
+        UnitRecord a = unit("a.service", PLAIN);
+        UnitRecord newer = unit("a.service", PLAIN + "# newer\n");
         DesiredSet d = DesiredSets.build(List.of(assign(a, DesiredState.LAUNCHED)), texts(newer), List.of(), META, Set.of());
         assertEquals(Map.of(), d.units());
         assertEquals(Set.of("a.service"), d.held());
@@ -66,8 +69,8 @@ class DesiredSetsTest {
 
     @Test
     void anUnreadableTextIsHeldWithTheReason() {
-        UnitFacts bad = facts("a.service", "no section here\n");
-        assertTrue(bad.problem().isPresent());
+        UnitRecord bad = unit("a.service", "no section here\n");
+        assertTrue(UnitFacts.of(bad).problem().isPresent());
         DesiredSet d = DesiredSets.build(List.of(assign(bad, DesiredState.LAUNCHED)), texts(bad), List.of(), META, Set.of());
         assertEquals(Set.of("a.service"), d.held());
         assertTrue(d.notes().get("a.service").contains("cannot be read"), d.notes().toString());
@@ -75,12 +78,12 @@ class DesiredSetsTest {
 
     @Test
     void globalUnitsRunWhereTheirMetadataMatches() {
-        UnitFacts any = facts("any.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
-        UnitFacts ssd = facts("ssd.service", PLAIN + "[X-Fleet]\nGlobal=true\nMachineMetadata=disk=ssd\n");
-        UnitFacts hdd = facts("hdd.service", PLAIN + "[X-Fleet]\nGlobal=true\nMachineMetadata=disk=hdd\n");
-        UnitFacts notB = facts("notb.service", PLAIN + "[X-Fleet]\nGlobal=true\nMachineMetadata=az!=b\n");
-        UnitFacts off = facts("off.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
-        UnitFacts loaded = facts("loaded.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
+        UnitRecord any = unit("any.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
+        UnitRecord ssd = unit("ssd.service", PLAIN + "[X-Fleet]\nGlobal=true\nMachineMetadata=disk=ssd\n");
+        UnitRecord hdd = unit("hdd.service", PLAIN + "[X-Fleet]\nGlobal=true\nMachineMetadata=disk=hdd\n");
+        UnitRecord notB = unit("notb.service", PLAIN + "[X-Fleet]\nGlobal=true\nMachineMetadata=az!=b\n");
+        UnitRecord off = unit("off.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
+        UnitRecord loaded = unit("loaded.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
         DesiredSet d = DesiredSets.build(List.of(), Map.of(), List.of(global(any, DesiredState.LAUNCHED), global(ssd, DesiredState.LAUNCHED),
                 global(hdd, DesiredState.LAUNCHED), global(notB, DesiredState.LAUNCHED), global(off, DesiredState.INACTIVE),
                 global(loaded, DesiredState.LOADED)), META, Set.of());
@@ -91,8 +94,8 @@ class DesiredSetsTest {
 
     @Test
     void aGlobalThatConflictsWithAnAssignedUnitIsBlockedUnlessItRunsAlready() {
-        UnitFacts a = facts("app.service", PLAIN);
-        UnitFacts g = facts("mon.service", PLAIN + "[X-Fleet]\nGlobal=true\nConflicts=app*\n");
+        UnitRecord a = unit("app.service", PLAIN);
+        UnitRecord g = unit("mon.service", PLAIN + "[X-Fleet]\nGlobal=true\nConflicts=app*\n");
         List<Assignment> as = List.of(assign(a, DesiredState.LAUNCHED));
         List<DesiredSets.Global> gs = List.of(global(g, DesiredState.LAUNCHED));
 
@@ -109,9 +112,9 @@ class DesiredSetsTest {
 
     @Test
     void conflictsAreSymmetricAndFollowNameOrderAmongEquals() {
-        UnitFacts g1 = facts("g1.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
-        UnitFacts g2 = facts("g2.service", PLAIN + "[X-Fleet]\nGlobal=true\nConflicts=g1.service\n");
-        UnitFacts g3 = facts("g3.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
+        UnitRecord g1 = unit("g1.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
+        UnitRecord g2 = unit("g2.service", PLAIN + "[X-Fleet]\nGlobal=true\nConflicts=g1.service\n");
+        UnitRecord g3 = unit("g3.service", PLAIN + "[X-Fleet]\nGlobal=true\n");
         DesiredSet d = DesiredSets.build(List.of(), Map.of(), List.of(global(g2, DesiredState.LAUNCHED), global(g1, DesiredState.LAUNCHED),
                 global(g3, DesiredState.LAUNCHED)), META, Set.of());
         assertEquals(Goal.LAUNCHED, d.units().get("g1.service").goal());
@@ -127,8 +130,8 @@ class DesiredSetsTest {
 
     @Test
     void loadedUnitsDoNotConflictUnlessTheyRun() {
-        UnitFacts a = facts("a.service", PLAIN + "[X-Fleet]\nConflicts=b.service\n");
-        UnitFacts b = facts("b.service", PLAIN);
+        UnitRecord a = unit("a.service", PLAIN + "[X-Fleet]\nConflicts=b.service\n");
+        UnitRecord b = unit("b.service", PLAIN);
         List<Assignment> as = List.of(assign(a, DesiredState.LOADED), assign(b, DesiredState.LAUNCHED));
         assertEquals(Goal.LOADED, DesiredSets.build(as, texts(a, b), List.of(), META, Set.of()).units().get("a.service").goal());
         assertEquals(Goal.LAUNCHED, DesiredSets.build(as, texts(a, b), List.of(), META, Set.of()).units().get("b.service").goal());
@@ -139,21 +142,21 @@ class DesiredSetsTest {
 
     @Test
     void aTemplateIsActivatedOnlyAndNeverEnabled() {
-        UnitFacts t = facts("web@.service", PLAIN + "[Install]\nWantedBy=multi-user.target\n");
+        UnitRecord t = unit("web@.service", PLAIN + "[Install]\nWantedBy=multi-user.target\n");
         DesiredSet d = DesiredSets.build(List.of(assign(t, DesiredState.LAUNCHED)), texts(t), List.of(), META, Set.of());
         assertEquals(new DesiredUnit("web@.service", t.text(), t.hash(), Goal.ACTIVATED, false), d.units().get("web@.service"));
     }
 
     @Test
     void unitsWithInstallAreEnabledUnlessBlocked() {
-        UnitFacts side = facts("side.service", PLAIN + "[Install]\nWantedBy=main.service\n");
-        UnitFacts main = facts("main.service", PLAIN);
+        UnitRecord side = unit("side.service", PLAIN + "[Install]\nWantedBy=main.service\n");
+        UnitRecord main = unit("main.service", PLAIN);
         DesiredSet d = DesiredSets.build(List.of(assign(side, DesiredState.LOADED), assign(main, DesiredState.LAUNCHED)), texts(side, main),
                 List.of(), META, Set.of());
         assertTrue(d.units().get("side.service").enable());
         assertFalse(d.units().get("main.service").enable());
 
-        UnitFacts blocker = facts("x.service", PLAIN + "[X-Fleet]\nConflicts=side.service\n");
+        UnitRecord blocker = unit("x.service", PLAIN + "[X-Fleet]\nConflicts=side.service\n");
         DesiredSet blocked = DesiredSets.build(List.of(assign(side, DesiredState.LAUNCHED), assign(blocker, DesiredState.LAUNCHED)),
                 texts(side, blocker), List.of(), META, Set.of("x.service"));
         assertEquals(Goal.BLOCKED, blocked.units().get("side.service").goal());
@@ -162,8 +165,8 @@ class DesiredSetsTest {
 
     @Test
     void aServiceItsLaunchedSocketActivatesIsNotStartedByTheAgent() {
-        UnitFacts sock = facts("echo.socket", "[Socket]\nListenStream=127.0.0.70:7\n");
-        UnitFacts svc = facts("echo.service", PLAIN);
+        UnitRecord sock = unit("echo.socket", "[Socket]\nListenStream=127.0.0.70:7\n");
+        UnitRecord svc = unit("echo.service", PLAIN);
         DesiredSet d = DesiredSets.build(List.of(assign(sock, DesiredState.LAUNCHED), assign(svc, DesiredState.LAUNCHED)), texts(sock, svc),
                 List.of(), META, Set.of());
         assertEquals(Goal.LAUNCHED, d.units().get("echo.socket").goal());
@@ -174,14 +177,5 @@ class DesiredSetsTest {
         DesiredSet loaded = DesiredSets.build(List.of(assign(sock, DesiredState.LOADED), assign(svc, DesiredState.LAUNCHED)),
                 texts(sock, svc), List.of(), META, Set.of());
         assertEquals(Goal.LAUNCHED, loaded.units().get("echo.service").goal());
-    }
-
-    @Test
-    void socketsNameTheServiceTheyActivate() {
-        assertEquals("web.service", facts("web.socket", "[Socket]\nListenStream=80\n").activates().orElseThrow());
-        assertEquals("web@.service", facts("web.socket", "[Socket]\nListenStream=80\nAccept=yes\n").activates().orElseThrow());
-        assertEquals("other.service", facts("web.socket", "[Socket]\nListenStream=80\nService=other.service\n").activates().orElseThrow());
-        assertEquals("web@a.service", facts("web@a.socket", "[Socket]\nListenStream=80\n").activates().orElseThrow());
-        assertTrue(facts("web.service", PLAIN).activates().isEmpty());
     }
 }

@@ -2,6 +2,8 @@ package dev.flotilla.agent;
 
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.UnitFacts;
+import dev.flotilla.model.UnitRecord;
 import dev.flotilla.unitfile.UnitFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -27,13 +29,13 @@ class ExampleUnitsTest {
 
     @Test
     void theSocketStartsAndSystemdActivatesTheTemplateOnTheSameMachine() throws IOException {
-        UnitFacts socket = UnitFacts.of("web.socket", Files.readString(EXAMPLE.resolve("web.socket")),
-                UnitDirectory.hash(Files.readString(EXAMPLE.resolve("web.socket"))));
-        UnitFacts service = UnitFacts.of("web@.service", Files.readString(EXAMPLE.resolve("web@.service")),
-                UnitDirectory.hash(Files.readString(EXAMPLE.resolve("web@.service"))));
-        assertTrue(socket.problem().isEmpty() && service.problem().isEmpty(), socket.problem() + " " + service.problem());
-        assertEquals("web@.service", socket.activates().orElseThrow());
-        assertEquals(List.of("web.socket"), service.fleet().machineOf(), "the pair is placed together");
+        UnitRecord socket = record("web.socket");
+        UnitRecord service = record("web@.service");
+        UnitFacts socketFacts = UnitFacts.of(socket);
+        UnitFacts serviceFacts = UnitFacts.of(service);
+        assertTrue(socketFacts.readable() && serviceFacts.readable(), socketFacts.problem() + " " + serviceFacts.problem());
+        assertEquals("web@.service", socketFacts.activates().orElseThrow());
+        assertEquals(List.of("web.socket"), serviceFacts.fleet().machineOf(), "the pair is placed together");
         assertTrue(UnitFile.parse("web@.service", service.text()).warnings().isEmpty());
 
         String m = "e".repeat(32);
@@ -42,6 +44,11 @@ class ExampleUnitsTest {
                 Map.of("web.socket", socket, "web@.service", service), List.of(), Map.of(), Set.of());
         assertEquals(Goal.LAUNCHED, d.units().get("web.socket").goal());
         assertEquals(Goal.ACTIVATED, d.units().get("web@.service").goal());
+    }
+
+    static UnitRecord record(String name) throws IOException {
+        String text = Files.readString(EXAMPLE.resolve(name));
+        return new UnitRecord(name, text, UnitFile.hashOf(text), DesiredState.LAUNCHED);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.flotilla.agent.Action.Stop;
 import dev.flotilla.agent.Action.Unlink;
 import dev.flotilla.agent.Action.Write;
 import dev.flotilla.systemd.UnitStatus;
+import dev.flotilla.unitfile.UnitFile;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +35,11 @@ class ReconcilerTest {
     static final String A = "a.service";
     static final String TEXT1 = "[Service]\nExecStart=/bin/sleep 1000\n";
     static final String TEXT2 = "[Service]\nExecStart=/bin/sleep 2000\n";
-    static final String H1 = UnitDirectory.hash(TEXT1);
-    static final String H2 = UnitDirectory.hash(TEXT2);
+    static final String H1 = UnitFile.hashOf(TEXT1);
+    static final String H2 = UnitFile.hashOf(TEXT2);
 
     static DesiredUnit unit(String name, String text, Goal goal, boolean enable) {
-        return new DesiredUnit(name, text, UnitDirectory.hash(text), goal, enable);
+        return new DesiredUnit(name, text, UnitFile.hashOf(text), goal, enable);
     }
 
     static DesiredSet desired(DesiredUnit... units) {
@@ -376,7 +377,7 @@ class ReconcilerTest {
                     want.put(n, unit(n, texts[random.nextInt(2)], goals[random.nextInt(goals.length)], random.nextBoolean()));
                 }
                 if (random.nextBoolean()) {
-                    sim.installed.put(n, UnitDirectory.hash(texts[random.nextInt(2)]));
+                    sim.installed.put(n, UnitFile.hashOf(texts[random.nextInt(2)]));
                     if (random.nextBoolean()) {
                         sim.linked.add(n);
                     }

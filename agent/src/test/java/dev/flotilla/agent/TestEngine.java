@@ -7,6 +7,7 @@ import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
+import dev.flotilla.unitfile.UnitFile;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class TestEngine implements AutoCloseable {
 
     /** Creates or replaces the unit; returns its hash. */
     String submit(String name, String text, DesiredState desired) {
-        UnitRecord unit = new UnitRecord(name, text, UnitDirectory.hash(text), desired);
+        UnitRecord unit = new UnitRecord(name, text, UnitFile.hashOf(text), desired);
         var existing = registry.unit(name);
         if (existing.isEmpty()) {
             if (!registry.createUnit(unit)) {

@@ -1,5 +1,7 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.unitfile.UnitFile;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +43,7 @@ class UnitDirectoryTest {
         String longest = "a".repeat(dev.flotilla.unitfile.UnitName.MAX_LENGTH - ".service".length()) + ".service";
         dir.write(longest, "[Service]\n");
         dir.write(longest, "[Service]\nExecStart=/bin/true\n");
-        assertEquals(Map.of(longest, UnitDirectory.hash("[Service]\nExecStart=/bin/true\n")), dir.scan());
+        assertEquals(Map.of(longest, UnitFile.hashOf("[Service]\nExecStart=/bin/true\n")), dir.scan());
         try (var files = Files.list(tmp.resolve("units"))) {
             assertEquals(1, files.count(), "no temporary file left");
         }
@@ -63,8 +65,8 @@ class UnitDirectoryTest {
         Path f = tmp.resolve("units/a.service");
         assertEquals(text, Files.readString(f));
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-        assertEquals(Map.of("a.service", UnitDirectory.hash(text)), dir.scan());
-        assertEquals(dev.flotilla.unitfile.UnitFile.parse("a.service", text).hash(), UnitDirectory.hash(text),
+        assertEquals(Map.of("a.service", UnitFile.hashOf(text)), dir.scan());
+        assertEquals(dev.flotilla.unitfile.UnitFile.parse("a.service", text).hash(), UnitFile.hashOf(text),
                 "the same SHA-1 the cluster keeps for the text");
 
         dir.remove("a.service");
@@ -80,7 +82,7 @@ class UnitDirectoryTest {
         Files.writeString(tmp.resolve("units/README"), "not a unit");
         Files.createSymbolicLink(tmp.resolve("units/link.service"), tmp.resolve("elsewhere.service"));
         Files.writeString(tmp.resolve("units/b.service"), "[Service]\n");
-        assertEquals(Map.of("b.service", UnitDirectory.hash("[Service]\n")), dir.scan());
+        assertEquals(Map.of("b.service", UnitFile.hashOf("[Service]\n")), dir.scan());
         assertFalse(Files.exists(tmp.resolve("units/.tmp-a.service")));
         assertTrue(Files.exists(tmp.resolve("units/README")), "foreign files are left alone");
     }

@@ -1,5 +1,6 @@
 package dev.flotilla.engine;
 
+import dev.flotilla.engine.scheduler.Constraints;
 import dev.flotilla.engine.scheduler.Decision;
 import dev.flotilla.engine.scheduler.Decisions;
 import dev.flotilla.engine.scheduler.IncrementalScheduler;
@@ -9,6 +10,7 @@ import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 
 import java.util.ArrayList;
@@ -35,7 +37,7 @@ import java.util.function.Function;
 final class IncrementalPlanner {
     private final IncrementalScheduler scheduler = new IncrementalScheduler();
     private final Planner planner;
-    private final UnitConstraints constraints;
+    private final FleetConstraints constraints;
     private final boolean incremental;
     /** The units as the scheduler's state has them. */
     private final Map<String, UnitRecord> planned = new HashMap<>();
@@ -71,9 +73,9 @@ final class IncrementalPlanner {
         }
         planned.putAll(units);
         for (UnitRecord u : units.values()) {
-            UnitConstraints.Parsed p = constraints.of(u);
-            if (!p.ok() && u.desired() != DesiredState.INACTIVE) {
-                problems.put(u.name(), p.problem());
+            UnitFacts f = UnitFacts.of(u);
+            if (!f.readable() && u.desired() != DesiredState.INACTIVE) {
+                problems.put(u.name(), FleetConstraints.invalid(f));
             }
         }
         return plan;
@@ -114,19 +116,20 @@ final class IncrementalPlanner {
                 }
                 continue; // created and deleted between two passes
             }
-            UnitConstraints.Parsed parsed = constraints.of(u);
-            if (!parsed.ok()) {
+            UnitFacts facts = UnitFacts.of(u);
+            if (!facts.readable()) {
                 return giveUp();
             }
+            Constraints parsed = constraints.of(facts);
             if (before != null && !before.hash().equals(u.hash())) {
                 return giveUp(); // a new text may bring new constraints
             }
-            if (parsed.constraints().global() && (before == null || before.desired() != u.desired())) {
+            if (parsed.global() && (before == null || before.desired() != u.desired())) {
                 return giveUp(); // a global unit weighs on every machine it matches
             }
             boolean wants = wantsMachine(u, parsed);
             if (before == null || !wantsMachine(before, parsed) && wants) {
-                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed.constraints()));
+                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed));
             } else if (!wants && wantsMachine(before, parsed)) {
                 return giveUp(); // it leaves its machine, and its MachineOf followers with it
             }
@@ -172,7 +175,7 @@ final class IncrementalPlanner {
         return null;
     }
 
-    private static boolean wantsMachine(UnitRecord u, UnitConstraints.Parsed parsed) {
-        return u.desired() != DesiredState.INACTIVE && !parsed.constraints().global();
+    private static boolean wantsMachine(UnitRecord u, Constraints parsed) {
+        return u.desired() != DesiredState.INACTIVE && !parsed.global();
     }
 }

@@ -11,6 +11,7 @@ import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.TreeMap;
  */
 final class Planner {
     private final Scheduler scheduler;
-    private final UnitConstraints constraints = new UnitConstraints();
+    private final FleetConstraints constraints = new FleetConstraints();
 
     Planner(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -88,18 +89,18 @@ final class Planner {
         Map<String, String> waiting = new TreeMap<>();
         Map<String, String> scheduled = new HashMap<>(current.size());
         for (UnitRecord u : units.values()) {
-            UnitConstraints.Parsed parsed = constraints.of(u);
-            if (!parsed.ok()) {
+            UnitFacts facts = UnitFacts.of(u);
+            if (!facts.readable()) {
                 if (u.desired() != DesiredState.INACTIVE) {
-                    waiting.put(u.name(), parsed.problem());
+                    waiting.put(u.name(), FleetConstraints.invalid(facts));
                 }
                 continue; // not scheduled: an assignment it has is removed below
             }
-            unitViews.add(new UnitView(u.name(), desired(u.desired()), parsed.constraints()));
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), constraints.of(facts)));
         }
         for (Assignment a : current.values()) {
             UnitRecord u = units.get(a.unit());
-            if (u != null && !constraints.of(u).ok()) {
+            if (u != null && !UnitFacts.of(u).readable()) {
                 unassign.add(new AssignmentChange.Unassign(a.machineId(), a.unit()));
             } else {
                 scheduled.put(a.unit(), a.machineId());
@@ -159,8 +160,8 @@ final class Planner {
         return n;
     }
 
-    /** The parse cache, shared with the incremental planner so each text is parsed once. */
-    UnitConstraints constraints() {
+    /** The converted constraints, shared with the incremental planner so each unit's are built once. */
+    FleetConstraints constraints() {
         return constraints;
     }
 

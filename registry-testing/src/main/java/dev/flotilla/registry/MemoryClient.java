@@ -1,6 +1,7 @@
 package dev.flotilla.registry;
 
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
@@ -249,7 +250,7 @@ final class MemoryClient implements InMemoryRegistry {
     private List<MemoryStore.Op> writeUnit(UnitRecord unit) {
         String global = key(keys.global(unit.name()));
         return List.of(new MemoryStore.Put(key(keys.unit(unit.name())), unit, 0),
-                GlobalUnits.isGlobal(unit) ? new MemoryStore.Put(global, unit, 0) : new MemoryStore.Delete(global));
+                UnitFacts.of(unit).global() ? new MemoryStore.Put(global, unit, 0) : new MemoryStore.Delete(global));
     }
 
     @Override
@@ -295,7 +296,7 @@ final class MemoryClient implements InMemoryRegistry {
     public java.util.Map<String, Boolean> createUnits(List<UnitRecord> units) {
         java.util.Map<String, Boolean> results = Batches.namesOnce(units);
         // The same transactions as etcd's: the index entry of a global unit counts as an operation.
-        for (List<UnitRecord> batch : Batches.byWeight(units, u -> GlobalUnits.isGlobal(u) ? 2 : 1)) {
+        for (List<UnitRecord> batch : Batches.byWeight(units, u -> UnitFacts.of(u).global() ? 2 : 1)) {
             store.atomically(() -> {
                 check("create units");
                 List<MemoryStore.Op> ops = new ArrayList<>();

@@ -2,12 +2,9 @@ package dev.flotilla.registry;
 
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.unitfile.UnitFile;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -54,7 +51,7 @@ public final class RealisticUnits {
     }
 
     public static UnitRecord record(String name, String text, DesiredState desired) {
-        return new UnitRecord(name, text, sha1(text), desired);
+        return new UnitRecord(name, text, UnitFile.hashOf(text), desired);
     }
 
     static String text(String name, Random random) {
@@ -75,14 +72,6 @@ public final class RealisticUnits {
             b.append("# ").append("x".repeat(pad)).append('\n');
         }
         return b.toString();
-    }
-
-    static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** /proc/loadavg, printed beside a timing. */

@@ -1,5 +1,6 @@
 package dev.flotilla.registry;
 
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.UnitRecord;
 
@@ -69,7 +70,7 @@ final class EtcdUnits implements Units {
         ByteSequence global = keys.global(unit.name());
         Op put = Op.put(key, value, PutOption.DEFAULT);
         int bytes = 2 * key.size() + value.size();
-        if (GlobalUnits.isGlobal(unit)) {
+        if (UnitFacts.of(unit).global()) {
             return new StoredUnit(new Op[]{put, Op.put(global, value, PutOption.DEFAULT)}, bytes + global.size() + value.size());
         }
         return mayBeIndexed
@@ -110,7 +111,7 @@ final class EtcdUnits implements Units {
                 return false;
             }
             UnitRecord now = current.get().value();
-            if (now.desired() == desired || replace(now.withDesired(desired), current.get().revision(), GlobalUnits.isGlobal(now))) {
+            if (now.desired() == desired || replace(now.withDesired(desired), current.get().revision(), UnitFacts.of(now).global())) {
                 return true;
             }
         }
@@ -270,7 +271,7 @@ final class EtcdUnits implements Units {
                     results.put(name, true);
                     continue;
                 }
-                StoredUnit stored = storeUnit(now.withDesired(wanted), GlobalUnits.isGlobal(now));
+                StoredUnit stored = storeUnit(now.withDesired(wanted), UnitFacts.of(now).global());
                 writes.add(new DesiredWrite(name, new Cmp(keys.unit(name), Cmp.Op.EQUAL,
                         CmpTarget.modRevision(kvs.get(0).getModRevision())), stored.ops(), stored.bytes()));
             }

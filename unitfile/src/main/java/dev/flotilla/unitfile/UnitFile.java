@@ -116,7 +116,7 @@ public final class UnitFile {
     public String hash() {
         String h = hash;
         if (h == null) {
-            h = sha1(text);
+            h = hashOf(text);
             hash = h;
         }
         return h;
@@ -202,14 +202,23 @@ public final class UnitFile {
         return "UnitFile[" + name + ", " + options.size() + " options]";
     }
 
-    static String sha1(String text) {
+    /**
+     * The unit hash: SHA-1 of the bytes, 40 lowercase hex digits. The one definition the cluster
+     * uses (records, assignments, the agent's files on disk), so the same text always gets the
+     * same hash wherever it is computed.
+     */
+    public static String hashOf(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             // Every Java platform is required to provide SHA-1.
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link #hashOf(byte[])} of the text's UTF-8 bytes. */
+    public static String hashOf(String text) {
+        return hashOf(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<Problem> sortedCopy(List<Problem> problems) {

@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class HashTest {
 
-    @ParameterizedTest(name = "sha1({0})")
+    @ParameterizedTest(name = "hashOf({0})")
     @CsvSource({
             // Published SHA-1 test vectors (FIPS 180 "abc", and the empty string).
             "'', da39a3ee5e6b4b0d3255bfef95601890afd80709",
             "abc, a9993e364706816aba3e25717850c26c9cd0d89d",
     })
     void sha1OfTheTextInLowercaseHex(String text, String sha1) {
-        assertEquals(sha1, UnitFile.sha1(text));
+        assertEquals(sha1, UnitFile.hashOf(text));
+        assertEquals(sha1, UnitFile.hashOf(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -69,9 +69,8 @@ final class ApiHandler extends Handler.Abstract {
         this.guard = guard;
         this.stats = stats;
         this.metrics = metrics;
-        UnitFacts facts = new UnitFacts();
-        this.fleetUnits = new FleetUnits(registry, facts, reads);
-        this.flotillaUnits = new FlotillaUnits(registry, facts, reads);
+        this.fleetUnits = new FleetUnits(registry, reads);
+        this.flotillaUnits = new FlotillaUnits(registry, reads);
         this.unitBatch = new UnitBatch(registry);
         this.machinePatch = new MachinePatch(registry);
     }

@@ -5,6 +5,7 @@ import dev.flotilla.api.UnitPage;
 import dev.flotilla.api.UnitStatePage;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
@@ -24,12 +25,10 @@ final class FleetUnits {
     static final int PAGE_SIZE = 100;
 
     private final Registry registry;
-    private final UnitFacts facts;
     private final Reads reads;
 
-    FleetUnits(Registry registry, UnitFacts facts, Reads reads) {
+    FleetUnits(Registry registry, Reads reads) {
         this.registry = registry;
-        this.facts = facts;
         this.reads = reads;
     }
 
@@ -219,7 +218,7 @@ final class FleetUnits {
         } catch (UnitFileException e) {
             // Not expected (only valid units are stored); show the unit without options.
         }
-        boolean global = facts.of(u).global();
+        boolean global = UnitFacts.of(u).global();
         // A global unit has no assignment (every matching agent follows it): fleetctl reads its desired state.
         String current = global ? u.desired().fleetName() : FleetCurrentState.of(view.assignment(u.name()), state);
         return new Unit(u.name(), options, u.desired().fleetName(), current, global ? "" : view.machineId(u.name()));

@@ -8,6 +8,7 @@ import dev.flotilla.api.UnitRequest;
 import dev.flotilla.api.UnitStateEntry;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
 import dev.flotilla.unitfile.UnitFile;
@@ -29,12 +30,10 @@ final class FlotillaUnits {
             Comparator.comparing(UnitStateEntry::name).thenComparing(UnitStateEntry::machineID);
 
     private final Registry registry;
-    private final UnitFacts facts;
     private final Reads reads;
 
-    FlotillaUnits(Registry registry, UnitFacts facts, Reads reads) {
+    FlotillaUnits(Registry registry, Reads reads) {
         this.registry = registry;
-        this.facts = facts;
         this.reads = reads;
     }
 
@@ -56,7 +55,7 @@ final class FlotillaUnits {
         if (withUnits) {
             for (UnitRecord u : Reads.get(unitsRead)) {
                 if (only.isEmpty() || only.contains(u.name())) {
-                    UnitFacts.Facts f = facts.of(u);
+                    UnitFacts f = UnitFacts.of(u);
                     String machine = f.global() ? "" : view.machineId(u.name());
                     entries.add(new UnitFileEntry(u.name(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
                             machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name())));
@@ -144,7 +143,7 @@ final class FlotillaUnits {
     }
 
     private UnitDetail detail(UnitRecord u, ClusterView view) {
-        UnitFacts.Facts f = facts.of(u);
+        UnitFacts f = UnitFacts.of(u);
         String machine = f.global() ? "" : view.machineId(u.name());
         return new UnitDetail(u.name(), u.text(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
                 machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name()));
