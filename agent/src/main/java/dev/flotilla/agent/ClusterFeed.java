@@ -99,17 +99,8 @@ final class ClusterFeed {
 
     /** @return whether the event was a listing */
     private static <T> boolean fold(Map<String, T> into, WatchEvent<T> event) {
-        if (event instanceof WatchEvent.Snapshot<T> s) {
-            into.clear();
-            into.putAll(s.items());
-            return true;
-        }
-        if (event instanceof WatchEvent.Updated<T> u) {
-            into.put(u.key(), u.value());
-        } else if (event instanceof WatchEvent.Removed<T> r) {
-            into.remove(r.key());
-        }
-        return false;
+        event.applyTo(into);
+        return event instanceof WatchEvent.Snapshot<T>;
     }
 
     private void closeAssignmentWatch() {

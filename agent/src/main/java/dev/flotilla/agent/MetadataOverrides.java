@@ -94,14 +94,7 @@ final class MetadataOverrides implements AutoCloseable {
     }
 
     private synchronized void onOverrides(WatchEvent<String> event) {
-        if (event instanceof WatchEvent.Snapshot<String> snapshot) {
-            overrides.clear();
-            overrides.putAll(snapshot.items());
-        } else if (event instanceof WatchEvent.Updated<String> updated) {
-            overrides.put(updated.key(), updated.value());
-        } else if (event instanceof WatchEvent.Removed<String> removed) {
-            overrides.remove(removed.key());
-        }
+        event.applyTo(overrides);
         announce("metadata override");
     }
 

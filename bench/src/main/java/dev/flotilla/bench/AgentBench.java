@@ -54,18 +54,26 @@ final class AgentBench {
         private String watchedMachine;
 
         synchronized void on(WatchEvent<UnitState> e) {
-            if (e instanceof WatchEvent.Snapshot<UnitState> s) {
-                byUnit.clear();
-                activeKeys = 0;
-                s.items().values().forEach(this::put);
-            } else if (e instanceof WatchEvent.Updated<UnitState> u) {
-                put(u.value());
-            } else if (e instanceof WatchEvent.Removed<UnitState> r && r.previous() != null) {
-                Map<String, Boolean> m = byUnit.get(r.previous().unit());
-                if (m != null && Boolean.TRUE.equals(m.remove(r.previous().machineId()))) {
-                    activeKeys--;
+            e.foldInto(new WatchEvent.Fold<>() {
+                @Override
+                public void clear() {
+                    byUnit.clear();
+                    activeKeys = 0;
                 }
-            }
+
+                @Override
+                public void put(String key, UnitState value) {
+                    States.this.put(value);
+                }
+
+                @Override
+                public void remove(String key, UnitState previous) {
+                    Map<String, Boolean> m = previous == null ? null : byUnit.get(previous.unit());
+                    if (m != null && Boolean.TRUE.equals(m.remove(previous.machineId()))) {
+                        activeKeys--;
+                    }
+                }
+            });
         }
 
         private void put(UnitState s) {

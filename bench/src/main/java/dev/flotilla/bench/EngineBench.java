@@ -48,14 +48,24 @@ final class EngineBench {
         final Map<String, String> machineOf = new ConcurrentHashMap<>();
 
         void on(WatchEvent<Assignment> e) {
-            if (e instanceof WatchEvent.Snapshot<Assignment> s) {
-                machineOf.clear();
-                s.items().values().forEach(a -> machineOf.put(a.unit(), a.machineId()));
-            } else if (e instanceof WatchEvent.Updated<Assignment> u) {
-                machineOf.put(u.value().unit(), u.value().machineId());
-            } else if (e instanceof WatchEvent.Removed<Assignment> r && r.previous() != null) {
-                machineOf.remove(r.previous().unit(), r.previous().machineId());
-            }
+            e.foldInto(new WatchEvent.Fold<>() {
+                @Override
+                public void clear() {
+                    machineOf.clear();
+                }
+
+                @Override
+                public void put(String key, Assignment a) {
+                    machineOf.put(a.unit(), a.machineId());
+                }
+
+                @Override
+                public void remove(String key, Assignment previous) {
+                    if (previous != null) {
+                        machineOf.remove(previous.unit(), previous.machineId());
+                    }
+                }
+            });
         }
     }
 

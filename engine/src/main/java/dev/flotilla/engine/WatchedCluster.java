@@ -56,15 +56,23 @@ final class WatchedCluster {
     }
 
     void onAssignments(WatchEvent<Assignment> event) {
-        if (event instanceof WatchEvent.Snapshot<Assignment> s) {
-            assignments.clear();
-            byUnit.clear();
-            s.items().forEach(this::putAssignment);
-        } else if (event instanceof WatchEvent.Updated<Assignment> u) {
-            putAssignment(u.key(), u.value());
-        } else if (event instanceof WatchEvent.Removed<Assignment> r) {
-            removeAssignment(r.key());
-        }
+        event.foldInto(new WatchEvent.Fold<>() {
+            @Override
+            public void clear() {
+                assignments.clear();
+                byUnit.clear();
+            }
+
+            @Override
+            public void put(String key, Assignment value) {
+                putAssignment(key, value);
+            }
+
+            @Override
+            public void remove(String key, Assignment previous) {
+                removeAssignment(key);
+            }
+        });
         touch(event, key -> key.substring(key.indexOf('/') + 1));
         assignmentsLoaded = true;
     }
@@ -75,14 +83,7 @@ final class WatchedCluster {
     }
 
     private static <T> void apply(Map<String, T> target, WatchEvent<T> event, Function<T, T> f) {
-        if (event instanceof WatchEvent.Snapshot<T> s) {
-            target.clear();
-            s.items().forEach((k, v) -> target.put(k, f.apply(v)));
-        } else if (event instanceof WatchEvent.Updated<T> u) {
-            target.put(u.key(), f.apply(u.value()));
-        } else if (event instanceof WatchEvent.Removed<T> r) {
-            target.remove(r.key());
-        }
+        event.applyTo(target, f);
     }
 
     private void touch(WatchEvent<?> event, Function<String, String> unitOfKey) {

@@ -1,6 +1,7 @@
 package dev.flotilla.registry;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a watch delivers, in revision order. A {@link Snapshot} replaces everything the
@@ -10,6 +11,56 @@ import java.util.Map;
  */
 public sealed interface WatchEvent<T> {
     long revision();
+
+    /**
+     * What a listener that mirrors a watch does with each event: a Snapshot clears and puts every
+     * item, Updated puts, Removed removes. The one fold of watch events into a listener's state.
+     */
+    interface Fold<T> {
+        void clear();
+
+        void put(String key, T value);
+
+        /** @param previous the last value, or null when etcd no longer had it */
+        void remove(String key, T previous);
+    }
+
+    /** Applies this event to the fold. */
+    default void foldInto(Fold<? super T> fold) {
+        if (this instanceof Snapshot<T> s) {
+            fold.clear();
+            s.items().forEach(fold::put);
+        } else if (this instanceof Updated<T> u) {
+            fold.put(u.key(), u.value());
+        } else if (this instanceof Removed<T> r) {
+            fold.remove(r.key(), r.previous());
+        }
+    }
+
+    /** Applies this event to a map of the watched items, key for key. */
+    default void applyTo(Map<String, T> items) {
+        applyTo(items, Function.identity());
+    }
+
+    /** Applies this event to a map of the watched items, each value converted on the way in. */
+    default <R> void applyTo(Map<String, R> items, Function<? super T, ? extends R> convert) {
+        foldInto(new Fold<T>() {
+            @Override
+            public void clear() {
+                items.clear();
+            }
+
+            @Override
+            public void put(String key, T value) {
+                items.put(key, convert.apply(value));
+            }
+
+            @Override
+            public void remove(String key, T previous) {
+                items.remove(key);
+            }
+        });
+    }
 
     record Snapshot<T>(Map<String, T> items, long revision) implements WatchEvent<T> {
         public Snapshot {
