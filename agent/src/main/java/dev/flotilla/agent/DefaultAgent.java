@@ -15,6 +15,7 @@ import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.SerialLoop;
 import dev.flotilla.systemd.JobResult;
 import dev.flotilla.systemd.Systemd;
 import dev.flotilla.systemd.SystemdException;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
 
 /**
  * The agent's I/O shell around {@link AgentLifecycle}: it feeds the lifecycle's events in and carries
- * out the effects that come back. One thread ("flotilla-agent", {@link AgentLoop}) owns all of its
+ * out the effects that come back. One thread ("flotilla-agent", {@link SerialLoop}) owns all of its
  * state. Watch events, job ends, systemd state changes and presence changes are handed to that thread
  * and mark it dirty; bursts within {@link AgentConfig#coalesce()} are handled by one pass
  * ({@link PassRunner}, in mode {@link AgentMode.Running} only): read states, build the desired set,
@@ -52,7 +53,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private final StatusBoard board = new StatusBoard();
     private final StatePublisher publisher;
     private final Membership membership;
-    private final AgentLoop loop = new AgentLoop();
+    private final SerialLoop loop = new SerialLoop("flotilla-agent");
     private final List<Consumer<ConnectionState>> presenceListeners = new CopyOnWriteArrayList<>();
     private final AgentLifecycle lifecycle;
     /** Changed only by {@link #fire}, under its lock; read anywhere. */
@@ -138,7 +139,7 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
                 systemdWatch.close();
             }
         } else if (effect instanceof AgentEffect.StopLoop) {
-            loop.shutdown();
+            loop.shutdownNow();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.flotilla.agent;
 
 import dev.flotilla.registry.RegistryException;
+import dev.flotilla.registry.SerialLoop;
 import dev.flotilla.systemd.SystemdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ final class PassRunner {
     private static final long MAX_RETRY_MS = 5000;
 
     private final AgentConfig config;
-    private final AgentLoop loop;
+    private final SerialLoop loop;
     private final Supplier<AgentMode> mode;
     private final Supplier<Map<String, String>> metadata;
     private final UnitDirectory dir;
@@ -46,7 +47,7 @@ final class PassRunner {
     private long passStarted;
 
     /** @param metadata the machine's metadata as announced now (global units match against it) */
-    PassRunner(AgentConfig config, AgentLoop loop, Supplier<AgentMode> mode, Supplier<Map<String, String>> metadata,
+    PassRunner(AgentConfig config, SerialLoop loop, Supplier<AgentMode> mode, Supplier<Map<String, String>> metadata,
                UnitDirectory dir, LocalMemory memory, StatusBoard board, StatusReads reads, ClusterFeed feed, UnitTexts texts,
                PlanExecutor executor, StatePublisher publisher) {
         this.config = config;

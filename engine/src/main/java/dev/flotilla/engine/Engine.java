@@ -4,6 +4,7 @@ import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.SerialLoop;
 import dev.flotilla.registry.RegistryException;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.WatchEvent;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -36,7 +36,7 @@ public final class Engine implements AutoCloseable {
     private final LeaderElection election;
     private final EngineOptions options;
     private final Scheduler scheduler;
-    private final ScheduledExecutorService thread;
+    private final SerialLoop thread = new SerialLoop("flotilla-engine");
 
     // engine-thread state
     private Term term;
@@ -82,11 +82,6 @@ public final class Engine implements AutoCloseable {
         this.election = election;
         this.options = options;
         this.scheduler = scheduler;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "flotilla-engine");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Starts campaigning through the election; reconciles whenever this candidate leads. */
@@ -130,10 +125,10 @@ public final class Engine implements AutoCloseable {
             t.watches.add(registry.watchAssignments(event(t, t.view::onAssignments)));
             t.watches.add(registry.watchWaiting(event(t, t.view::onWaiting)));
             long resyncMs = options.resyncInterval().toMillis();
-            t.resync = thread.scheduleWithFixedDelay(() -> {
+            t.resync = thread.everyAfter(() -> {
                 t.fullNext = true;
                 requestPass(t, 0);
-            }, resyncMs, resyncMs, TimeUnit.MILLISECONDS);
+            }, resyncMs);
         } else {
             log.info("this engine no longer leads: {}", ((LeaderElection.Leadership.Lost) change).reason());
         }
@@ -183,7 +178,7 @@ public final class Engine implements AutoCloseable {
         if (t.ended || t.pendingPass != null && !t.pendingPass.isDone()) {
             return;
         }
-        t.pendingPass = thread.schedule(() -> pass(t), delayMs, TimeUnit.MILLISECONDS);
+        t.pendingPass = thread.schedule(() -> pass(t), delayMs);
     }
 
     private void pass(Term t) {
@@ -217,7 +212,7 @@ public final class Engine implements AutoCloseable {
             long left = t.moves.remainingNanos(start);
             log.info("holding placements for up to {} ms ({}): {}", TimeUnit.NANOSECONDS.toMillis(left),
                     holding.orElse(""), plan.deferred());
-            t.pendingPass = thread.schedule(() -> pass(t), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS);
+            t.pendingPass = thread.schedule(() -> pass(t), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             return;
         }
         boolean written = true;
@@ -247,7 +242,7 @@ public final class Engine implements AutoCloseable {
                     log.warn("cannot write assignments: {}; retrying every second", e.getMessage());
                     t.failing = true;
                 }
-                t.pendingPass = thread.schedule(() -> pass(t), 1, TimeUnit.SECONDS);
+                t.pendingPass = thread.schedule(() -> pass(t), 1000);
                 written = false;
             }
         }
@@ -290,17 +285,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void onThread(Runnable task) {
-        try {
-            thread.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.error("engine step failed", e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed
-        }
+        thread.post(task);
     }
 
     /** Resigns at once (another engine takes over without waiting for a TTL) and stops. */
@@ -308,11 +293,6 @@ public final class Engine implements AutoCloseable {
     public void close() {
         election.close();
         onThread(this::endTerm);
-        thread.shutdown();
-        try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.shutdownAndWait(java.time.Duration.ofSeconds(5));
     }
 }
