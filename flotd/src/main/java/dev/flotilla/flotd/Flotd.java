@@ -1,0 +1,272 @@
+package dev.flotilla.flotd;
+
+import dev.flotilla.agent.Agent;
+import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.api.Version;
+import dev.flotilla.api.server.ApiServer;
+import dev.flotilla.engine.Engine;
+import dev.flotilla.engine.EngineOptions;
+import dev.flotilla.registry.ConnectionState;
+import dev.flotilla.registry.EtcdConfig;
+import dev.flotilla.registry.EtcdProcess;
+import dev.flotilla.model.Machine;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.Subscription;
+import dev.flotilla.registry.WatchEvent;
+import dev.flotilla.systemd.ConnectionState.Connected;
+import dev.flotilla.systemd.Systemd;
+import dev.flotilla.systemd.SystemdException;
+import dev.flotilla.systemd.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/** The daemon: wires registry, agent (presence + units), engine and API together; stops them in reverse. */
+final class Flotd implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Flotd.class);
+
+    private final FlotdConfig config;
+    private final ConfigSource configSource;
+    private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private EtcdProcess embeddedEtcd;
+    private Registry registry;
+    private Systemd systemd;
+    private volatile Agent agent;
+    private Engine engine;
+    private ApiServer api;
+    private volatile Machine machine;
+    private String session;
+    /** The metadata of the config file (re-read on SIGHUP), before the API's overrides. */
+    private Map<String, String> configuredMetadata = Map.of();
+    /** The API's overrides of this machine's metadata (key to value, "" = removed), as last watched. */
+    private final Map<String, String> overrides = new java.util.TreeMap<>();
+    private Subscription overrideWatch;
+    /** Announces again, a second later, metadata that could not be announced (not registered, etcd away). */
+    private final java.util.concurrent.ScheduledExecutorService announcer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "flotd-metadata");
+                t.setDaemon(true);
+                return t;
+            });
+    private boolean retryScheduled;
+    /** Whether the last announcement failed (so a run of failures is logged once). */
+    private boolean failing;
+
+    Flotd(FlotdConfig config) {
+        this(config, () -> config);
+    }
+
+    /** @param configSource reads the configuration again on {@link #reloadMetadata()} */
+    Flotd(FlotdConfig config, ConfigSource configSource) {
+        this.config = config;
+        this.configSource = configSource;
+    }
+
+    /** Starts everything; throws with a clear message if this machine cannot join. */
+    void start() throws ConfigException {
+        String machineId = MachineIdentity.readMachineId(config.machineIdFile());
+        session = MachineIdentity.session(config.stateDir());
+        String ip = config.publicIp().isBlank() ? MachineIdentity.guessPublicIp() : config.publicIp();
+        systemd = config.systemd() ? connectSystemd() : null;
+        EtcdConfig etcd = etcdConfig();
+        registry = Registry.connect(etcd);
+        // The overrides are read before registering, so a restart never announces the machine
+        // without them (the engine would move units that depend on them, then back).
+        configuredMetadata = config.metadata();
+        overrides.putAll(registry.metadataOverrides(machineId).value());
+        machine = new Machine(machineId, ip, Machine.merge(configuredMetadata, overrides), Version.get(),
+                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
+        AgentConfig agentConfig = AgentConfig.of(machine, config.machineTtl(), session, config.unitDir());
+        Agent machineAgent = systemd == null ? Agent.presenceOnly(agentConfig, registry) : Agent.create(agentConfig, registry, systemd);
+        agent = machineAgent;
+        machineAgent.start(); // registers the machine: the engine campaigns only once the machine has joined
+        log.info("machine {} ({}) joined the cluster at {} with metadata {}", machineId, ip,
+                String.join(",", etcd.endpoints()), machine.metadata());
+        overrideWatch = registry.watchMetadataOverrides(machineId, this::onOverrides);
+
+        engine = Engine.start(registry, registry.leaderElection(machineId, config.engineTtl()),
+                EngineOptions.defaults(config.machineTtl()));
+
+        Engine running = engine;
+        ApiServer server = ApiServer.start(SocketActivation.apiServerConfig(config), registry, this::health,
+                () -> EngineMetrics.of(running.stats()));
+        api = server;
+        // The cluster-wide gauges need a watch of the whole cluster: only the leading daemon keeps one.
+        running.addLeadershipListener(server::countCluster);
+
+        notifier.ready("machine " + machineId + " joined the cluster");
+        notifier.startWatchdog(this::alive);
+    }
+
+    /**
+     * What the systemd watchdog checks: the daemon runs and serves its API. A lost etcd session
+     * is not a reason to be restarted: the daemon registers again by itself.
+     */
+    private boolean alive() {
+        return stopped.getCount() > 0 && api != null && api.isRunning();
+    }
+
+    /**
+     * SIGHUP: reads the config file's {@code metadata} again and announces it (with the API's
+     * overrides laid over it). A config that does not load is refused with an error in the log;
+     * the machine keeps its metadata.
+     */
+    synchronized void reloadMetadata() {
+        Map<String, String> metadata;
+        try {
+            metadata = configSource.load().metadata();
+        } catch (ConfigException e) {
+            log.error("reload refused, metadata stays {}: {}", machine.metadata(), e.getMessage());
+            return;
+        }
+        configuredMetadata = metadata;
+        if (announce("reload")) {
+            notifier.statusUpdate("machine " + machine.id() + " in the cluster; metadata reloaded");
+        }
+    }
+
+    /** The API changed this machine's metadata overrides: announce the merged metadata. */
+    private synchronized void onOverrides(WatchEvent<String> event) {
+        if (event instanceof WatchEvent.Snapshot<String> snapshot) {
+            overrides.clear();
+            overrides.putAll(snapshot.items());
+        } else if (event instanceof WatchEvent.Updated<String> updated) {
+            overrides.put(updated.key(), updated.value());
+        } else if (event instanceof WatchEvent.Removed<String> removed) {
+            overrides.remove(removed.key());
+        }
+        announce("metadata override");
+    }
+
+    /** Announces the configured metadata with the overrides; true if it changed and was announced. */
+    private boolean announce(String why) {
+        Agent a = agent;
+        if (stopped.getCount() == 0) {
+            return false;
+        }
+        if (a == null || a.presenceState() == ConnectionState.LOST) {
+            failed(why, "the machine is not registered");
+            return false;
+        }
+        Machine updated = machine.withMetadata(Machine.merge(configuredMetadata, overrides));
+        if (updated.equals(machine)) {
+            failing = false;
+            log.info("{}: metadata unchanged {}", why, machine.metadata());
+            return false;
+        }
+        try {
+            a.update(updated);
+        } catch (RuntimeException e) {
+            failed(why, "metadata " + updated.metadata() + " refused: " + e.getMessage());
+            return false;
+        }
+        failing = false;
+        machine = updated;
+        log.info("{}: metadata is now {}", why, updated.metadata());
+        return true;
+    }
+
+    /** Logs the first failure of a run of them, and tries again a second later until it is announced. */
+    private void failed(String why, String reason) {
+        if (!failing) {
+            log.warn("{}: not announced yet ({}); trying again every second, metadata stays {}", why, reason,
+                    machine.metadata());
+            failing = true;
+        }
+        if (!retryScheduled) {
+            retryScheduled = true;
+            announcer.schedule(() -> {
+                synchronized (this) {
+                    retryScheduled = false;
+                    announce("metadata announcement retried");
+                }
+            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private EtcdConfig etcdConfig() {
+        if (!config.etcdEndpoints().isEmpty()) {
+            return new EtcdConfig(config.etcdEndpoints(), config.etcdPrefix(), config.etcdCaFile(),
+                    config.etcdCertFile(), config.etcdKeyFile());
+        }
+        log.info("no etcd_endpoints configured: starting an embedded etcd in {}", config.stateDir().resolve("etcd"));
+        embeddedEtcd = EtcdProcess.start(config.stateDir().resolve("etcd"), "127.0.0.1", 2379, 2380, Duration.ofSeconds(30));
+        return EtcdConfig.of(embeddedEtcd.clientUrl()).withPrefix(config.etcdPrefix());
+    }
+
+    /** flotd runs this machine's units through systemd: without it there is no agent, so refuse to start. */
+    private static Systemd connectSystemd() {
+        Systemd sd;
+        try {
+            sd = Systemd.connect();
+        } catch (SystemdException e) {
+            throw new IllegalStateException("cannot reach systemd (" + e.getMessage() + "): flotd runs this machine's units "
+                    + "through systemd's D-Bus API, so it must run as root on a machine booted with systemd; "
+                    + "set systemd=off to run without units", e);
+        }
+        if (sd.connectionState() instanceof Connected c && c.transport() != Transport.PRIVATE_SOCKET) {
+            log.warn("connected to systemd over the system bus, not its private socket: not running as root? "
+                    + "systemd will refuse to start units");
+        }
+        return sd;
+    }
+
+    private ApiServer.Health health() {
+        Agent a = agent;
+        if (a == null) {
+            return new ApiServer.Health(false, machine.id(), "not registered");
+        }
+        ConnectionState s = a.presenceState();
+        return new ApiServer.Health(s != ConnectionState.LOST, machine.id(), "etcd " + s.name().toLowerCase());
+    }
+
+    void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Clean shutdown: API first, then the engine resigns, then the agent stops and unloads this
+     * machine's units and deregisters (so the cluster moves them at once).
+     */
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        stopped.countDown();
+        notifier.stopping();
+        log.info("stopping");
+        if (api != null) {
+            api.close();
+        }
+        if (overrideWatch != null) {
+            overrideWatch.close();
+        }
+        announcer.shutdownNow();
+        if (engine != null) {
+            engine.close();
+        }
+        Optional.ofNullable(agent).ifPresent(Agent::close);
+        if (systemd != null) {
+            systemd.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (embeddedEtcd != null) {
+            embeddedEtcd.stop();
+        }
+        notifier.close();
+        log.info("stopped; units stopped and machine deregistered");
+    }
+
+    Optional<InetSocketAddress> apiTcpAddress() {
+        return api == null ? Optional.empty() : api.tcpAddress();
+    }
+}
