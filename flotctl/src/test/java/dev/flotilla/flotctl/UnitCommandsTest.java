@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every unit command of flotctl, in-process, against the real API server and a real etcd, with
- * the engine and agents simulated over the registry ({@link SimulatedCluster}).
+ * the engine and agents simulated over the registry ({@link StandInEngineAndAgents}).
  */
 @Tag("etcd")
 class UnitCommandsTest {
@@ -50,14 +50,14 @@ class UnitCommandsTest {
     Path dir;
     private Registry registry;
     private ApiServer api;
-    private SimulatedCluster cluster;
+    private StandInEngineAndAgents cluster;
 
     @BeforeEach
     void start() {
         registry = Registry.connect(etcd.newConfig());
         api = ApiServer.start(new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(),
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry, () -> new ApiServer.Health(true, "t", "ok"));
-        cluster = new SimulatedCluster(registry, List.of(
+        cluster = new StandInEngineAndAgents(registry, List.of(
                 new Machine(A, "127.0.0.10", Map.of("az", "a"), "t"),
                 new Machine(B, "127.0.0.11", Map.of("az", "b"), "t")));
     }

@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * loaded/active/running) for its assignments and the global units that match it. It reacts to
  * watch events, one reconcile at a time.
  */
-final class SimulatedCluster implements AutoCloseable {
+final class StandInEngineAndAgents implements AutoCloseable {
     private final Registry registry;
     private final List<MachinePresence> machines = new ArrayList<>();
     private final LeaderElection election;
@@ -52,7 +52,7 @@ final class SimulatedCluster implements AutoCloseable {
     private final Set<String> stuck = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
-    SimulatedCluster(Registry registry, List<Machine> members) {
+    StandInEngineAndAgents(Registry registry, List<Machine> members) {
         this.registry = registry;
         for (Machine m : members) {
             machines.add(registry.register(m, Duration.ofSeconds(30), "session-" + m.id(), Duration.ZERO));
