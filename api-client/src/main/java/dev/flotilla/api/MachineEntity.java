@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * daemon's TCP API answers (left out when it has none; fleet clients ignore it).
  */
 public record MachineEntity(String id, String primaryIP, Map<String, String> metadata,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) String apiURL) {
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) String apiURL) {
     public MachineEntity(String id, String primaryIP, Map<String, String> metadata) {
         this(id, primaryIP, metadata, "");
     }
