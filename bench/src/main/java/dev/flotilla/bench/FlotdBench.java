@@ -61,7 +61,7 @@ final class FlotdBench {
         try (EtcdProcess etcd = EtcdProcess.startOnFreePorts(workDir.resolve("etcd-flotd"), Duration.ofSeconds(30));
              Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
             List<String> cmd = new ArrayList<>(java(flotdOpts));
-            cmd.addAll(List.of("dev.flotilla.cli.FlotdMain", "--config=" + dir.resolve("none.conf"),
+            cmd.addAll(List.of("dev.flotilla.flotd.FlotdMain", "--config=" + dir.resolve("none.conf"),
                     "--etcd-endpoints=" + etcd.clientUrl(), "--systemd=off", "--machine-id-file=" + dir.resolve("machine-id"),
                     "--state-dir=" + dir.resolve("state"), "--api-socket=" + socket, "--unit-dir=" + dir.resolve("units"),
                     "--public-ip=127.0.0.1", "--log-level=warn"));
@@ -109,7 +109,7 @@ final class FlotdBench {
         double[] runs = new double[5];
         for (int i = 0; i < runs.length; i++) {
             List<String> cmd = new ArrayList<>(java(opts));
-            cmd.add("dev.flotilla.cli.FlotctlMain");
+            cmd.add("dev.flotilla.flotctl.FlotctlMain");
             cmd.addAll(args);
             long t = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

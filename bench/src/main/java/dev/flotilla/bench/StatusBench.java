@@ -59,7 +59,7 @@ final class StatusBench {
         try (EtcdProcess etcd = EtcdProcess.startOnFreePorts(workDir.resolve("etcd-status"), Duration.ofSeconds(30));
              Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
             List<String> cmd = new ArrayList<>(FlotdBench.java(flotdOpts));
-            cmd.addAll(List.of("dev.flotilla.cli.FlotdMain", "--config=" + dir.resolve("none.conf"),
+            cmd.addAll(List.of("dev.flotilla.flotd.FlotdMain", "--config=" + dir.resolve("none.conf"),
                     "--etcd-endpoints=" + etcd.clientUrl(), "--systemd=off", "--machine-id-file=" + dir.resolve("machine-id"),
                     "--state-dir=" + dir.resolve("state"), "--api-socket=" + socket, "--unit-dir=" + dir.resolve("units"),
                     "--api-listen=127.0.0.1:" + port, "--api-insecure-loopback=true",
@@ -122,7 +122,7 @@ final class StatusBench {
         double[] runs = new double[5];
         for (int i = 0; i < runs.length; i++) {
             List<String> cmd = new ArrayList<>(FlotdBench.java(opts));
-            cmd.add("dev.flotilla.cli.FlotctlMain");
+            cmd.add("dev.flotilla.flotctl.FlotctlMain");
             cmd.addAll(args);
             Path output = workDir.resolve("flotctl.out");
             long t = System.nanoTime();

@@ -1,0 +1,91 @@
+package dev.flotilla.api.server;
+
+import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
+import dev.flotilla.registry.Registry;
+import dev.flotilla.model.UnitRecord;
+import dev.flotilla.model.UnitState;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The parts of the cluster state a unit view combines: where each unit is assigned, why units
+ * wait, and the machines' addresses. Each part is one etcd range read.
+ */
+final class ClusterView {
+    private final Map<String, Assignment> assignmentByUnit;
+    private final SortedMap<String, String> waiting;
+    private final Map<String, String> ipByMachine;
+
+    private ClusterView(Map<String, Assignment> assignmentByUnit, SortedMap<String, String> waiting,
+                        Map<String, String> ipByMachine) {
+        this.assignmentByUnit = assignmentByUnit;
+        this.waiting = waiting;
+        this.ipByMachine = ipByMachine;
+    }
+
+    /** Starts the three reads; {@link Pending#get()} waits for them. */
+    static Pending read(Registry registry, Reads reads) {
+        return new Pending(reads.start(() -> registry.assignments().value()), reads.start(() -> registry.waiting().value()),
+                reads.start(() -> registry.machines().value()));
+    }
+
+    record Pending(CompletableFuture<List<Assignment>> assignments, CompletableFuture<SortedMap<String, String>> waiting,
+                   CompletableFuture<List<Machine>> machines) {
+        ClusterView get() {
+            List<Assignment> all = Reads.get(assignments);
+            Map<String, Assignment> byUnit = new HashMap<>(all.size() * 2);
+            for (Assignment a : all) {
+                // While a unit moves it may briefly be assigned twice: show the first machine (by id).
+                byUnit.putIfAbsent(a.unit(), a);
+            }
+            Map<String, String> ips = new HashMap<>();
+            for (Machine m : Reads.get(machines)) {
+                ips.put(m.id(), m.publicIp());
+            }
+            return new ClusterView(byUnit, Reads.get(waiting), ips);
+        }
+    }
+
+    /** The assignment of a (non-global) unit, or null. */
+    Assignment assignment(String unit) {
+        return assignmentByUnit.get(unit);
+    }
+
+    String machineId(String unit) {
+        Assignment a = assignmentByUnit.get(unit);
+        return a == null ? "" : a.machineId();
+    }
+
+    String ip(String machineId) {
+        return machineId.isEmpty() ? "" : ipByMachine.getOrDefault(machineId, "");
+    }
+
+    String waiting(String unit) {
+        return waiting.getOrDefault(unit, "");
+    }
+
+    /**
+     * The Flotilla API's current state: {@code inactive} when not scheduled, else how far its
+     * assignment goes (fleet v1 shows what the machine did instead: {@link FleetCurrentState}). A
+     * global unit is followed by every matching agent without an assignment, so it reports its
+     * desired state.
+     */
+    String currentState(UnitRecord unit, boolean global) {
+        if (global) {
+            return unit.desired().fleetName();
+        }
+        Assignment a = assignmentByUnit.get(unit.name());
+        return a == null ? DesiredState.INACTIVE.fleetName() : a.desired().fleetName();
+    }
+
+    /** fleet's UnitState of one published state. */
+    static dev.flotilla.api.UnitStateEntity fleetState(UnitState s) {
+        return new dev.flotilla.api.UnitStateEntity(s.unit(), s.hash(), s.machineId(), s.loadState(), s.activeState(), s.subState());
+    }
+}

@@ -1,9 +1,0 @@
-package dev.flotilla.api;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
-
-/** A unit's systemd state on one machine, as its agent published it (fleet v1's UnitState). */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record UnitState(String name, String hash, String machineID, String systemdLoadState,
-                        String systemdActiveState, String systemdSubState) {
-}

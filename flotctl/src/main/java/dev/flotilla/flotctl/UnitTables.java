@@ -1,0 +1,46 @@
+package dev.flotilla.flotctl;
+
+import dev.flotilla.api.UnitFileEntry;
+import dev.flotilla.api.UnitStateEntry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The columns of list-units and list-unit-files, as fleetctl printed them. */
+final class UnitTables {
+    static final String UNITS_DEFAULT = "unit,machine,active,sub";
+    static final String UNIT_FILES_DEFAULT = "unit,hash,dstate,state,target";
+
+    private UnitTables() {
+    }
+
+    /** One row per published state: a global unit has one per machine. */
+    static Table<UnitStateEntry> units(boolean full) {
+        Map<String, Function<UnitStateEntry, String>> c = new LinkedHashMap<>();
+        c.put("unit", UnitStateEntry::name);
+        c.put("machine", s -> Table.machineLegend(s.machineID(), s.machineIP(), full));
+        c.put("active", s -> dash(s.systemdActiveState()));
+        c.put("sub", s -> dash(s.systemdSubState()));
+        c.put("load", s -> dash(s.systemdLoadState()));
+        c.put("hash", s -> Table.hash(s.hash(), full));
+        return new Table<>(c);
+    }
+
+    /** One row per unit; a global unit's state is "-" and its target "global". */
+    static Table<UnitFileEntry> unitFiles(boolean full) {
+        Map<String, Function<UnitFileEntry, String>> c = new LinkedHashMap<>();
+        c.put("unit", UnitFileEntry::name);
+        c.put("hash", u -> Table.hash(u.hash(), full));
+        c.put("dstate", u -> dash(u.desiredState()));
+        c.put("state", u -> u.global() ? "-" : dash(u.currentState()));
+        c.put("target", u -> u.global() ? "global" : Table.machineLegend(u.machineID(), u.machineIP(), full));
+        c.put("global", u -> Boolean.toString(u.global()));
+        c.put("desc", u -> dash(u.description()));
+        return new Table<>(c);
+    }
+
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+}
