@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnitFactsTest {
 
     /**
-     * Every text of {@link UnitTexts} has the facts the agent, engine, API and registry derived from
+     * Every text of {@link UnitTextCorpus} has the facts the agent, engine, API and registry derived from
      * it before they shared this class (unit-facts-before.tsv was written by running those classes).
      */
     @ParameterizedTest(name = "{0}")
@@ -37,7 +37,7 @@ class UnitFactsTest {
     }
 
     static Stream<Arguments> before() throws IOException {
-        List<UnitTexts.Named> texts = UnitTexts.all();
+        List<UnitTextCorpus.Named> texts = UnitTextCorpus.all();
         List<String[]> rows = new ArrayList<>();
         try (InputStream in = UnitFactsTest.class.getResourceAsStream("/unit-facts-before.tsv")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

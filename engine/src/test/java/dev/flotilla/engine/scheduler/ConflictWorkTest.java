@@ -46,7 +46,7 @@ class ConflictWorkTest {
 
     @Test
     void aConflictWithOneOfManyResidentsIsStillFoundByName() {
-        Cluster c = Cluster.of("m1");
+        SnapshotBuilder c = SnapshotBuilder.of("m1");
         for (int i = 0; i < 50; i++) {
             c.on("m1", "app-" + i + ".service");
         }

@@ -27,7 +27,7 @@ class SchedulerPropertyTest {
 
     @Property(tries = 400)
     void noDecisionEverBreaksAConstraintAndEveryUnitIsPlacedOrWaits(@ForAll long seed) {
-        Cluster c = randomCluster(new Random(seed), true);
+        SnapshotBuilder c = randomCluster(new Random(seed), true);
         Decisions d = c.schedule();
         checkDecisionsAreWellFormed(c, d);
         checkFinalStateHonoursConstraints(c, d);
@@ -36,7 +36,7 @@ class SchedulerPropertyTest {
     @Property(tries = 200)
     void theSameSnapshotInAnyOrderGivesTheSameDecisions(@ForAll long seed) {
         Random r = new Random(seed);
-        Cluster c = randomCluster(r, true);
+        SnapshotBuilder c = randomCluster(r, true);
         Decisions first = c.schedule();
         Collections.shuffle(c.machines, r);
         Collections.shuffle(c.units, r);
@@ -50,11 +50,11 @@ class SchedulerPropertyTest {
     @Property(tries = 200)
     void theMetadataRuleIndexPicksWhatAScanWould(@ForAll long seed) {
         Random r = new Random(seed);
-        Cluster indexed = randomCluster(r, true);
+        SnapshotBuilder indexed = randomCluster(r, true);
         for (int i = 0; i < 12; i++) { // more units sharing a few rules, so the rule index is used
             indexed.unit("m" + i + ".service", Constraints.NONE.withMetadata(randomRule(r)));
         }
-        Cluster scanned = new Cluster();
+        SnapshotBuilder scanned = new SnapshotBuilder();
         scanned.machines.addAll(indexed.machines);
         scanned.assignments.putAll(indexed.assignments);
         for (UnitView u : indexed.units) {
@@ -71,7 +71,7 @@ class SchedulerPropertyTest {
     /** Without Replaces (which may legitimately push a unit off), a second pass moves nothing. */
     @Property(tries = 200)
     void aSecondPassMovesNothing(@ForAll long seed) {
-        Cluster c = randomCluster(new Random(seed), false);
+        SnapshotBuilder c = randomCluster(new Random(seed), false);
         c.step();
         Decisions again = c.schedule();
         for (Decision x : again.decisions()) {
@@ -82,7 +82,7 @@ class SchedulerPropertyTest {
     @Property(tries = 200)
     void plainUnitsFromScratchAreSpreadWithinOneOfEachOther(@ForAll long seed) {
         Random r = new Random(seed);
-        Cluster c = new Cluster();
+        SnapshotBuilder c = new SnapshotBuilder();
         int machines = 1 + r.nextInt(9);
         for (int i = 0; i < machines; i++) {
             c.machine("m" + i);
@@ -103,8 +103,8 @@ class SchedulerPropertyTest {
 
     // ---- generation -------------------------------------------------------------------------------
 
-    static Cluster randomCluster(Random r, boolean withReplaces) {
-        Cluster c = new Cluster();
+    static SnapshotBuilder randomCluster(Random r, boolean withReplaces) {
+        SnapshotBuilder c = new SnapshotBuilder();
         int machines = r.nextInt(7);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < machines; i++) {
@@ -196,7 +196,7 @@ class SchedulerPropertyTest {
 
     // ---- checks -----------------------------------------------------------------------------------
 
-    private static void checkDecisionsAreWellFormed(Cluster c, Decisions d) {
+    private static void checkDecisionsAreWellFormed(SnapshotBuilder c, Decisions d) {
         Set<String> live = new HashSet<>();
         c.machines.forEach(m -> live.add(m.id()));
         boolean seenAssign = false;
@@ -216,7 +216,7 @@ class SchedulerPropertyTest {
         }
     }
 
-    private static void checkFinalStateHonoursConstraints(Cluster c, Decisions d) {
+    private static void checkFinalStateHonoursConstraints(SnapshotBuilder c, Decisions d) {
         Map<String, String> after = d.applyTo(c.assignments);
         Map<String, UnitView> units = new HashMap<>();
         c.units.forEach(u -> units.put(u.name(), u));

@@ -1,8 +1,8 @@
 package dev.flotilla.engine.scheduler;
 
-import static dev.flotilla.engine.scheduler.Cluster.assign_;
-import static dev.flotilla.engine.scheduler.Cluster.md;
-import static dev.flotilla.engine.scheduler.Cluster.unassign;
+import static dev.flotilla.engine.scheduler.SnapshotBuilder.assign_;
+import static dev.flotilla.engine.scheduler.SnapshotBuilder.md;
+import static dev.flotilla.engine.scheduler.SnapshotBuilder.unassign;
 import static dev.flotilla.engine.scheduler.Constraints.NONE;
 import static dev.flotilla.engine.scheduler.Decision.Reason.CONFLICT;
 import static dev.flotilla.engine.scheduler.Decision.Reason.CONSTRAINTS_UNMET;
@@ -40,7 +40,7 @@ class SchedulerTest {
 
         @Test
         void spreadsUnitsEvenlyInNameOrderWithTiesBrokenByMachineId() {
-            Cluster c = Cluster.of("m2", "m1", "m3");
+            SnapshotBuilder c = SnapshotBuilder.of("m2", "m1", "m3");
             for (String u : List.of("f", "e", "d", "c", "b", "a")) {
                 c.unit(u + ".service");
             }
@@ -53,13 +53,13 @@ class SchedulerTest {
 
         @Test
         void machineIdsCompareAsText() {
-            Decisions d = Cluster.of("m2", "m10").unit("a.service").schedule();
+            Decisions d = SnapshotBuilder.of("m2", "m10").unit("a.service").schedule();
             assertEquals(List.of(assign_("a.service", "m10")), d.decisions());
         }
 
         @Test
         void existingUnitsCount() {
-            Cluster c = Cluster.of("m1", "m2", "m3")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3")
                     .on("m1", "x.service").on("m1", "y.service").on("m2", "z.service")
                     .unit("new1.service").unit("new2.service");
             assertEquals(List.of(assign_("new1.service", "m3"), assign_("new2.service", "m2")), c.schedule().decisions());
@@ -67,7 +67,7 @@ class SchedulerTest {
 
         @Test
         void inactiveUnitsDoNotCount() {
-            Cluster c = Cluster.of("m1", "m2")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2")
                     .unit("idle.service", WantedState.INACTIVE, NONE)
                     .on("m2", "busy.service")
                     .unit("new.service");
@@ -76,13 +76,13 @@ class SchedulerTest {
 
         @Test
         void loadedUnitsArePlacedLikeLaunchedOnes() {
-            Decisions d = Cluster.of("m1").unit("a.service", WantedState.LOADED, NONE).schedule();
+            Decisions d = SnapshotBuilder.of("m1").unit("a.service", WantedState.LOADED, NONE).schedule();
             assertEquals(List.of(assign_("a.service", "m1")), d.decisions());
         }
 
         @Test
         void noMachinesMeansEveryoneWaits() {
-            Decisions d = new Cluster().unit("a.service").schedule();
+            Decisions d = new SnapshotBuilder().unit("a.service").schedule();
             assertTrue(d.isEmpty());
             assertEquals(Map.of("a.service", "no machines in the cluster"), d.waiting());
         }
@@ -93,7 +93,7 @@ class SchedulerTest {
 
         @Test
         void countTowardsLoadOnEveryMachineTheyMatch() {
-            Cluster c = new Cluster()
+            SnapshotBuilder c = new SnapshotBuilder()
                     .machine("m1", "role=web").machine("m2", "role=web").machine("m3", "role=db")
                     .unit("agent.service", NONE.asGlobal().withMetadata(md("role=web")))
                     .unit("a.service").unit("b.service");
@@ -104,7 +104,7 @@ class SchedulerTest {
 
         @Test
         void areNeverAssignedAndAreUnassignedIfTheyWere() {
-            Cluster c = Cluster.of("m1", "m2")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2")
                     .unit("g.service", NONE.asGlobal())
                     .unit("was-plain.service", NONE.asGlobal()).assign("was-plain.service", "m1");
             Decisions d = c.schedule();
@@ -114,7 +114,7 @@ class SchedulerTest {
 
         @Test
         void inactiveGlobalsDoNotCount() {
-            Cluster c = Cluster.of("m1", "m2")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2")
                     .unit("g.service", WantedState.INACTIVE, NONE.asGlobal().withMetadata(md("x=y")))
                     .on("m2", "busy.service")
                     .unit("g2.service", WantedState.INACTIVE, NONE.asGlobal())
@@ -124,7 +124,7 @@ class SchedulerTest {
 
         @Test
         void aNewUnitAvoidsMachinesRunningAConflictingGlobal() {
-            Cluster c = new Cluster().machine("m1", "role=web").machine("m2", "role=db")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "role=web").machine("m2", "role=db")
                     .unit("web-agent.service", NONE.asGlobal().withMetadata(md("role=web")))
                     .unit("batch.service", NONE.withConflicts("web-*"));
             assertEquals(List.of(assign_("batch.service", "m2")), c.schedule().decisions());
@@ -132,7 +132,7 @@ class SchedulerTest {
 
         @Test
         void aConflictingGlobalOnEveryMachineMakesTheUnitWait() {
-            Cluster c = Cluster.of("m1", "m2")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2")
                     .unit("monitor.service", NONE.asGlobal().withConflicts("batch*"))
                     .unit("batch.service");
             Decisions d = c.schedule();
@@ -142,19 +142,19 @@ class SchedulerTest {
 
         @Test
         void aUnitAlreadyThereStaysWhenAConflictingGlobalArrives() {
-            Cluster c = Cluster.of("m1").on("m1", "batch.service")
+            SnapshotBuilder c = SnapshotBuilder.of("m1").on("m1", "batch.service")
                     .unit("monitor.service", NONE.asGlobal().withConflicts("batch*"));
             assertTrue(c.schedule().isEmpty());
         }
 
         @Test
         void machineOfAGlobalUnitGoesWhereTheGlobalRuns() {
-            Cluster c = new Cluster().machine("m1").machine("m2", "gpu=yes")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1").machine("m2", "gpu=yes")
                     .unit("driver.service", NONE.asGlobal().withMetadata(md("gpu=yes")))
                     .unit("job.service", NONE.withMachineOf("driver.service"));
             assertEquals(List.of(assign_("job.service", "m2")), c.schedule().decisions());
 
-            Decisions none = new Cluster().machine("m1")
+            Decisions none = new SnapshotBuilder().machine("m1")
                     .unit("driver.service", NONE.asGlobal().withMetadata(md("gpu=yes")))
                     .unit("job.service", NONE.withMachineOf("driver.service")).schedule();
             assertEquals("no machine runs its global MachineOf peer driver.service", none.waiting().get("job.service"));
@@ -166,7 +166,7 @@ class SchedulerTest {
 
         @Test
         void assignedInactiveUnitsAreUnassignedAndDoNotWait() {
-            Cluster c = Cluster.of("m1")
+            SnapshotBuilder c = SnapshotBuilder.of("m1")
                     .on("m1", "stay.service")
                     .unit("gone.service", WantedState.INACTIVE, NONE).assign("gone.service", "m1")
                     .unit("never.service", WantedState.INACTIVE, NONE);
@@ -177,7 +177,7 @@ class SchedulerTest {
 
         @Test
         void assignmentsOfUnitsThatNoLongerExistAreDropped() {
-            Cluster c = Cluster.of("m1").assign("destroyed.service", "m1").assign("also.service", "vanished");
+            SnapshotBuilder c = SnapshotBuilder.of("m1").assign("destroyed.service", "m1").assign("also.service", "vanished");
             assertEquals(List.of(unassign("also.service", "vanished", UNIT_REMOVED),
                     unassign("destroyed.service", "m1", UNIT_REMOVED)), c.schedule().decisions());
         }
@@ -188,7 +188,7 @@ class SchedulerTest {
 
         @Test
         void aMachineJoiningChangesNothingForPlacedUnits() {
-            Cluster c = Cluster.of("m1", "m2");
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2");
             for (int i = 0; i < 6; i++) {
                 c.unit("u" + i + ".service");
             }
@@ -205,13 +205,13 @@ class SchedulerTest {
 
         @Test
         void anUnevenClusterIsNotRebalanced() {
-            Cluster c = Cluster.of("m1", "m2").on("m1", "a.service").on("m1", "b.service").on("m1", "c.service");
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m1", "a.service").on("m1", "b.service").on("m1", "c.service");
             assertTrue(c.schedule().isEmpty());
         }
 
         @Test
         void aUnitMovesWhenItsMachineNoLongerMatchesItsMetadata() {
-            Cluster c = new Cluster().machine("m1", "disk=hdd").machine("m2", "disk=ssd")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "disk=hdd").machine("m2", "disk=ssd")
                     .on("m1", "db.service", NONE.withMetadata(md("disk=hdd")))
                     .on("m1", "web.service");
             assertTrue(c.schedule().isEmpty());
@@ -226,7 +226,7 @@ class SchedulerTest {
         @Test
         void twoUnitsFoundConflictingOnOneMachineSplitUp() {
             // E.g. a.service was replaced with a version that declares Conflicts=b*.
-            Cluster c = Cluster.of("m1", "m2")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2")
                     .on("m1", "a.service", NONE.withConflicts("b*"))
                     .on("m1", "b.service");
             assertEquals(List.of(unassign("b.service", "m1", CONFLICT), assign_("b.service", "m2")),
@@ -239,7 +239,7 @@ class SchedulerTest {
 
         @Test
         void itsUnitsAreReassignedInTheSamePass() {
-            Cluster c = Cluster.of("m1", "m2", "m3")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3")
                     .on("m1", "a.service").on("m2", "b.service").on("m3", "c.service").on("m3", "d.service")
                     .on("m2", "e.service");
             c.without("m3");
@@ -254,7 +254,7 @@ class SchedulerTest {
 
         @Test
         void aUnitThatFitsNowhereElseIsUnassignedAndWaits() {
-            Cluster c = new Cluster().machine("m1", "disk=ssd").machine("m2", "disk=hdd")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "disk=ssd").machine("m2", "disk=hdd")
                     .on("m1", "db.service", NONE.withMetadata(md("disk=ssd")));
             c.without("m1");
             Decisions d = c.schedule();
@@ -264,7 +264,7 @@ class SchedulerTest {
 
         @Test
         void theLastMachineGoingLeavesEveryoneWaiting() {
-            Cluster c = Cluster.of("m1").on("m1", "a.service");
+            SnapshotBuilder c = SnapshotBuilder.of("m1").on("m1", "a.service");
             c.without("m1");
             Decisions d = c.schedule();
             assertEquals(List.of(unassign("a.service", "m1", MACHINE_GONE)), d.decisions());
@@ -277,22 +277,22 @@ class SchedulerTest {
 
         @Test
         void aFullIdPinsTheUnitEvenToTheBusiestMachine() {
-            Cluster c = Cluster.of(M1, M2, M3).on(M3, "x.service").on(M3, "y.service")
+            SnapshotBuilder c = SnapshotBuilder.of(M1, M2, M3).on(M3, "x.service").on(M3, "y.service")
                     .unit("pinned.service", NONE.withMachineId(M3));
             assertEquals(List.of(assign_("pinned.service", M3)), c.schedule().decisions());
         }
 
         @Test
         void anEightCharacterPrefixIsEnoughWhenItIsUnique() {
-            Decisions d = Cluster.of(M1, M2, M3).unit("p.service", NONE.withMachineId("7f000000")).schedule();
+            Decisions d = SnapshotBuilder.of(M1, M2, M3).unit("p.service", NONE.withMachineId("7f000000")).schedule();
             assertEquals(List.of(assign_("p.service", M3)), d.decisions());
-            Decisions longer = Cluster.of(M1, M2, M3).unit("p.service", NONE.withMachineId("0a1b2c3d4e")).schedule();
+            Decisions longer = SnapshotBuilder.of(M1, M2, M3).unit("p.service", NONE.withMachineId("0a1b2c3d4e")).schedule();
             assertEquals(List.of(assign_("p.service", M1)), longer.decisions());
         }
 
         @Test
         void anAmbiguousPrefixWaits() {
-            Decisions d = Cluster.of(M1, M2, M3).unit("p.service", NONE.withMachineId("0a1b2c3d")).schedule();
+            Decisions d = SnapshotBuilder.of(M1, M2, M3).unit("p.service", NONE.withMachineId("0a1b2c3d")).schedule();
             assertTrue(d.isEmpty());
             assertEquals("MachineID 0a1b2c3d is ambiguous: machines " + M1 + " and " + M2 + " both start with it",
                     d.waiting().get("p.service"));
@@ -300,7 +300,7 @@ class SchedulerTest {
 
         @Test
         void aPrefixShorterThanEightCharactersIsNotAnId() {
-            Decisions d = Cluster.of(M1, M2, M3).unit("p.service", NONE.withMachineId("7f00")).schedule();
+            Decisions d = SnapshotBuilder.of(M1, M2, M3).unit("p.service", NONE.withMachineId("7f00")).schedule();
             assertTrue(d.isEmpty());
             assertEquals("MachineID 7f00 matches no machine in the cluster (a shortened id needs at least 8 characters)",
                     d.waiting().get("p.service"));
@@ -308,7 +308,7 @@ class SchedulerTest {
 
         @Test
         void aUnitPlacedByPrefixStaysWhenANewMachineMakesThePrefixAmbiguous() {
-            Cluster c = Cluster.of(M1).on(M1, "p.service", NONE.withMachineId("0a1b2c3d"));
+            SnapshotBuilder c = SnapshotBuilder.of(M1).on(M1, "p.service", NONE.withMachineId("0a1b2c3d"));
             assertTrue(c.schedule().isEmpty());
             c.machine(M2);
             Decisions d = c.schedule();
@@ -318,21 +318,21 @@ class SchedulerTest {
 
         @Test
         void anUnknownIdWaits() {
-            Decisions d = Cluster.of(M1).unit("p.service", NONE.withMachineId("ffffffffffffffffffffffffffffffff")).schedule();
+            Decisions d = SnapshotBuilder.of(M1).unit("p.service", NONE.withMachineId("ffffffffffffffffffffffffffffffff")).schedule();
             assertEquals("MachineID ffffffffffffffffffffffffffffffff matches no machine in the cluster",
                     d.waiting().get("p.service"));
         }
 
         @Test
         void aUnitOnTheWrongMachineMovesToItsMachine() {
-            Cluster c = Cluster.of(M1, M3).on(M1, "p.service", NONE.withMachineId(M3));
+            SnapshotBuilder c = SnapshotBuilder.of(M1, M3).on(M1, "p.service", NONE.withMachineId(M3));
             assertEquals(List.of(unassign("p.service", M1, CONSTRAINTS_UNMET), assign_("p.service", M3)),
                     c.schedule().decisions());
         }
 
         @Test
         void itsMachineMayStillRefuseIt() {
-            Cluster c = new Cluster().machine(M1, "disk=hdd")
+            SnapshotBuilder c = new SnapshotBuilder().machine(M1, "disk=hdd")
                     .unit("p.service", NONE.withMachineId(M1).withMetadata(md("disk=ssd")));
             assertEquals("its MachineID machine " + M1 + " does not match MachineMetadata disk=ssd",
                     c.schedule().waiting().get("p.service"));
@@ -342,8 +342,8 @@ class SchedulerTest {
     @Nested
     class Metadata {
 
-        private Cluster cluster() {
-            return new Cluster()
+        private SnapshotBuilder cluster() {
+            return new SnapshotBuilder()
                     .machine("m1", "region=us", "disk=ssd")
                     .machine("m2", "region=eu", "disk=ssd")
                     .machine("m3", "region=eu", "disk=hdd")
@@ -415,7 +415,7 @@ class SchedulerTest {
 
         @Test
         void fiveConflictingUnitsOnThreeMachinesGiveThreePlacedOnDistinctMachines() {
-            Cluster c = Cluster.of("m1", "m2", "m3");
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3");
             for (int i = 0; i < 5; i++) {
                 c.unit("conflict." + i + ".service", NONE.withConflicts("conflict*"));
             }
@@ -432,21 +432,21 @@ class SchedulerTest {
         void aOneWayConflictKeepsBothUnitsApartWhicheverComesFirst() {
             // Only a.service declares the conflict; b.service knows nothing about it.
             Constraints aConflictsB = NONE.withConflicts("b.service");
-            Decisions fresh = Cluster.of("m1", "m2").unit("a.service", aConflictsB).unit("b.service").schedule();
+            Decisions fresh = SnapshotBuilder.of("m1", "m2").unit("a.service", aConflictsB).unit("b.service").schedule();
             Map<String, String> placed = fresh.applyTo(Map.of());
             assertEquals(2, new HashSet<>(placed.values()).size());
 
             // b first on the only free machine: a may not join it.
-            Decisions d = Cluster.of("m1").on("m1", "b.service").unit("a.service", aConflictsB).schedule();
+            Decisions d = SnapshotBuilder.of("m1").on("m1", "b.service").unit("a.service", aConflictsB).schedule();
             assertEquals("conflicts with b.service on every candidate machine", d.waiting().get("a.service"));
             // a first: b may not join it, although b declares nothing.
-            Decisions e = Cluster.of("m1").on("m1", "a.service", aConflictsB).unit("b.service").schedule();
+            Decisions e = SnapshotBuilder.of("m1").on("m1", "a.service", aConflictsB).unit("b.service").schedule();
             assertEquals("conflicts with a.service on every candidate machine", e.waiting().get("b.service"));
         }
 
         @Test
         void severalPatternsOnOneLineAllCount() {
-            Cluster c = Cluster.of("m1", "m2", "m3", "m4")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3", "m4")
                     .on("m1", "web.service").on("m2", "db.service").on("m3", "cache.service")
                     .unit("batch.service", NONE.withConflicts("web*", "db*", "cache.?ervice"));
             assertEquals(List.of(assign_("batch.service", "m4")), c.schedule().decisions());
@@ -459,20 +459,20 @@ class SchedulerTest {
 
         @Test
         void unitsPlacedEarlierInThePassCount() {
-            Decisions d = Cluster.of("m1").unit("a.service", NONE.withConflicts("b.service")).unit("b.service").schedule();
+            Decisions d = SnapshotBuilder.of("m1").unit("a.service", NONE.withConflicts("b.service")).unit("b.service").schedule();
             assertEquals(List.of(assign_("a.service", "m1")), d.decisions());
             assertEquals("conflicts with a.service on every candidate machine", d.waiting().get("b.service"));
         }
 
         @Test
         void aUnitNeverConflictsWithItself() {
-            Decisions d = Cluster.of("m1").unit("web.1.service", NONE.withConflicts("web.*")).schedule();
+            Decisions d = SnapshotBuilder.of("m1").unit("web.1.service", NONE.withConflicts("web.*")).schedule();
             assertEquals(List.of(assign_("web.1.service", "m1")), d.decisions());
         }
 
         @Test
         void mixedObstaclesAreListedWithTheirCounts() {
-            Cluster c = Cluster.of("m1", "m2", "m3")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3")
                     .on("m1", "web.service").on("m2", "web2.service")
                     .on("m3", "boss.service", NONE.withReplaces("batch*"))
                     .unit("batch.service", NONE.withConflicts("web*"));
@@ -488,7 +488,7 @@ class SchedulerTest {
         void fleetsScenarioTheReplacedUnitMovesAway() {
             // fleet's functional TestScheduleReplace: replace.0 alone on m0, replace.1 and its follower on m1;
             // kick0 replaces replace.0 and lands on the least loaded machine, m0, pushing replace.0 to m1.
-            Cluster c = Cluster.of("m0", "m1")
+            SnapshotBuilder c = SnapshotBuilder.of("m0", "m1")
                     .on("m0", "replace.0.service")
                     .on("m1", "replace.1.service")
                     .on("m1", "replace.2.service", NONE.withMachineOf("replace.1.service"))
@@ -503,14 +503,14 @@ class SchedulerTest {
 
         @Test
         void theReplacerIsPlacedLikeAnyUnitNotDrawnToItsVictim() {
-            Cluster c = Cluster.of("m1", "m2").on("m1", "old.service").on("m1", "other.service")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m1", "old.service").on("m1", "other.service")
                     .unit("new.service", NONE.withReplaces("old*"));
             assertEquals(List.of(assign_("new.service", "m2")), c.schedule().decisions());
         }
 
         @Test
         void theReplacedUnitKeepsItsOwnConstraints() {
-            Cluster c = new Cluster().machine("m1", "disk=ssd").machine("m2", "disk=hdd").machine("m3", "disk=ssd")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "disk=ssd").machine("m2", "disk=hdd").machine("m3", "disk=ssd")
                     .on("m1", "db.service", NONE.withMetadata(md("disk=ssd")))
                     .on("m2", "x.service").on("m3", "y.service").on("m3", "z.service")
                     .unit("db2.service", NONE.withReplaces("db.service").withMachineId("m1"));
@@ -522,7 +522,7 @@ class SchedulerTest {
 
         @Test
         void aReplacedUnitWithNowhereToGoWaits() {
-            Cluster c = Cluster.of("m1").on("m1", "old.service").unit("new.service", NONE.withReplaces("old.service"));
+            SnapshotBuilder c = SnapshotBuilder.of("m1").on("m1", "old.service").unit("new.service", NONE.withReplaces("old.service"));
             Decisions d = c.schedule();
             assertEquals(List.of(unassign("old.service", "m1", REPLACED), assign_("new.service", "m1")), d.decisions());
             assertEquals("replaced by new.service on every candidate machine", d.waiting().get("old.service"));
@@ -530,7 +530,7 @@ class SchedulerTest {
 
         @Test
         void aNewReplacerWinsTheMachineOverANewVictimWhateverTheirNames() {
-            Decisions d = Cluster.of("m1").unit("a-old.service").unit("z-new.service", NONE.withReplaces("a-old*"))
+            Decisions d = SnapshotBuilder.of("m1").unit("a-old.service").unit("z-new.service", NONE.withReplaces("a-old*"))
                     .schedule();
             assertEquals(List.of(assign_("z-new.service", "m1")), d.decisions());
             assertEquals("replaced by z-new.service on every candidate machine", d.waiting().get("a-old.service"));
@@ -538,7 +538,7 @@ class SchedulerTest {
 
         @Test
         void followersOfTheReplacedUnitMoveWithIt() {
-            Cluster c = Cluster.of("m1", "m2")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2")
                     .on("m1", "db.service")
                     .on("m1", "db-backup.service", NONE.withMachineOf("db.service"))
                     .on("m2", "web.service").on("m2", "web2.service")
@@ -554,19 +554,19 @@ class SchedulerTest {
         void mutualReplacesPlaceExactlyOneDeterministically() {
             Constraints aReplacesB = NONE.withReplaces("b.service");
             Constraints bReplacesA = NONE.withReplaces("a.service");
-            Decisions d = Cluster.of("m1", "m2").unit("b.service", bReplacesA).unit("a.service", aReplacesB).schedule();
+            Decisions d = SnapshotBuilder.of("m1", "m2").unit("b.service", bReplacesA).unit("a.service", aReplacesB).schedule();
             assertEquals(List.of(assign_("a.service", "m1")), d.decisions());
             assertEquals("replaced by a.service: the two replace each other, so only one of them is scheduled",
                     d.waiting().get("b.service"));
 
             // The one already running keeps running, whatever the names.
-            Cluster running = Cluster.of("m1", "m2").on("m2", "b.service", bReplacesA).unit("a.service", aReplacesB);
+            SnapshotBuilder running = SnapshotBuilder.of("m1", "m2").on("m2", "b.service", bReplacesA).unit("a.service", aReplacesB);
             Decisions e = running.schedule();
             assertTrue(e.isEmpty());
             assertEquals(Set.of("a.service"), e.waiting().keySet());
 
             // Both assigned (an inconsistent record): the smaller name stays.
-            Cluster both = Cluster.of("m1", "m2").on("m1", "a.service", aReplacesB).on("m2", "b.service", bReplacesA);
+            SnapshotBuilder both = SnapshotBuilder.of("m1", "m2").on("m1", "a.service", aReplacesB).on("m2", "b.service", bReplacesA);
             assertEquals(List.of(unassign("b.service", "m2", REPLACED)), both.schedule().decisions());
         }
 
@@ -574,7 +574,7 @@ class SchedulerTest {
         void aReplacerDoesNotPushOffAUnitPlacedEarlierInThePass() {
             // x.service (depth 0) is placed on the only machine; r.service follows p.service (depth 1)
             // and replaces x.service: it may not push x off again, so it waits.
-            Cluster c = Cluster.of("m1")
+            SnapshotBuilder c = SnapshotBuilder.of("m1")
                     .unit("p.service")
                     .unit("x.service")
                     .unit("r.service", NONE.withMachineOf("p.service").withReplaces("x.service"));
@@ -586,7 +586,7 @@ class SchedulerTest {
 
         @Test
         void aReplacedUnitStaysAwayFromItsReplacer() {
-            Cluster c = Cluster.of("m1", "m2").on("m1", "new.service", NONE.withReplaces("old*"))
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m1", "new.service", NONE.withReplaces("old*"))
                     .unit("old.service");
             assertEquals(List.of(assign_("old.service", "m2")), c.schedule().decisions());
         }
@@ -597,14 +597,14 @@ class SchedulerTest {
 
         @Test
         void theFollowerJoinsItsPeerEvenOnABusyMachine() {
-            Cluster c = Cluster.of("m1", "m2").on("m1", "db.service").on("m1", "x.service")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m1", "db.service").on("m1", "x.service")
                     .unit("a-sidekick.service", NONE.withMachineOf("db.service"));
             assertEquals(List.of(assign_("a-sidekick.service", "m1")), c.schedule().decisions());
         }
 
         @Test
         void peersArePlacedBeforeFollowersWhateverTheNames() {
-            Cluster c = Cluster.of("m1", "m2", "m3").on("m1", "x.service")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3").on("m1", "x.service")
                     .unit("a.service", NONE.withMachineOf("b.service"))
                     .unit("b.service", NONE.withMachineOf("c.service"))
                     .unit("c.service");
@@ -615,7 +615,7 @@ class SchedulerTest {
 
         @Test
         void aFollowerWaitsForAPeerThatCannotBePlaced() {
-            Cluster c = Cluster.of("m1")
+            SnapshotBuilder c = SnapshotBuilder.of("m1")
                     .unit("db.service", NONE.withMetadata(md("disk=ssd")))
                     .unit("sidekick.service", NONE.withMachineOf("db.service"));
             Decisions d = c.schedule();
@@ -625,7 +625,7 @@ class SchedulerTest {
 
         @Test
         void aFollowerOfAnInactivePeerWaits() {
-            Decisions d = Cluster.of("m1").unit("db.service", WantedState.INACTIVE, NONE)
+            Decisions d = SnapshotBuilder.of("m1").unit("db.service", WantedState.INACTIVE, NONE)
                     .unit("sidekick.service", NONE.withMachineOf("db.service")).schedule();
             assertEquals("waiting for MachineOf peer db.service to be scheduled (it is inactive)",
                     d.waiting().get("sidekick.service"));
@@ -633,7 +633,7 @@ class SchedulerTest {
 
         @Test
         void aFollowerOfAnUnknownPeerWaits() {
-            Cluster c = Cluster.of("m1").on("m1", "sidekick.service", NONE.withMachineOf("nope.service"));
+            SnapshotBuilder c = SnapshotBuilder.of("m1").on("m1", "sidekick.service", NONE.withMachineOf("nope.service"));
             Decisions d = c.schedule();
             assertEquals(List.of(unassign("sidekick.service", "m1", PEER_MOVED)), d.decisions());
             assertEquals("MachineOf peer nope.service is not a known unit", d.waiting().get("sidekick.service"));
@@ -641,7 +641,7 @@ class SchedulerTest {
 
         @Test
         void whenThePeerMovesItsFollowersMoveInTheSamePass() {
-            Cluster c = Cluster.of("m1", "m2", "m3")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3")
                     .on("m1", "db.service")
                     .on("m1", "db-log.service", NONE.withMachineOf("db.service"))
                     .on("m1", "db-log-ship.service", NONE.withMachineOf("db-log.service"))
@@ -657,7 +657,7 @@ class SchedulerTest {
 
         @Test
         void aFollowerLeftOnALiveMachineFollowsItsMovedPeer() {
-            Cluster c = new Cluster().machine("m1", "disk=ssd").machine("m2", "disk=ssd")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "disk=ssd").machine("m2", "disk=ssd")
                     .on("m1", "db.service", NONE.withMetadata(md("disk=ssd")))
                     .on("m1", "db-log.service", NONE.withMachineOf("db.service"));
             c.machines.set(0, new MachineView("m1", Map.of("disk", "hdd")));
@@ -669,7 +669,7 @@ class SchedulerTest {
 
         @Test
         void aFollowerThatCannotJoinItsPeerSaysWhy() {
-            Cluster c = new Cluster().machine("m1", "disk=hdd")
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "disk=hdd")
                     .on("m1", "db.service")
                     .unit("sidekick.service", NONE.withMachineOf("db.service").withMetadata(md("disk=ssd")));
             assertEquals("machine m1 of its MachineOf peer db.service does not match MachineMetadata disk=ssd",
@@ -678,7 +678,7 @@ class SchedulerTest {
 
         @Test
         void peersOnDifferentMachinesLeaveTheFollowerWaiting() {
-            Cluster c = Cluster.of("m1", "m2").on("m1", "a.service").on("m2", "b.service")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m1", "a.service").on("m2", "b.service")
                     .unit("c.service", NONE.withMachineOf("a.service", "b.service"));
             assertEquals("MachineOf peers a.service and b.service are on different machines",
                     c.schedule().waiting().get("c.service"));
@@ -686,7 +686,7 @@ class SchedulerTest {
 
         @Test
         void aCycleWaitsAndWhatFollowsItWaitsForItsPeer() {
-            Cluster c = Cluster.of("m1")
+            SnapshotBuilder c = SnapshotBuilder.of("m1")
                     .unit("a.service", NONE.withMachineOf("b.service"))
                     .unit("b.service", NONE.withMachineOf("a.service"))
                     .unit("c.service", NONE.withMachineOf("a.service"));
@@ -703,7 +703,7 @@ class SchedulerTest {
 
         @Test
         void unassignsComeBeforeAssignsSoNoMachineEverHoldsBothSides() {
-            Cluster c = Cluster.of("m1", "m2").on("m1", "z-old.service").on("m2", "x.service")
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m1", "z-old.service").on("m2", "x.service")
                     .unit("a-new.service", NONE.withReplaces("z-old*").withMachineId("m1"));
             List<Decision> d = c.schedule().decisions();
             assertTrue(d.get(0) instanceof Decision.Unassign, d.toString());
@@ -712,7 +712,7 @@ class SchedulerTest {
 
         @Test
         void theSameSnapshotInAnyOrderGivesTheSameDecisions() {
-            Cluster c = new Cluster();
+            SnapshotBuilder c = new SnapshotBuilder();
             Random rnd = new Random(7);
             for (int i = 0; i < 12; i++) {
                 c.machine(String.format("%032x", rnd.nextLong() & Long.MAX_VALUE), "zone=" + (i % 3));
@@ -738,7 +738,7 @@ class SchedulerTest {
 
         @Test
         void decisionsAreValuesAndApplyCleanly() {
-            Decisions d = Cluster.of("m1").on("m1", "a.service").unit("b.service").schedule();
+            Decisions d = SnapshotBuilder.of("m1").on("m1", "a.service").unit("b.service").schedule();
             Map<String, String> before = new HashMap<>(Map.of("a.service", "m1"));
             assertEquals(Map.of("a.service", "m1", "b.service", "m1"), d.applyTo(before));
             assertEquals(Map.of("a.service", "m1"), before, "applyTo does not touch its argument");
@@ -757,7 +757,7 @@ class SchedulerTest {
         void theLeastLoadedIndexDoesNotSortPerUnit() {
             // 200 machines, 2,000 plain units: every placement takes the first machine of the index,
             // so the result is a perfect round robin in machine-id order.
-            Cluster c = new Cluster();
+            SnapshotBuilder c = new SnapshotBuilder();
             for (int i = 0; i < 200; i++) {
                 c.machine(String.format("m%03d", i));
             }

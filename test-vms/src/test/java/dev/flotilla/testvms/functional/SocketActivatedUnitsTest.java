@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("functional")
 @ExtendWith(ClusterExtension.class)
 @ClusterConfig(machines = 3, ttlSeconds = 3)
-class SocketActivationTest {
+class SocketActivatedUnitsTest {
     private static final Path EXAMPLE = Path.of(System.getProperty("user.dir")).resolveSibling("examples")
             .resolve("socket-activated-container");
 

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /** A small builder of snapshots for tests: machines with metadata, units, current assignments. */
-final class Cluster {
+final class SnapshotBuilder {
 
     final List<MachineView> machines = new ArrayList<>();
     final List<UnitView> units = new ArrayList<>();
     final Map<String, String> assignments = new HashMap<>();
 
-    static Cluster of(String... machineIds) {
-        Cluster c = new Cluster();
+    static SnapshotBuilder of(String... machineIds) {
+        SnapshotBuilder c = new SnapshotBuilder();
         for (String id : machineIds) {
             c.machine(id);
         }
@@ -22,7 +22,7 @@ final class Cluster {
     }
 
     /** {@code machine("m1", "region=us", "disk=ssd")}. */
-    Cluster machine(String id, String... metadata) {
+    SnapshotBuilder machine(String id, String... metadata) {
         Map<String, String> md = new LinkedHashMap<>();
         for (String pair : metadata) {
             int eq = pair.indexOf('=');
@@ -32,36 +32,36 @@ final class Cluster {
         return this;
     }
 
-    Cluster without(String machineId) {
+    SnapshotBuilder without(String machineId) {
         machines.removeIf(m -> m.id().equals(machineId));
         return this;
     }
 
-    Cluster unit(String name) {
+    SnapshotBuilder unit(String name) {
         return unit(name, WantedState.LAUNCHED, Constraints.NONE);
     }
 
-    Cluster unit(String name, Constraints constraints) {
+    SnapshotBuilder unit(String name, Constraints constraints) {
         return unit(name, WantedState.LAUNCHED, constraints);
     }
 
-    Cluster unit(String name, WantedState desired, Constraints constraints) {
+    SnapshotBuilder unit(String name, WantedState desired, Constraints constraints) {
         units.removeIf(u -> u.name().equals(name));
         units.add(new UnitView(name, desired, constraints));
         return this;
     }
 
-    Cluster assign(String unit, String machine) {
+    SnapshotBuilder assign(String unit, String machine) {
         assignments.put(unit, machine);
         return this;
     }
 
     /** A unit that is already assigned. */
-    Cluster on(String machine, String unit) {
+    SnapshotBuilder on(String machine, String unit) {
         return unit(unit).assign(unit, machine);
     }
 
-    Cluster on(String machine, String unit, Constraints constraints) {
+    SnapshotBuilder on(String machine, String unit, Constraints constraints) {
         return unit(unit, constraints).assign(unit, machine);
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
  * Unit texts whose facts are pinned in {@link UnitFactsTest}: the repository's example and
  * packaging units, and texts of the kinds the agent, engine and API tests use.
  */
-final class UnitTexts {
-    private UnitTexts() {
+final class UnitTextCorpus {
+    private UnitTextCorpus() {
     }
 
     record Named(String name, String text) {
