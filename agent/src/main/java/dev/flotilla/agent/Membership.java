@@ -4,7 +4,7 @@ import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachineIdConflictException;
 import dev.flotilla.registry.MachinePresence;
-import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.Machines;
 import dev.flotilla.registry.RegistryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,8 @@ final class Membership implements AutoCloseable {
         }
     }
 
-    private final Registry registry;
+    /** Only the machines' part of the registry: registrations and metadata overrides. */
+    private final Machines registry;
     private final AgentConfig config;
     private final Listener listener;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,7 +57,7 @@ final class Membership implements AutoCloseable {
     private final MetadataOverrides metadata;
 
     /** @param config its machine carries the configured metadata; the overrides are laid over it */
-    Membership(Registry registry, AgentConfig config, Listener listener) {
+    Membership(Machines registry, AgentConfig config, Listener listener) {
         this.registry = registry;
         this.config = config;
         this.listener = listener;

@@ -3,7 +3,7 @@ package dev.flotilla.agent;
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
-import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.Machines;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.WatchEvent;
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ final class MetadataOverrides implements AutoCloseable {
         void update(Machine machine);
     }
 
-    private final Registry registry;
+    private final Machines registry;
     private final String machineId;
     private final Target target;
     private final Runnable announced;
@@ -60,7 +60,7 @@ final class MetadataOverrides implements AutoCloseable {
     private boolean closed;
 
     /** @param announced hears every announcement of new metadata (global units match against it) */
-    MetadataOverrides(Registry registry, String machineId, Map<String, String> configured, Target target, Runnable announced) {
+    MetadataOverrides(Machines registry, String machineId, Map<String, String> configured, Target target, Runnable announced) {
         this.registry = registry;
         this.machineId = machineId;
         this.configured = Map.copyOf(configured);

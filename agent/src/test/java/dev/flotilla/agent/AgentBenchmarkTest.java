@@ -66,7 +66,7 @@ class AgentBenchmarkTest {
     @BeforeEach
     void setUp() {
         config = etcd.newConfig();
-        engine = new TestEngine(config);
+        engine = new TestEngine(Registry.connect(config));
         Subscription watch = engine.registry.watchStates(this::onState);
         toClose.add(watch);
     }

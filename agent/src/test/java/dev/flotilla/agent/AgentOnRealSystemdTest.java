@@ -79,7 +79,7 @@ class AgentOnRealSystemdTest {
     static void startAgent() throws IOException {
         me = Files.readString(Path.of("/etc/machine-id")).strip();
         config = etcd.newConfig();
-        engine = new TestEngine(config);
+        engine = new TestEngine(Registry.connect(config));
         stateWatch = engine.registry.watchStates(e -> {
             long now = epochNanos();
             if (e instanceof WatchEvent.Updated<UnitState> u) {

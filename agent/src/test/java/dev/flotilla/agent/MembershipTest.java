@@ -3,20 +3,23 @@ package dev.flotilla.agent;
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.InMemoryRegistry;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.MetadataOverride;
 import dev.flotilla.registry.MachinePresence;
-import dev.flotilla.registry.Registry;
+import dev.flotilla.registry.Machines;
 import dev.flotilla.registry.RegistryException;
+import dev.flotilla.registry.Subscription;
+import dev.flotilla.registry.Versioned;
+import dev.flotilla.registry.WatchEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,25 +38,55 @@ class MembershipTest {
         memory.close();
     }
 
-    /** A registry whose register() fails the first {@code failures} times as a slow etcd does. */
-    private Registry slowAtFirst(int failures) {
-        return (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[]{Registry.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("register") && calls.incrementAndGet() <= failures) {
-                        throw new RegistryException("grant the machine lease: etcd did not answer within 1000 ms");
-                    }
-                    try {
-                        return method.invoke(memory, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+    /**
+     * The machines of the in-memory registry, whose register() fails the first {@code failures} times
+     * as a slow etcd does: the membership needs nothing else of the registry.
+     */
+    private Machines slowAtFirst(int failures) {
+        return new Machines() {
+            @Override
+            public MachinePresence register(Machine machine, Duration ttl, String session, Duration conflictWait) {
+                if (calls.incrementAndGet() <= failures) {
+                    throw new RegistryException("grant the machine lease: etcd did not answer within 1000 ms");
+                }
+                return memory.register(machine, ttl, session, conflictWait);
+            }
+
+            @Override
+            public Versioned<List<Machine>> machines() {
+                return memory.machines();
+            }
+
+            @Override
+            public void overrideMetadata(List<MetadataOverride> overrides) {
+                memory.overrideMetadata(overrides);
+            }
+
+            @Override
+            public Versioned<Map<String, String>> metadataOverrides(String machineId) {
+                return memory.metadataOverrides(machineId);
+            }
+
+            @Override
+            public Subscription watchMetadataOverrides(String machineId, Consumer<WatchEvent<String>> listener) {
+                return memory.watchMetadataOverrides(machineId, listener);
+            }
+
+            @Override
+            public Subscription watchMachines(Consumer<WatchEvent<Machine>> listener) {
+                return memory.watchMachines(listener);
+            }
+        };
     }
 
-    private Membership membership(Registry registry) {
+    private Membership membership(Machines machines) {
+        return membership(machines, Duration.ofSeconds(3));
+    }
+
+    private Membership membership(Machines machines, Duration conflictWait) {
         AgentConfig config = AgentConfig.of(new Machine(ME, "127.0.0.71", Map.of(), "test"), Duration.ofSeconds(1), "s1",
-                tmp.resolve("units")).withRegisterRetry(Duration.ofMillis(100));
-        return new Membership(registry, config, new Membership.Listener() {
+                tmp.resolve("units")).withRegisterRetry(Duration.ofMillis(100)).withConflictWait(conflictWait);
+        return new Membership(machines, config, new Membership.Listener() {
             @Override
             public void registered(MachinePresence presence) {
             }
@@ -76,11 +109,11 @@ class MembershipTest {
 
     @Test
     void anEtcdThatNeverAnswersFailsTheStartWithinTheConflictWait() {
-        try (Membership m = membership(slowAtFirst(Integer.MAX_VALUE))) {
+        try (Membership m = membership(slowAtFirst(Integer.MAX_VALUE), Duration.ofMillis(500))) {
             RegistryException e = assertThrows(RegistryException.class, m::registerFirst);
             assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
         }
-        // retried every 100 ms until conflictWait (TTL + 2 s) ran out, then the last failure is thrown
+        // retried every 100 ms until conflictWait (500 ms here) ran out, then the last failure is thrown
         assertTrue(calls.get() > 1, "attempts: " + calls.get());
     }
 }

@@ -3,7 +3,6 @@ package dev.flotilla.agent;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
-import dev.flotilla.registry.EtcdConfig;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
@@ -18,15 +17,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The test plays the engine: it submits units and writes assignments as the elected leader, with
- * fenced transactions, exactly as the real engine does.
+ * fenced transactions, exactly as the real engine does. It owns its registry client (an etcd one
+ * or one of an in-memory cluster) and closes it.
  */
 final class TestEngine implements AutoCloseable {
     final Registry registry;
     private final LeaderElection election;
     private final long fence;
 
-    TestEngine(EtcdConfig config) {
-        registry = Registry.connect(config);
+    TestEngine(Registry registry) {
+        this.registry = registry;
         election = registry.leaderElection("test-engine", Duration.ofSeconds(30));
         AtomicLong gained = new AtomicLong();
         election.start(l -> {
