@@ -79,16 +79,24 @@ final class ClusterCounts implements AutoCloseable {
 
     synchronized void apply(List<WatchEvent<ClusterItem>> batch) {
         for (WatchEvent<ClusterItem> e : batch) {
-            if (e instanceof WatchEvent.Snapshot<ClusterItem> s) {
-                clear();
-                s.items().forEach(this::put);
-            } else if (e instanceof WatchEvent.Updated<ClusterItem> u) {
-                put(u.key(), u.value());
-            } else if (e instanceof WatchEvent.Removed<ClusterItem> r) {
-                units.remove(r.key());
-                activeStates.remove(r.key());
-                machines.remove(r.key());
-            }
+            e.foldInto(new WatchEvent.Fold<>() {
+                @Override
+                public void clear() {
+                    ClusterCounts.this.clear();
+                }
+
+                @Override
+                public void put(String key, ClusterItem value) {
+                    ClusterCounts.this.put(key, value);
+                }
+
+                @Override
+                public void remove(String key, ClusterItem previous) {
+                    units.remove(key);
+                    activeStates.remove(key);
+                    machines.remove(key);
+                }
+            });
             revision = e.revision();
         }
     }
