@@ -13,14 +13,22 @@ import java.util.TreeMap;
  * @param version   the flotd version it runs
  * @param apiUrl    where its daemon's TCP API answers (https://ip:port), "" when it has none:
  *                  what status and journal of its units go through
+ * @param capacity  what it can give to units (CPU and memory it sees, less its reservation), or
+ *                  {@link Resources#NONE} when it does not say
  */
-public record Machine(String id, String publicIp, Map<String, String> metadata, String version, String apiUrl) {
+public record Machine(String id, String publicIp, Map<String, String> metadata, String version, String apiUrl,
+                      Resources capacity) {
     public Machine(String id, String publicIp, Map<String, String> metadata, String version) {
         this(id, publicIp, metadata, version, "");
     }
 
+    public Machine(String id, String publicIp, Map<String, String> metadata, String version, String apiUrl) {
+        this(id, publicIp, metadata, version, apiUrl, Resources.NONE);
+    }
+
     public Machine {
         apiUrl = apiUrl == null ? "" : apiUrl;
+        capacity = capacity == null ? Resources.NONE : capacity;
         Objects.requireNonNull(id, "id");
         publicIp = publicIp == null ? "" : publicIp;
         metadata = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(metadata == null ? Map.of() : metadata));
@@ -44,6 +52,10 @@ public record Machine(String id, String publicIp, Map<String, String> metadata, 
     }
 
     public Machine withMetadata(Map<String, String> newMetadata) {
-        return new Machine(id, publicIp, newMetadata, version, apiUrl);
+        return new Machine(id, publicIp, newMetadata, version, apiUrl, capacity);
+    }
+
+    public Machine withCapacity(Resources newCapacity) {
+        return new Machine(id, publicIp, metadata, version, apiUrl, newCapacity);
     }
 }

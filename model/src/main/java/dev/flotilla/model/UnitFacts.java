@@ -1,5 +1,6 @@
 package dev.flotilla.model;
 
+import dev.flotilla.unitfile.Demand;
 import dev.flotilla.unitfile.FleetRequirements;
 import dev.flotilla.unitfile.UnitFile;
 import dev.flotilla.unitfile.UnitFileException;
@@ -26,10 +27,11 @@ import java.util.Optional;
  * @param hasInstall  an [Install] section with at least one option: the agent also enables the unit
  * @param activates   for a socket unit, the service systemd starts on a connection ({@code Service=},
  *                    else {@code foo.service}, or the template {@code foo@.service} with {@code Accept=yes})
+ * @param demand      what the unit reserves on its machine (CPU, memory), {@link Demand#NONE} for nothing
  * @param problem     why the text could not be read (then the rest is that of an empty unit)
  */
 public record UnitFacts(String name, String hash, FleetRequirements fleet, String description, boolean template,
-                        boolean hasInstall, Optional<String> activates, Optional<String> problem) {
+                        boolean hasInstall, Optional<String> activates, Demand demand, Optional<String> problem) {
 
     public UnitFacts {
         Objects.requireNonNull(name, "name");
@@ -37,6 +39,7 @@ public record UnitFacts(String name, String hash, FleetRequirements fleet, Strin
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(activates, "activates");
+        Objects.requireNonNull(demand, "demand");
         Objects.requireNonNull(problem, "problem");
     }
 
@@ -62,12 +65,12 @@ public record UnitFacts(String name, String hash, FleetRequirements fleet, Strin
             file = UnitFile.parse(name, text);
         } catch (UnitFileException | IllegalArgumentException e) {
             return new UnitFacts(name, hash, FleetRequirements.NONE, "", false, false, Optional.empty(),
-                    Optional.of(String.valueOf(e.getMessage())));
+                    Demand.NONE, Optional.of(String.valueOf(e.getMessage())));
         }
         UnitName n = file.name();
         String description = last(file.values("Unit", "Description"));
         return new UnitFacts(name, hash, file.fleet(), description == null ? "" : description, n.isTemplate(),
-                file.hasInstallSection(), activatedService(file), Optional.empty());
+                file.hasInstallSection(), activatedService(file), Demand.NONE, Optional.empty());
     }
 
     /** Whether the text could be read; if not, {@link #problem} says why. */

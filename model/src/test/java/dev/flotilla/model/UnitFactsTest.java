@@ -1,5 +1,6 @@
 package dev.flotilla.model;
 
+import dev.flotilla.unitfile.Demand;
 import dev.flotilla.unitfile.FleetRequirements;
 import dev.flotilla.unitfile.UnitFile;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class UnitFactsTest {
         UnitFacts f = UnitFacts.read("a.socket", "[Socket]\nListenStream=7\n[X-Fleet]\nGlobal=true\nConflicts=a\nReplaces=b\n", "h");
         assertFalse(f.readable());
         assertTrue(f.problem().orElseThrow().contains("Conflicts cannot be combined with Replaces"), f.problem().orElseThrow());
-        assertEquals(new UnitFacts("a.socket", "h", FleetRequirements.NONE, "", false, false, Optional.empty(), f.problem()), f);
+        assertEquals(new UnitFacts("a.socket", "h", FleetRequirements.NONE, "", false, false, Optional.empty(), Demand.NONE, f.problem()), f);
     }
 
     @Test

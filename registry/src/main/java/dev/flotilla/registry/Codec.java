@@ -5,6 +5,7 @@ import dev.flotilla.model.UnitState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Resources;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,13 +30,14 @@ final class Codec {
 
     /** What a machine's presence key holds: the public part plus the registration session. */
     record MachineRecord(String id, String publicIp, Map<String, String> metadata, String version,
-                         String session, long leaseId, String apiUrl) {
+                         String session, long leaseId, String apiUrl, long cpuMillis, long memoryBytes) {
         Machine machine() {
-            return new Machine(id, publicIp, metadata, version, apiUrl);
+            return new Machine(id, publicIp, metadata, version, apiUrl, new Resources(cpuMillis, memoryBytes));
         }
 
         static MachineRecord of(Machine m, String session, long leaseId) {
-            return new MachineRecord(m.id(), m.publicIp(), m.metadata(), m.version(), session, leaseId, m.apiUrl());
+            return new MachineRecord(m.id(), m.publicIp(), m.metadata(), m.version(), session, leaseId, m.apiUrl(),
+                    m.capacity().cpuMillis(), m.capacity().memoryBytes());
         }
     }
 
@@ -108,13 +110,15 @@ final class Codec {
     }
 
     /** What states/<machine>/<unit> holds. */
-    record StateValue(String hash, String load, String active, String sub) {
+    record StateValue(String hash, String load, String active, String sub, long answers, int restarts,
+                      long since) {
         static StateValue of(UnitState s) {
-            return new StateValue(s.hash(), s.loadState(), s.activeState(), s.subState());
+            return new StateValue(s.hash(), s.loadState(), s.activeState(), s.subState(), s.answers(), s.restarts(),
+                    s.sinceMicros());
         }
 
         UnitState state(String machineId, String unit) {
-            return new UnitState(machineId, unit, hash, load, active, sub);
+            return new UnitState(machineId, unit, hash, load, active, sub, answers, restarts, since);
         }
     }
 
