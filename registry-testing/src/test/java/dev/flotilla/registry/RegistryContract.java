@@ -425,6 +425,34 @@ abstract class RegistryContract {
                 .count(), "the global unit's write is one batch");
     }
 
+    // ---- unit failures (fenced) ----
+
+    @Test
+    void failureRecordsAreWrittenByTheLeaderAndSurviveIt() throws Exception {
+        Registry r1 = client();
+        LeaderElection e1 = closeLater(r1.leaderElection("m1", TTL));
+        long oldFence = gain(e1);
+        dev.flotilla.model.UnitFailure f = new dev.flotilla.model.UnitFailure("a.service", "h1", 1,
+                List.of("m1"), "failed on m1: failed/failed", 1_000, 2_000);
+        assertEquals(Optional.empty(), r1.unitFailure("a.service"));
+        assertTrue(r1.putUnitFailure(oldFence, f));
+        assertEquals(Optional.of(f), r1.unitFailure("a.service"));
+
+        e1.close(); // resigns
+        Registry r2 = client();
+        long newFence = lead(r2, "m2");
+        assertEquals(List.of(f), r2.unitFailures().value(), "the next leader reads the record");
+        assertFalse(r1.putUnitFailure(oldFence, f), "the old leader's write is refused");
+        assertFalse(r1.removeUnitFailure(oldFence, "a.service"), "the old leader's removal is refused");
+        dev.flotilla.model.UnitFailure second = new dev.flotilla.model.UnitFailure("a.service", "h1", 2,
+                List.of("m1", "m2"), "failed on m2: failed/failed", 3_000, 5_000);
+        assertTrue(r2.putUnitFailure(newFence, second));
+        assertEquals(List.of(second), r2.unitFailures().value());
+        assertTrue(r2.removeUnitFailure(newFence, "a.service"));
+        assertTrue(r2.removeUnitFailure(newFence, "a.service"), "removing nothing is no error");
+        assertEquals(List.of(), r2.unitFailures().value());
+    }
+
     // ---- assignments (fenced) ----
 
     @Test

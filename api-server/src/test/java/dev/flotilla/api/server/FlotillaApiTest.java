@@ -293,6 +293,25 @@ class FlotillaApiTest {
     }
 
     @Test
+    void aRememberedFailureShowsInTheListingAndTheUnitButNotInFleetsApi() throws Exception {
+        String web = api.client.submit("web.service", TEXT, DesiredState.LAUNCHED, false).hash();
+        assertEquals(0, api.client.listing().units().get(0).rescheduleAttempts());
+        assertEquals("", api.client.listing().units().get(0).lastFailure());
+        api.failure(new dev.flotilla.model.UnitFailure("web.service", web, 1, List.of(M1),
+                "failed on " + M1 + " (failed/failed)", 1_767_225_600_000L, 1_767_225_601_000L));
+
+        UnitFileEntry e = api.client.listing().units().get(0);
+        assertEquals(1, e.rescheduleAttempts());
+        assertEquals("failed on " + M1 + " (failed/failed)", e.lastFailure());
+        assertEquals("2026-01-01T00:00:00Z", e.lastFailureAt());
+        UnitDetail d = api.client.unitDetail("web.service").orElseThrow();
+        assertEquals(1, d.rescheduleAttempts());
+        assertEquals(e.lastFailure(), d.lastFailure());
+        String fleet = api.raw("GET", "/fleet/v1/units/web.service", null, (String) null).body();
+        assertFalse(fleet.contains("lastFailure") || fleet.contains("rescheduleAttempts"), fleet);
+    }
+
+    @Test
     void theListingHasEverythingBothListCommandsShow() {
         MachinePresence m1 = api.machine(M1, "127.0.0.10", Map.of());
         MachinePresence m2 = api.machine(M2, "127.0.0.11", Map.of());
