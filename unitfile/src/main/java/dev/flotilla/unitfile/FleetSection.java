@@ -25,7 +25,10 @@ final class FleetSection {
         MACHINE_METADATA("MachineMetadata", "X-ConditionMachineMetadata"),
         CONFLICTS("Conflicts", "X-Conflicts"),
         GLOBAL("Global"),
-        REPLACES("Replaces");
+        REPLACES("Replaces"),
+        /** Read by {@link DemandSection}, with the [Service] limits. */
+        MEMORY_REQUEST(DemandSection.MEMORY_REQUEST),
+        CPU_REQUEST(DemandSection.CPU_REQUEST);
 
         final String key;
         final List<String> legacy;
@@ -98,6 +101,9 @@ final class FleetSection {
                     + (near == null ? "" : " (did you mean '" + near.key + "'?)")));
             return;
         }
+        if (key == Key.MEMORY_REQUEST || key == Key.CPU_REQUEST) {
+            return;
+        }
         if (!key.key.equals(o.name())) {
             problems.add(Problem.warning(line, o.name() + " is the old name of " + key.key + "; it still works"));
         }
@@ -115,6 +121,7 @@ final class FleetSection {
             // fleet read the last word of the last line.
             case GLOBAL -> global(quoted == null ? value : quoted.get(quoted.size() - 1), line);
             case REPLACES -> globs("Replaces", names(value, quoted), line, replaces, replaceLines);
+            case MEMORY_REQUEST, CPU_REQUEST -> throw new IllegalStateException("read by DemandSection");
         }
     }
 
