@@ -24,7 +24,7 @@ record CapacitySettings(long cpuMillis, long memoryBytes, long reservedCpuMillis
      * The announced capacity and a line saying how it came about, for the log.
      *
      * @param capacity    what the machine announces; a resource nothing could be read for is 0 (unknown)
-     * @param description e.g. {@code 1.9 CPUs (2 CPUs in /sys/devices/system/cpu/online less reserved_cpu 0.1 CPUs)}
+     * @param description e.g. {@code cpu 1.9 CPUs (2 CPUs in /sys/devices/system/cpu/online less reserved_cpu 0.1 CPUs), memory ...}
      * @param warning     why the announcement may surprise (nothing detected, a reservation that takes it all), or ""
      */
     record Resolved(Resources capacity, String description, String warning) {
@@ -36,7 +36,7 @@ record CapacitySettings(long cpuMillis, long memoryBytes, long reservedCpuMillis
                 "reserved_cpu", ResourceSyntax::formatCpu, "CPU", warning);
         Part memory = part(memoryBytes, "capacity_memory", detected.memoryBytes(), detected.memoryFrom(),
                 reservedMemoryBytes, "reserved_memory", ResourceSyntax::formatBytes, "memory", warning);
-        return new Resolved(new Resources(cpu.amount, memory.amount), cpu.text + ", " + memory.text + " memory",
+        return new Resolved(new Resources(cpu.amount, memory.amount), "cpu " + cpu.text + ", memory " + memory.text,
                 warning.toString());
     }
 

@@ -17,8 +17,8 @@ class CapacitySettingsTest {
     void detectedLessTheReservation() {
         CapacitySettings.Resolved r = new CapacitySettings(0, 0, 100, 256 * MIB).resolve(TWO_CPUS_4G);
         assertEquals(new Resources(1900, 3840 * MIB), r.capacity());
-        assertEquals("1.9 CPUs (2 CPUs in /sys/devices/system/cpu/online less reserved_cpu 0.1 CPUs), "
-                + "3.8 GiB (4 GiB in /proc/meminfo less reserved_memory 256 MiB) memory", r.description());
+        assertEquals("cpu 1.9 CPUs (2 CPUs in /sys/devices/system/cpu/online less reserved_cpu 0.1 CPUs), "
+                + "memory 3.8 GiB (4 GiB in /proc/meminfo less reserved_memory 256 MiB)", r.description());
         assertEquals("", r.warning());
     }
 
@@ -26,7 +26,7 @@ class CapacitySettingsTest {
     void setOutrightIgnoresTheDetectionAndTheReservation() {
         CapacitySettings.Resolved r = new CapacitySettings(4000, 1536 * MIB, 100, 256 * MIB).resolve(TWO_CPUS_4G);
         assertEquals(new Resources(4000, 1536 * MIB), r.capacity());
-        assertEquals("4 CPUs (capacity_cpu), 1.5 GiB (capacity_memory) memory", r.description());
+        assertEquals("cpu 4 CPUs (capacity_cpu), memory 1.5 GiB (capacity_memory)", r.description());
     }
 
     @Test
