@@ -2,6 +2,7 @@ package dev.flotilla.registry;
 
 import dev.flotilla.model.MetadataOverride;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.Resources;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
@@ -165,6 +166,22 @@ abstract class RegistryContract {
         assertEquals(Map.of("az", "b", "disk", "ssd"), a.machine().metadata());
         assertEquals(lease, a.leaseId());
         assertEquals(ConnectionState.CONNECTED, a.state());
+    }
+
+    @Test
+    void aMachinesCapacityIsStoredWithItsAnnouncementAndKeptByAMetadataUpdate() throws Exception {
+        Registry r = client();
+        Resources capacity = new Resources(3500, 1536L << 20);
+        MachinePresence a = closeLater(r.register(machine('a', "127.0.0.1a").withCapacity(capacity), TTL, "s1", Duration.ZERO));
+        register(r, 'b', "s2");
+        assertEquals(List.of(capacity, Resources.NONE), r.machines().value().stream().map(Machine::capacity).toList(),
+                "a machine that announces no capacity reads back as NONE");
+        a.update(a.machine().withMetadata(Map.of("az", "b")));
+        assertEquals(capacity, r.machines().value().get(0).capacity());
+        WatchView<Machine> view = new WatchView<>();
+        closeLater(client().watchMachines(view));
+        snapshotSeen(view);
+        eventually(() -> capacity.equals(view.items.get(a.machine().id()).capacity()));
     }
 
     @Test

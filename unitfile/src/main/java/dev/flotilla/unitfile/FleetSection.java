@@ -27,7 +27,10 @@ final class FleetSection {
         GLOBAL("Global"),
         REPLACES("Replaces"),
         /** Flotilla's own: fleet had no such key. */
-        RESCHEDULE_ON_FAILURE("RescheduleOnFailure");
+        RESCHEDULE_ON_FAILURE("RescheduleOnFailure"),
+        /** Read by {@link DemandSection}, with the [Service] limits. */
+        MEMORY_REQUEST(DemandSection.MEMORY_REQUEST),
+        CPU_REQUEST(DemandSection.CPU_REQUEST);
 
         final String key;
         final List<String> legacy;
@@ -102,6 +105,9 @@ final class FleetSection {
                     + (near == null ? "" : " (did you mean '" + near.key + "'?)")));
             return;
         }
+        if (key == Key.MEMORY_REQUEST || key == Key.CPU_REQUEST) {
+            return;
+        }
         if (!key.key.equals(o.name())) {
             problems.add(Problem.warning(line, o.name() + " is the old name of " + key.key + "; it still works"));
         }
@@ -120,6 +126,7 @@ final class FleetSection {
             case GLOBAL -> global(quoted == null ? value : quoted.get(quoted.size() - 1), line);
             case REPLACES -> globs("Replaces", names(value, quoted), line, replaces, replaceLines);
             case RESCHEDULE_ON_FAILURE -> reschedules(quoted == null ? value : String.join(" ", nonEmpty(quoted)), line);
+            case MEMORY_REQUEST, CPU_REQUEST -> throw new IllegalStateException("read by DemandSection");
         }
     }
 

@@ -135,6 +135,20 @@ class FlotillaApiTest {
     }
 
     @Test
+    void badResourceValuesAreRefusedWithTheLineByBothApis() throws Exception {
+        String lots = "[Service]\nExecStart=/bin/true\nMemoryMax=lots\n";
+        ApiException e = assertThrows(ApiException.class, () -> api.client.submit("web.service", lots, DesiredState.LAUNCHED, false));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().startsWith("unit web.service is invalid: line 3: MemoryMax 'lots' is not a size"), e.getMessage());
+        ApiException fleet = assertThrows(ApiException.class, () -> api.client.putUnit(new dev.flotilla.api.Unit("db.service",
+                List.of(new dev.flotilla.api.Unit.Option("Service", "ExecStart", "/bin/true"),
+                        new dev.flotilla.api.Unit.Option("Service", "CPUQuota", "0%")), "launched", null, null)));
+        assertEquals(400, fleet.status());
+        assertTrue(fleet.getMessage().contains("line 3: CPUQuota '0%' is 0"), fleet.getMessage());
+        assertEquals(0, api.registry.units().value().size(), "nothing was written");
+    }
+
+    @Test
     void templatesMayBeSubmittedAndLoadedButNeverLaunched() throws Exception {
         ApiException e = assertThrows(ApiException.class, () -> api.client.submit("web@.service", TEXT, DesiredState.LAUNCHED, false));
         assertEquals(400, e.status());
