@@ -83,6 +83,21 @@ class AgentAnswersTest {
     }
 
     @Test
+    void resyncsReadInBulkAndReListingsWriteNothing() {
+        // a resync every 100 ms re-reads every state in bulk (which knows no state change time)
+        h.startAgent(cluster.connect(), h.agentConfig(Duration.ofSeconds(5)).withResyncInterval(Duration.ofMillis(100)));
+        h.engine.place(ME, "web.service", text("web"), DesiredState.LAUNCHED);
+        await().atMost(T).until(() -> assignmentRevisions.containsKey("web.service"));
+        UnitState answered = awaitAnswer("web.service", assignmentRevisions.get("web.service"));
+        assertTrue(answered.sinceMicros() > 0, "the time the signal told: " + answered);
+        AgentHarness.StateWrites writes = h.countStateWrites();
+        int reads = h.systemd.bulkReads();
+        await().atMost(T).until(() -> h.systemd.bulkReads() >= reads + 5);
+        assertEquals(0, writes.count("web.service"), "five bulk re-reads, nothing changed, nothing written");
+        assertEquals(answered, h.published("web.service").orElseThrow());
+    }
+
+    @Test
     void aStopIsAnsweredWithTheStateAfterIt() {
         h.startAgent(cluster.connect(), h.agentConfig(Duration.ofSeconds(5)));
         String hash = h.engine.place(ME, "web.service", text("web"), DesiredState.LAUNCHED);
