@@ -61,6 +61,9 @@ final class HeadlessChromium implements AutoCloseable {
         // Generous: a loaded 2-core machine can be slow to start a renderer.
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(90));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(90));
+        // The viewport itself at this size (the window size counts the browser's own frame).
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
     ChromeDriver driver() {

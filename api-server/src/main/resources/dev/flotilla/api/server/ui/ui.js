@@ -231,6 +231,7 @@
       }
       await machineDetails();
       await rollouts();
+      stats.refreshedAt = stats.refreshedAt || performance.now();
       dirty.all();
     } catch (e) {
       if (!(e instanceof Unauthorized)) connection('read failed: ' + e.message, 'down');
@@ -277,8 +278,9 @@
     if (stats.snapshotAt && !stats.renderedAt) {
       stats.renderedAt = performance.now();
       performance.mark('flotilla-rendered');
-      document.body.dataset.ready = 'true';
     }
+    // Ready once what the stream does not carry (machines of units, waiting reasons, leader) is in too.
+    if (stats.renderedAt && stats.refreshedAt) document.body.dataset.ready = 'true';
   }
 
   function renderHeader() {
