@@ -117,6 +117,7 @@ class ClusterPageFigures {
                                 .states().size() >= count);
                 System.out.printf("page figures: %d units placed and active in %d s%n", count, (System.nanoTime() - t0) / 1_000_000_000);
             }
+            snapshotLine(daemon);
             try (HeadlessChromium b = new HeadlessChromium(1280, 800)) {
                 for (int run = 1; run <= 3; run++) {
                     b.driver().get(PageCluster.url(daemon) + "/ui/");
@@ -162,6 +163,24 @@ class ClusterPageFigures {
         }
     }
 
+    /** How long the daemon takes to send the event stream's snapshot line, without a browser. */
+    private static void snapshotLine(Flotd daemon) throws Exception {
+        for (int run = 1; run <= 3; run++) {
+            long t0 = System.nanoTime();
+            java.net.http.HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(PageCluster.url(daemon) + "/flotilla/v1/events")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            long headers = System.nanoTime();
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line = in.readLine();
+                System.out.printf("page figures: event stream headers after %d ms, snapshot line (%d chars) after %d ms (load %s)%n",
+                        (headers - t0) / 1_000_000, line.length(), (System.nanoTime() - t0) / 1_000_000,
+                        ClusterPageBrowserTest.loadAverage());
+            }
+        }
+    }
+
     private static void printLoad(String what, HeadlessChromium b) {
         Object f = b.js("""
                 const nav = performance.getEntriesByType('navigation')[0];
@@ -173,7 +192,11 @@ class ClusterPageFigures {
                   + ' ms, snapshot rendered ' + (mark ? mark.startTime.toFixed(1) : '?') + ' ms, page bytes '
                   + performance.getEntriesByType('resource').concat([nav]).reduce((a, r) => a + (r.transferSize || 0), 0)
                   + ', DOM elements ' + document.getElementsByTagName('*').length + ', unit rows in DOM '
-                  + document.querySelectorAll('.row').length + ', JS heap ' + mem;
+                  + document.querySelectorAll('.row').length + ', JS heap ' + mem
+                  + '; stream open at ' + (window.flotillaUi.stats.streamOpenAt || 0).toFixed(1) + ' ms, snapshot '
+                  + window.flotillaUi.stats.snapshotBytes + ' chars parsed in ' + (window.flotillaUi.stats.snapshotParseMs || 0).toFixed(1)
+                  + ' ms, slowest event handled in ' + (window.flotillaUi.stats.maxHandleMs || 0).toFixed(1) + ' ms, slowest frame '
+                  + (window.flotillaUi.stats.maxRenderMs || 0).toFixed(1) + ' ms';
                 """);
         System.out.println("page figures (" + what + "): " + f + " (load " + ClusterPageBrowserTest.loadAverage() + ")");
     }

@@ -174,6 +174,7 @@
       if (!res.ok) throw new Error('events: ' + res.status + ' ' + await message(res));
       connection('live', 'live');
       retryMs = 500;
+      stats.streamOpenAt = stats.streamOpenAt || performance.now();
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       let buffered = '';
@@ -185,7 +186,13 @@
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          if (line.trim()) handle(JSON.parse(line));
+          if (line.trim()) {
+            const t = performance.now();
+            const ev = JSON.parse(line);
+            if (ev.snapshot && !stats.snapshotBytes) { stats.snapshotBytes = line.length; stats.snapshotParseMs = performance.now() - t; }
+            handle(ev);
+            stats.maxHandleMs = Math.max(stats.maxHandleMs || 0, performance.now() - t);
+          }
         }
       }
       throw new Error('the stream ended');
@@ -270,6 +277,12 @@
     schedule() { if (!this.frame) this.frame = requestAnimationFrame(render); }
   };
   function render() {
+    const t = performance.now();
+    renderParts();
+    stats.lastRenderMs = performance.now() - t;
+    stats.maxRenderMs = Math.max(stats.maxRenderMs || 0, stats.lastRenderMs);
+  }
+  function renderParts() {
     dirty.frame = 0;
     if (dirty.machines) { dirty.machines = false; renderMachines(); renderHeader(); }
     if (dirty.list) { dirty.list = false; filter(); renderRows(); }
