@@ -189,7 +189,9 @@ class ClusterPageFigures {
                 const mem = performance.memory ? (performance.memory.usedJSHeapSize / 1048576).toFixed(1) + ' MiB' : '?';
                 return 'document ' + (nav.responseEnd - nav.requestStart).toFixed(1) + ' ms, DOMContentLoaded '
                   + nav.domContentLoadedEventEnd.toFixed(1) + ' ms, first contentful paint ' + (paint ? paint.startTime.toFixed(1) : '?')
-                  + ' ms, snapshot rendered ' + (mark ? mark.startTime.toFixed(1) : '?') + ' ms, page bytes '
+                  + ' ms, units first rendered ' + (mark ? mark.startTime.toFixed(1) : '?') + ' ms (listing in at '
+                  + (window.flotillaUi.stats.listedAt || 0).toFixed(1) + ' ms, stream snapshot applied at '
+                  + window.flotillaUi.stats.snapshotAt.toFixed(1) + ' ms), page bytes '
                   + performance.getEntriesByType('resource').concat([nav]).reduce((a, r) => a + (r.transferSize || 0), 0)
                   + ', DOM elements ' + document.getElementsByTagName('*').length + ', unit rows in DOM '
                   + document.querySelectorAll('.row').length + ', JS heap ' + mem
