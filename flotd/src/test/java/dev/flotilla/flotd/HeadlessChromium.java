@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Debian's chromium, headless, driven through Debian's chromedriver (test-vms/setup-host
  * installs both). It may reach loopback only: every host name but 127.0.0.1 and localhost fails
- * to resolve, and background networking, component updates, sync, safe browsing and the first-run
+ * to resolve, any other address is sent to a proxy on a closed loopback port, and background networking, component updates, sync, safe browsing and the first-run
  * steps are off, in a fresh profile that is deleted on close. Closing always ends the browser.
  */
 final class HeadlessChromium implements AutoCloseable {
@@ -45,6 +45,8 @@ final class HeadlessChromium implements AutoCloseable {
                 "--safebrowsing-disable-auto-update", "--disable-features=SafeBrowsing,OptimizationHints,MediaRouter,Translate",
                 "--metrics-recording-only", "--no-pings", "--password-store=basic", "--use-mock-keychain",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+                // and an address given as a number goes to a proxy that is not there (loopback bypasses it)
+                "--proxy-server=http://127.0.0.1:9",
                 "--enable-precise-memory-info");
         options.setPageLoadStrategy(org.openqa.selenium.PageLoadStrategy.NORMAL);
         service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort()
