@@ -1,5 +1,6 @@
 package dev.flotilla.engine;
 
+import dev.flotilla.engine.scheduler.MachineLoad;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.model.Machine;
@@ -12,10 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +47,16 @@ public final class Engine implements AutoCloseable {
     private long leaderChanges;
     private long passes;
     private long fullPasses;
+    /** Each live machine's allocation and capacity after the last pass that planned. */
+    private SortedMap<String, MachineLoad> machineLoads = Collections.emptySortedMap();
     private long lastPassMillis;
     private long totalPassMillis;
     private long writes;
     private long failedPasses;
     private int units;
     private int waiting;
-    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            Collections.emptySortedMap());
 
     /** One leadership: its fencing revision, its watches and its view. */
     private final class Term {
@@ -251,6 +257,9 @@ public final class Engine implements AutoCloseable {
         totalPassMillis += lastPassMillis;
         units = v.units().size();
         waiting = v.waiting().size();
+        if (written) {
+            machineLoads = plan.machines();
+        }
         if (written && !plan.isEmpty()) {
             log.debug("pass: {} assigned, {} unassigned, {} rewritten, {} waiting changes in {} ms",
                     plan.assigns(), plan.unassigns(), plan.rewrites(), plan.waiting(), lastPassMillis);
@@ -281,7 +290,7 @@ public final class Engine implements AutoCloseable {
 
     private void publishStats() {
         stats = new EngineStats(term != null, leaderChanges, passes, lastPassMillis, totalPassMillis, writes,
-                failedPasses, units, waiting, fullPasses);
+                failedPasses, units, waiting, fullPasses, machineLoads);
     }
 
     private void onThread(Runnable task) {

@@ -75,12 +75,15 @@ final class Pass {
         return patterns.tests();
     }
 
-    /** Global units are never assigned, but each one is a unit on every machine it runs on. */
+    /**
+     * Global units are never assigned, but each one is a unit on every machine it runs on, and
+     * reserves its demand there before anything else is placed.
+     */
     private void weighGlobals() {
         for (Node node : nodes.values()) {
             for (Job global : globals) {
                 if (global.runsOn(node)) {
-                    node.load++;
+                    LoadIndex.reserve(node, global);
                 }
             }
             index.add(node);
@@ -212,7 +215,16 @@ final class Pass {
             }
         }
         decided.addAll(candidates);
-        return new Decisions(assigns, placement.waiting);
+        return new Decisions(assigns, placement.waiting, loads());
+    }
+
+    /** What each live machine holds now. */
+    private TreeMap<String, MachineLoad> loads() {
+        TreeMap<String, MachineLoad> loads = new TreeMap<>();
+        for (Node node : nodes.values()) {
+            loads.put(node.id, new MachineLoad(node.load, node.cpuUsed, node.memoryUsed, node.capacity));
+        }
+        return loads;
     }
 
     // ---- result -----------------------------------------------------------------------------------
@@ -255,6 +267,6 @@ final class Pass {
         List<Decision> all = new ArrayList<>(unassigns.size() + assigns.size());
         all.addAll(unassigns);
         all.addAll(assigns);
-        return new Decisions(all, waiting);
+        return new Decisions(all, waiting, loads());
     }
 }
