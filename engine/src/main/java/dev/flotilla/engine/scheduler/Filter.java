@@ -186,7 +186,8 @@ sealed interface Filter {
             if (job.carried.isEmpty()) {
                 return "";
             }
-            java.util.StringJoiner names = new java.util.StringJoiner(", ", " with its MachineOf followers ", "");
+            String which = job.carried.size() == 1 ? " with its MachineOf follower " : " with its MachineOf followers ";
+            java.util.StringJoiner names = new java.util.StringJoiner(", ", which, "");
             job.carried.stream().map(j -> j.name).sorted().forEach(names::add);
             return names.toString();
         }
