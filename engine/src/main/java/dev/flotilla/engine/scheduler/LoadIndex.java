@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * Every set adds O(log machines) to each change of its members, hence the cap on how many rules a pass
  * indexes. The machine chosen is the same with or without a rule's own sets, only found sooner.
  */
-final class LoadIndex {
+final class LoadIndex implements Ranking {
 
     static final int MAX_RULE_SETS = 64;
 
@@ -145,7 +145,8 @@ final class LoadIndex {
     private final Map<MetadataRule, Ranked> byRule = new HashMap<>();
     private int searches;
 
-    void add(Node node) {
+    @Override
+    public void add(Node node) {
         nodes.add(node);
         all.add(node);
     }
@@ -154,34 +155,23 @@ final class LoadIndex {
      * Puts {@code job} on or takes it off the node ({@code sign} +1 or -1): its load and what it
      * reserves there change, so it leaves every ordered set first and comes back re-keyed.
      */
-    void adjust(Node node, Job job, int sign) {
-        change(node, sign, sign * job.demand.cpuMillis(), sign * job.demand.memoryOn(node.capacity.memoryBytes()));
-    }
-
-    /** Weighs a global unit on a node before it is in any set. */
-    static void reserve(Node node, Job global) {
-        node.load++;
-        node.cpuUsed += global.demand.cpuMillis();
-        node.memoryUsed += global.demand.memoryOn(node.capacity.memoryBytes());
-    }
-
-    private static void change(Node node, int load, long cpu, long memory) {
+    @Override
+    public void adjust(Node node, Job job, int sign) {
         List<TreeSet<Node>> sets = node.trees;
         for (int i = 0, n = sets.size(); i < n; i++) {
             sets.get(i).remove(node);
         }
-        node.load += load;
-        node.cpuUsed += cpu;
-        node.memoryUsed += memory;
+        node.change(job, sign);
         for (int i = 0, n = sets.size(); i < n; i++) {
             sets.get(i).add(node);
         }
     }
 
     /** Gives {@code rule} its own sets of matching machines (call before any placement uses it). */
-    boolean indexRule(MetadataRule rule) {
+    @Override
+    public void indexRule(MetadataRule rule) {
         if (byRule.containsKey(rule) || byRule.size() >= MAX_RULE_SETS) {
-            return byRule.containsKey(rule);
+            return;
         }
         Ranked matching = new Ranked();
         for (Node node : nodes) {
@@ -190,11 +180,11 @@ final class LoadIndex {
             }
         }
         byRule.put(rule, matching);
-        return true;
     }
 
     /** Rules used by two units or more that want a machine get their own machine sets; in name order. */
-    void indexSharedRules(List<Job> byName) {
+    @Override
+    public void indexSharedRules(List<Job> byName) {
         Map<MetadataRule, Integer> uses = new HashMap<>();
         for (Job job : byName) {
             MetadataRule rule = job.constraints.metadata();
@@ -210,7 +200,8 @@ final class LoadIndex {
      * {@link Job#memoryNeed} added), among those its MachineMetadata rule's own sets hold, if it has
      * them; null if none passes.
      */
-    Node best(Job job, Predicate<Node> passes) {
+    @Override
+    public Node best(Job job, Predicate<Node> passes) {
         MetadataRule rule = job.constraints.metadata();
         Ranked ranked = rule == MetadataRule.ANY ? null : byRule.get(rule);
         if (ranked == null) {

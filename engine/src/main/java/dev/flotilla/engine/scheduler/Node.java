@@ -13,9 +13,9 @@ final class Node {
     final String id;
     final Map<String, String> metadata;
     final Capacity capacity;
-    /** Units targeted at this machine; only {@link LoadIndex} changes it, as it orders nodes by it. */
+    /** Units targeted at this machine; changed through {@link #change} only, under a {@link Ranking}. */
     int load;
-    /** CPU and memory reserved here (global units included); only {@link LoadIndex} changes them. */
+    /** CPU and memory reserved here (global units included); changed with the load. */
     long cpuUsed;
     long memoryUsed;
     /** Every ordered set of {@link LoadIndex} that holds this machine (re-keyed on every change). */
@@ -65,6 +65,18 @@ final class Node {
         conflicters.remove(job);
         replacers.remove(job);
         patterns.removed(this, job);
+    }
+
+    /** Weighs a global unit here, before the node is ranked. */
+    void reserve(Job global) {
+        change(global, +1);
+    }
+
+    /** The job comes ({@code sign} +1) or goes (-1): load and reservations; a {@link Ranking} re-keys around it. */
+    void change(Job job, int sign) {
+        load += sign;
+        cpuUsed += sign * job.demand.cpuMillis();
+        memoryUsed += sign * job.demand.memoryOn(capacity.memoryBytes());
     }
 
     /** Memory free for more (negative if global units overfill it); Long.MAX_VALUE if unknown. */

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * <ol>
  *   <li>Prepare: global units weigh on their machines; MachineOf links and depths
  *       ({@link PeerGraph}); MachineID resolved ({@link MachineIds}); shared MachineMetadata rules
- *       indexed ({@link LoadIndex}); conflicting globals noted; mutual Replaces settled
+ *       indexed ({@link Ranking}); conflicting globals noted; mutual Replaces settled
  *       ({@link MutualReplaces}).</li>
  *   <li>Keep, then place ({@link Placement}).</li>
  *   <li>Diff: where each unit ends up against where it was, as Unassign/Assign decisions.</li>
@@ -29,12 +29,19 @@ final class Pass {
     /** Every job, by name: the order of every walk whose order shows in the result. */
     private final List<Job> byName;
     private final List<Job> globals = new ArrayList<>();
-    private final LoadIndex index = new LoadIndex();
+    private final Ranking index;
     private final PatternIndex patterns = new PatternIndex();
-    private final Placement placement = new Placement(nodes, index);
+    private final Placement placement;
 
     Pass(ClusterSnapshot snapshot) {
+        this(snapshot, new LoadIndex());
+    }
+
+    /** A pass that ranks machines another way (tests: a plain scan to hold the index against). */
+    Pass(ClusterSnapshot snapshot, Ranking ranking) {
         this.snapshot = snapshot;
+        this.index = ranking;
+        this.placement = new Placement(nodes, ranking);
         for (MachineView m : snapshot.machines()) {
             nodes.put(m.id(), new Node(m, patterns));
         }
@@ -83,7 +90,7 @@ final class Pass {
         for (Node node : nodes.values()) {
             for (Job global : globals) {
                 if (global.runsOn(node)) {
-                    LoadIndex.reserve(node, global);
+                    node.reserve(global);
                 }
             }
             index.add(node);

@@ -28,12 +28,12 @@ final class Placement {
     };
 
     private final TreeMap<String, Node> nodes;
-    private final LoadIndex index;
+    private final Ranking index;
     private final PriorityQueue<Job> queue = new PriorityQueue<>(ORDER);
     /** Unit name to why it has no machine, for every unit that waits so far. */
     final TreeMap<String, String> waiting = new TreeMap<>();
 
-    Placement(TreeMap<String, Node> nodes, LoadIndex index) {
+    Placement(TreeMap<String, Node> nodes, Ranking index) {
         this.nodes = nodes;
         this.index = index;
     }
