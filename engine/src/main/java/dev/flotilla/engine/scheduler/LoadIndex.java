@@ -18,10 +18,12 @@ import java.util.function.Predicate;
  * are grouped by capacity instead; within a group the share of a dimension grows with what is
  * allocated there, whatever the demand. Each group keeps one ordered set per known dimension, by
  * (allocated in that dimension, load, id); a group with no known dimension keeps one, by (load, id).
- * A search walks every set of every group at once, always advancing the cursor whose bound is least:
- * for the machine at a cursor, (its share in that dimension after placing the unit, load, id) is at
- * most what any machine after it in that set ranks as. Once the least bound ranks above the best
- * machine found, no machine left can beat it: the search ends. Shares are compared exactly
+ * A search keeps one cursor on every set of every group. For the machine at a cursor, (its share in
+ * that dimension after placing the unit, load, id) is at most what any machine after it in that set
+ * ranks as; a machine not seen yet lies behind every cursor of its group, so it ranks at least as high
+ * as the largest of their bounds (the group's bound). The search advances, in the group whose bound
+ * is least, the cursor whose bound is largest (which raises that bound soonest). Once the least group
+ * bound ranks above the best machine found, no machine left can beat it: the search ends. Shares are compared exactly
  * ({@link Share}), so equal shares fall to load and id. With no demands and no capacities there is one
  * group with one set, by (load, id): the first machine that passes is chosen, as fleet did.
  *
@@ -209,25 +211,39 @@ final class LoadIndex implements Ranking {
         }
         int stamp = ++searches;
         long cpuNeed = job.cpuNeed();
-        List<Cursor> cursors = new ArrayList<>(2 * ranked.groups.size());
+        List<Cursor[]> groups = new ArrayList<>(ranked.groups.size());
         for (Group g : ranked.groups) {
             long memoryNeed = job.memoryNeed(g.capacity.memoryBytes());
-            for (int i = 0; i < g.dims.length; i++) {
-                Cursor c = new Cursor(g.sets.get(i), g.dims[i], cpuNeed, memoryNeed);
-                if (c.at != null) {
-                    cursors.add(c);
-                }
+            Cursor[] cs = new Cursor[g.dims.length];
+            for (int i = 0; i < cs.length; i++) {
+                cs[i] = new Cursor(g.sets.get(i), g.dims[i], cpuNeed, memoryNeed);
+            }
+            if (cs[0].at != null) {
+                groups.add(cs);
             }
         }
         Node best = null;
         long bestUsed = 0;
         long bestCapacity = 0;
         while (true) {
+            // A machine of a group not seen yet ranks at least as high as every cursor of its group
+            // bounds (it lies behind each of them): the group's bound is the largest. The least group
+            // bound bounds every machine not seen yet.
             Cursor least = null;
-            for (int i = 0, n = cursors.size(); i < n; i++) {
-                Cursor c = cursors.get(i);
-                if (c.at != null && (least == null || c.compareTo(least.boundUsed(), least.boundCapacity(), least.at) < 0)) {
-                    least = c;
+            for (int i = 0, n = groups.size(); i < n; i++) {
+                Cursor[] cs = groups.get(i);
+                Cursor bound = null;
+                for (Cursor c : cs) {
+                    if (c.at == null) {
+                        bound = null; // a cursor went through the whole group: every machine in it was seen
+                        break;
+                    }
+                    if (bound == null || c.compareTo(bound.boundUsed(), bound.boundCapacity(), bound.at) > 0) {
+                        bound = c;
+                    }
+                }
+                if (bound != null && (least == null || bound.compareTo(least.boundUsed(), least.boundCapacity(), least.at) < 0)) {
+                    least = bound;
                 }
             }
             if (least == null || best != null && least.compareTo(bestUsed, bestCapacity, best) > 0) {
