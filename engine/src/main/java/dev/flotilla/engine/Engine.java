@@ -1,6 +1,6 @@
 package dev.flotilla.engine;
 
-import dev.flotilla.engine.scheduler.MachineLoad;
+import dev.flotilla.engine.scheduler.MachineLoads;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.model.Machine;
@@ -13,12 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +46,7 @@ public final class Engine implements AutoCloseable {
     private long passes;
     private long fullPasses;
     /** Each live machine's allocation and capacity after the last pass that planned. */
-    private SortedMap<String, MachineLoad> machineLoads = Collections.emptySortedMap();
+    private MachineLoads machineLoads = MachineLoads.NONE;
     private long lastPassMillis;
     private long totalPassMillis;
     private long writes;
@@ -56,7 +54,7 @@ public final class Engine implements AutoCloseable {
     private int units;
     private int waiting;
     private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            Collections.emptySortedMap());
+            MachineLoads.NONE);
 
     /** One leadership: its fencing revision, its watches and its view. */
     private final class Term {

@@ -1,9 +1,6 @@
 package dev.flotilla.engine;
 
-import dev.flotilla.engine.scheduler.MachineLoad;
-
-import java.util.Collections;
-import java.util.SortedMap;
+import dev.flotilla.engine.scheduler.MachineLoads;
 
 /**
  * What the engine of this daemon has done, for logs and metrics.
@@ -24,9 +21,5 @@ import java.util.SortedMap;
  */
 public record EngineStats(boolean leader, long leaderChanges, long passes, long lastPassMillis, long totalPassMillis,
                           long writes, long failedPasses, int units, int waiting,
-                          long fullPasses, SortedMap<String, MachineLoad> machines) {
-
-    public EngineStats {
-        machines = Collections.unmodifiableSortedMap(machines);
-    }
+                          long fullPasses, MachineLoads machines) {
 }

@@ -4,7 +4,7 @@ import dev.flotilla.engine.scheduler.Capacity;
 import dev.flotilla.engine.scheduler.ClusterSnapshot;
 import dev.flotilla.engine.scheduler.Decision;
 import dev.flotilla.engine.scheduler.Decisions;
-import dev.flotilla.engine.scheduler.MachineLoad;
+import dev.flotilla.engine.scheduler.MachineLoads;
 import dev.flotilla.engine.scheduler.MachineView;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.engine.scheduler.UnitView;
@@ -23,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -45,7 +44,7 @@ final class Planner {
      * @param deferred  why nothing was planned yet (null if planned)
      */
     record Plan(List<AssignmentChange> changes, int assigns, int unassigns, int rewrites, int waiting,
-                String deferred, SortedMap<String, MachineLoad> machines) {
+                String deferred, MachineLoads machines) {
         boolean isEmpty() {
             return changes.isEmpty();
         }
@@ -81,7 +80,7 @@ final class Planner {
             for (Assignment a : current.values()) {
                 if (!machines.containsKey(a.machineId())) {
                     return new Plan(List.of(), 0, 0, 0, 0, "machine " + a.machineId() + " holds units but is not registered",
-                            new TreeMap<>());
+                            MachineLoads.NONE);
                 }
             }
         }

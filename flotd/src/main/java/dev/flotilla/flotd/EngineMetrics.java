@@ -26,13 +26,9 @@ final class EngineMetrics {
         if (!s.leader()) {
             return out;
         }
-        int shown = 0;
-        for (Map.Entry<String, MachineLoad> e : s.machines().entrySet()) {
-            if (shown++ == MACHINES_REPORTED) {
-                break;
-            }
-            Map<String, String> machine = Map.of("machine", e.getKey());
-            MachineLoad m = e.getValue();
+        for (int i = 0, n = Math.min(s.machines().size(), MACHINES_REPORTED); i < n; i++) {
+            Map<String, String> machine = Map.of("machine", s.machines().id(i));
+            MachineLoad m = s.machines().at(i);
             out.add(new Metric("flotilla_machine_cpu_allocated_cores", "gauge",
                     "CPU reserved on the machine by its units (global ones included), at the engine's last pass.",
                     machine, m.cpuMillis() / 1000.0));

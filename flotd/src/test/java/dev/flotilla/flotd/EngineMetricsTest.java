@@ -7,6 +7,7 @@ import dev.flotilla.api.server.Metric;
 import dev.flotilla.engine.EngineStats;
 import dev.flotilla.engine.scheduler.Capacity;
 import dev.flotilla.engine.scheduler.MachineLoad;
+import dev.flotilla.engine.scheduler.MachineLoads;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class EngineMetricsTest {
 
     private static EngineStats stats(boolean leader, TreeMap<String, MachineLoad> machines) {
-        return new EngineStats(leader, 1, 2, 3, 4, 5, 0, 10, 1, 1, machines);
+        return new EngineStats(leader, 1, 2, 3, 4, 5, 0, 10, 1, 1, MachineLoads.of(machines));
     }
 
     private static double value(List<Metric> metrics, String name, String machine) {

@@ -18,17 +18,17 @@ import java.util.TreeMap;
  *                  carried out
  */
 public record Decisions(List<Decision> decisions, SortedMap<String, String> waiting,
-                        SortedMap<String, MachineLoad> machines) {
+                        MachineLoads machines) {
 
     public Decisions {
         decisions = List.copyOf(decisions);
         waiting = Collections.unmodifiableSortedMap(new TreeMap<>(waiting));
-        machines = Collections.unmodifiableSortedMap(new TreeMap<>(machines));
+        java.util.Objects.requireNonNull(machines, "machines");
     }
 
     /** Decisions that say nothing of machines' loads. */
     public Decisions(List<Decision> decisions, SortedMap<String, String> waiting) {
-        this(decisions, waiting, new TreeMap<>());
+        this(decisions, waiting, MachineLoads.NONE);
     }
 
     public boolean isEmpty() {

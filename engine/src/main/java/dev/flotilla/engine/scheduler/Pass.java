@@ -225,14 +225,33 @@ final class Pass {
         return new Decisions(assigns, placement.waiting, loads());
     }
 
-    /** What each live machine holds now. */
-    private TreeMap<String, MachineLoad> loads() {
-        TreeMap<String, MachineLoad> loads = new TreeMap<>();
-        for (Node node : nodes.values()) {
-            loads.put(node.id, new MachineLoad(node.load, node.cpuUsed, node.memoryUsed, node.capacity));
+    /** What each live machine holds now (ids and capacities are shared: machines never change in a pass). */
+    private MachineLoads loads() {
+        int n = nodes.size();
+        if (ordered == null) {
+            ordered = nodes.values().toArray(new Node[0]);
+            ids = new String[n];
+            capacities = new Capacity[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = ordered[i].id;
+                capacities[i] = ordered[i].capacity;
+            }
         }
-        return loads;
+        int[] units = new int[n];
+        long[] cpu = new long[n];
+        long[] memory = new long[n];
+        for (int i = 0; i < n; i++) {
+            Node node = ordered[i];
+            units[i] = node.load;
+            cpu[i] = node.cpuUsed;
+            memory[i] = node.memoryUsed;
+        }
+        return new MachineLoads(ids, capacities, units, cpu, memory);
     }
+
+    private Node[] ordered;
+    private String[] ids;
+    private Capacity[] capacities;
 
     // ---- result -----------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@
  *       (why not, in words, and the Unassign reason).</li>
  *   <li>{@code Ranking}, {@code LoadIndex} (the least (share after placing, load, id) among the machines
  *       that pass, per shared MachineMetadata rule too), {@code Share} (shares compared exactly),
- *       {@code Capacity}, {@code MachineLoad}, {@code Amounts} (figures in words) and
+ *       {@code Capacity}, {@code MachineLoad(s)}, {@code Amounts} (figures in words) and
  *       {@code PatternIndex} (each machine's residents per Conflicts= pattern, so a check costs no walk
  *       over residents).</li>
  *   <li>{@code Placement}: keep, then place, with evictions for Replaces= and followers.</li>
