@@ -622,6 +622,9 @@ final class MemoryClient implements InMemoryRegistry {
         if (value instanceof UnitState s) {
             return new ClusterItem.StateItem(s);
         }
+        if (value instanceof dev.flotilla.model.Rollout r) {
+            return new ClusterItem.RolloutItem(r);
+        }
         return null;
     }
 

@@ -90,4 +90,18 @@ class RolloutApiTest {
                 List.of(new RolloutUnitText("web@1.service", NEW)), 1, 30.0, 10.0, null))), "deadline before min_healthy");
         assertTrue(api.client.rollouts().isEmpty(), "nothing was written");
     }
+
+    @Test
+    void rolloutChangesAreInTheEventStream() {
+        List<dev.flotilla.api.ClusterEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ApiException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (dev.flotilla.api.EventStream s = api.client.events(0, events::add, errors::add)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !events.isEmpty());
+            RolloutView r = api.client.startRollout(request(1, "web@3.service"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> events.stream()
+                    .filter(e -> e.changes() != null).flatMap(e -> e.changes().stream())
+                    .anyMatch(c -> c.kind().equals("rollout") && c.name().equals(r.id()) && c.rollout() != null
+                            && c.rollout().phase().equals("running")));
+        }
+    }
 }
