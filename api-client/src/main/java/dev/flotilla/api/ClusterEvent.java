@@ -19,12 +19,17 @@ public record ClusterEvent(long revision, String reason, Snapshot snapshot, List
 
     /**
      * One changed item. {@code kind} is {@code unit} ({@code name}, {@code unit}), {@code machine}
-     * ({@code machineID}, {@code machine}) or {@code state} ({@code machineID}, {@code name},
-     * {@code state}); {@code action} is {@code updated} or {@code removed} (no value then).
+     * ({@code machineID}, {@code machine}), {@code state} ({@code machineID}, {@code name},
+     * {@code state}) or {@code rollout} ({@code name} is its id, {@code rollout}); {@code action} is
+     * {@code updated} or {@code removed} (no value then). Snapshots do not list rollouts (GET /flotilla/v1/rollouts does).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Change(String kind, String action, String name, String machineID, EventUnit unit, MachineEntity machine,
-                         UnitStateEntity state) {
+                         UnitStateEntity state, RolloutView rollout) {
+        public Change(String kind, String action, String name, String machineID, EventUnit unit, MachineEntity machine,
+                      UnitStateEntity state) {
+            this(kind, action, name, machineID, unit, machine, state, null);
+        }
     }
 
     /** A unit without its text (fetch it with GET /flotilla/v1/units/{name} when needed). */

@@ -116,6 +116,17 @@ public interface FlotillaClient extends AutoCloseable {
     EventStream events(long since, java.util.function.Consumer<ClusterEvent> listener,
                        java.util.function.Consumer<ApiException> onError);
 
+    /** Starts a rollout (POST /flotilla/v1/rollouts); a unit in another rollout: ApiException 409. */
+    RolloutView startRollout(RolloutRequest request);
+
+    /** Every rollout the cluster keeps, newest first. */
+    List<RolloutView> rollouts();
+
+    Optional<RolloutView> rollout(String id);
+
+    /** Asks for pause, resume or abort (the engine carries it out at its next step). */
+    RolloutView requestRollout(String id, String action);
+
     @Override
     void close();
 }

@@ -164,6 +164,31 @@ final class HttpFlotillaClient implements FlotillaClient {
         return ((UnitResults) answer[0]).results();
     }
 
+    @Override
+    public RolloutView startRollout(RolloutRequest request) {
+        Object[] answer = new Object[1];
+        exchange("POST", "/flotilla/v1/rollouts", encode(request), a -> answer[0] = decode(a, RolloutView.class));
+        return (RolloutView) answer[0];
+    }
+
+    @Override
+    public List<RolloutView> rollouts() {
+        return get("/flotilla/v1/rollouts", RolloutPage.class).rollouts();
+    }
+
+    @Override
+    public Optional<RolloutView> rollout(String id) {
+        return getIfExists("/flotilla/v1/rollouts/" + segment(id), RolloutView.class);
+    }
+
+    @Override
+    public RolloutView requestRollout(String id, String action) {
+        Object[] answer = new Object[1];
+        exchange("POST", "/flotilla/v1/rollouts/" + segment(id) + "/" + segment(action), new byte[0],
+                a -> answer[0] = decode(a, RolloutView.class));
+        return (RolloutView) answer[0];
+    }
+
     private UnitChange put(String name, UnitRequest body) {
         Object[] answer = new Object[1];
         exchange("PUT", "/flotilla/v1/units/" + segment(name), encode(body), a -> answer[0] = decode(a, UnitChange.class));

@@ -33,6 +33,7 @@ import java.util.function.Consumer;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final long ROLLOUT_TICK_MS = 250;
 
     private final Registry registry;
     private final LeaderElection election;
@@ -72,6 +73,7 @@ public final class Engine implements AutoCloseable {
         final List<Subscription> watches = new ArrayList<>();
         ScheduledFuture<?> pendingPass;
         ScheduledFuture<?> resync;
+        ScheduledFuture<?> rolloutTicks;
         boolean failing;
         boolean ended;
         /** RescheduleOnFailure=: records, the states that matter, what to keep units off. */
@@ -150,6 +152,8 @@ public final class Engine implements AutoCloseable {
                 t.fullNext = true;
                 requestPass(t, 0);
             }, resyncMs);
+            RolloutDriver rollouts = new RolloutDriver(registry, t.fence, java.time.Clock.systemUTC(), t.view::assignmentsOf);
+            t.rolloutTicks = thread.everyAfter(() -> tickRollouts(t, rollouts), ROLLOUT_TICK_MS);
         } else {
             log.info("this engine no longer leads: {}", ((LeaderElection.Leadership.Lost) change).reason());
         }
@@ -338,6 +342,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Rollouts advance on the engine thread, between passes, once the view is listed. */
+    private static void tickRollouts(Term t, RolloutDriver rollouts) {
+        if (t.ended || !t.view.complete()) {
+            return;
+        }
+        try {
+            rollouts.tick();
+        } catch (RuntimeException e) {
+            log.warn("cannot advance rollouts: {}; trying again", e.toString());
+        }
+    }
+
     /** The default scheduler keeps its state between passes; any other (tests) plans every pass from scratch. */
     private IncrementalPlanner newPlanner() {
         return scheduler == Scheduler.leastLoaded() ? new IncrementalPlanner() : IncrementalPlanner.fullOnly(scheduler);
@@ -358,6 +374,9 @@ public final class Engine implements AutoCloseable {
         }
         if (t.failureWake != null) {
             t.failureWake.cancel(false);
+        }
+        if (t.rolloutTicks != null) {
+            t.rolloutTicks.cancel(false);
         }
         term = null;
     }

@@ -252,6 +252,45 @@ class UnitCommandsTest {
     }
 
     @Test
+    void startReplaceOfARunningUnitStartsARolloutThatRolloutCommandsSteer() throws Exception {
+        file("web.service", WEB);
+        file("db.service", WEB);
+        assertEquals(0, flotctl("start", "web.service").exit());
+        String changed = WEB.replace("infinity", "7");
+        file("web.service", changed);
+        Run started = flotctl("start", "--replace", "--no-block", "--max-parallel=2", "--min-healthy=3s", "--auto-revert",
+                "web.service", "db.service");
+        assertEquals(0, started.exit(), started.err());
+        assertTrue(started.out().contains("Rollout "), started.out());
+        assertTrue(started.out().contains("started: 1 units, at most 2 at a time"), started.out());
+        assertEquals(WEB, unit("web.service").text(), "the engine, not flotctl, replaces the text");
+        assertEquals(DesiredState.LAUNCHED, unit("db.service").desired(), "a unit not running starts as before");
+        dev.flotilla.model.Rollout r = registry.rollouts().get(0).value();
+        assertEquals(3000, r.settings().minHealthy().toMillis());
+        assertTrue(r.settings().autoRevert());
+        assertEquals(List.of("web.service"), r.unitNames());
+
+        Run again = flotctl("start", "--replace", "--no-block", "web.service");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("web.service is in rollout " + r.id()), again.err());
+
+        Run status = flotctl("rollout", "status");
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().startsWith("Rollout " + r.id() + ": running"), status.out());
+        assertTrue(status.out().contains("web.service\tpending"), status.out());
+        Run list = flotctl("rollout", "list");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith(r.id() + "\trunning\t1\t0")), list.out());
+        assertEquals(0, flotctl("rollout", "pause").exit());
+        assertEquals(dev.flotilla.model.Rollout.Request.PAUSE, registry.rollout(r.id()).orElseThrow().value().request());
+        Run resume = flotctl("rollout", "resume", r.id());
+        assertEquals(1, resume.exit(), "only a paused rollout resumes (the stand-in engine carries nothing out)");
+        assertTrue(resume.err().contains("only a paused rollout can be resumed"), resume.err());
+        Run bad = flotctl("start", "--replace", "--min-healthy=soon", "web.service");
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("--min-healthy: expected a time"), bad.err());
+    }
+
+    @Test
     void restartStopsThenStarts() throws Exception {
         file("web.service", WEB);
         assertEquals(0, flotctl("start", "web.service").exit());
@@ -302,7 +341,7 @@ class UnitCommandsTest {
         Run submitRefused = flotctl("submit", "web.service");
         assertEquals(1, submitRefused.exit());
 
-        Run replaced = flotctl("start", "--replace", "web.service");
+        Run replaced = flotctl("start", "--replace", "--all-at-once", "web.service");
         assertEquals(0, replaced.exit(), replaced.err());
         String hash = UnitFile.parse("web.service", changed).hash();
         assertEquals("Unit web.service replaced (hash " + hash.substring(0, 7) + ")\n"

@@ -493,6 +493,121 @@ final class MemoryClient implements InMemoryRegistry {
         }
     }
 
+    // ---- rollouts ----
+
+    @Override
+    public List<Versioned<dev.flotilla.model.Rollout>> rollouts() {
+        return store.atomically(() -> {
+            check("list rollouts");
+            return store.range(keys.rolloutsPrefix()).values().stream()
+                    .map(e -> new Versioned<>((dev.flotilla.model.Rollout) e.value(), e.modRevision())).toList();
+        });
+    }
+
+    @Override
+    public Optional<Versioned<dev.flotilla.model.Rollout>> rollout(String id) {
+        return store.atomically(() -> {
+            check("read rollout " + id);
+            return Optional.ofNullable(store.get(key(keys.rollout(id))))
+                    .map(e -> new Versioned<>((dev.flotilla.model.Rollout) e.value(), e.modRevision()));
+        });
+    }
+
+    @Override
+    public Creation createRollout(dev.flotilla.model.Rollout rollout) {
+        EtcdRollouts.checkSize(rollout, EtcdRollouts.encode(rollout).size());
+        return store.atomically(() -> {
+            check("create rollout " + rollout.id());
+            for (String unit : rollout.unitNames()) {
+                MemoryStore.Entry lock = store.get(key(keys.rolloutLock(unit)));
+                if (lock != null) {
+                    return new Creation.Busy(unit, (String) lock.value());
+                }
+            }
+            if (store.get(key(keys.rollout(rollout.id()))) != null) {
+                throw new IllegalArgumentException("a rollout with id " + rollout.id() + " exists");
+            }
+            List<MemoryStore.Op> ops = new ArrayList<>();
+            ops.add(new MemoryStore.Put(key(keys.rollout(rollout.id())), rollout, 0));
+            rollout.unitNames().forEach(u -> ops.add(new MemoryStore.Put(key(keys.rolloutLock(u)), rollout.id(), 0)));
+            return new Creation.Created(store.commit(ops, "create rollout " + rollout.id()));
+        });
+    }
+
+    @Override
+    public boolean requestRollout(String id, dev.flotilla.model.Rollout.Request request, long expectedRevision) {
+        return store.atomically(() -> {
+            check("request of rollout " + id);
+            MemoryStore.Entry current = store.get(key(keys.rollout(id)));
+            if (current == null || current.modRevision() != expectedRevision) {
+                return false;
+            }
+            store.commit(List.of(new MemoryStore.Put(key(keys.rollout(id)),
+                    ((dev.flotilla.model.Rollout) current.value()).withRequest(request), 0)), "request of rollout " + id);
+            return true;
+        });
+    }
+
+    private boolean leads(long fencingRevision) {
+        MemoryStore.Entry leader = store.get(key(keys.engineLeader()));
+        return (leader == null ? 0 : leader.createRevision()) == fencingRevision;
+    }
+
+    @Override
+    public long advanceRollout(long fencingRevision, dev.flotilla.model.Rollout next, long expectedRevision, boolean release) {
+        return store.atomically(() -> {
+            check("advance rollout " + next.id());
+            MemoryStore.Entry current = store.get(key(keys.rollout(next.id())));
+            if (!leads(fencingRevision) || (current == null ? 0 : current.modRevision()) != expectedRevision) {
+                return 0L;
+            }
+            List<MemoryStore.Op> ops = new ArrayList<>();
+            ops.add(new MemoryStore.Put(key(keys.rollout(next.id())), next, 0));
+            if (release) {
+                next.unitNames().forEach(u -> ops.add(new MemoryStore.Delete(key(keys.rolloutLock(u)))));
+            }
+            return store.commit(ops, "advance rollout " + next.id());
+        });
+    }
+
+    @Override
+    public boolean writeRolloutUnits(long fencingRevision, List<UnitWrite> writes) {
+        for (UnitWrite w : writes) {
+            boolean leading = store.atomically(() -> {
+                check("write a rollout's unit");
+                if (!leads(fencingRevision)) {
+                    return false;
+                }
+                MemoryStore.Entry current = store.get(key(keys.unit(w.unit().name())));
+                if ((current == null ? 0 : current.modRevision()) == w.expectedRevision()) {
+                    store.commit(writeUnit(w.unit()), "write a rollout's unit");
+                }
+                return true;
+            });
+            if (!leading) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean deleteRollout(long fencingRevision, String id) {
+        return store.atomically(() -> {
+            check("delete rollout " + id);
+            if (!leads(fencingRevision)) {
+                return false;
+            }
+            store.commit(List.of(new MemoryStore.Delete(key(keys.rollout(id)))), "delete rollout " + id);
+            return true;
+        });
+    }
+
+    @Override
+    public Subscription watchRollouts(Consumer<WatchEvent<dev.flotilla.model.Rollout>> listener) {
+        return watch(keys.rolloutsPrefix(), dev.flotilla.model.Rollout.class::cast, listener, "rollouts");
+    }
+
     // ---- watches ----
 
     @Override
@@ -546,6 +661,9 @@ final class MemoryClient implements InMemoryRegistry {
         }
         if (value instanceof UnitState s) {
             return new ClusterItem.StateItem(s);
+        }
+        if (value instanceof dev.flotilla.model.Rollout r) {
+            return new ClusterItem.RolloutItem(r);
         }
         return null;
     }

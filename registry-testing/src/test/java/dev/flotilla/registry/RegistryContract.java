@@ -662,4 +662,95 @@ abstract class RegistryContract {
         assertFalse(after.applyAssignments(oldFence, List.of(assign("m1", "a.service"))));
         assertTrue(after.applyAssignments(newFence, List.of(assign("m1", "a.service"))));
     }
+    // ---- rollouts ----
+
+    static dev.flotilla.model.Rollout rollout(String id, String... units) {
+        List<dev.flotilla.model.RolloutUnit> us = new ArrayList<>();
+        for (String u : units) {
+            us.add(dev.flotilla.model.RolloutUnit.pending(u, "old", "new"));
+        }
+        return new dev.flotilla.model.Rollout(id, us, Map.of("old", "[Service]\nExecStart=/bin/a\n",
+                "new", "[Service]\nExecStart=/bin/b\n"), dev.flotilla.model.RolloutSettings.DEFAULT,
+                dev.flotilla.model.Rollout.Phase.RUNNING, dev.flotilla.model.Rollout.Request.NONE, "", 1, 1);
+    }
+
+    @Test
+    void aRolloutHoldsItsUnitsUntilItIsReleased() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine-1");
+        assertInstanceOf(Rollouts.Creation.Created.class, r.createRollout(rollout("r1", "a.service", "b.service")));
+        assertEquals(new Rollouts.Creation.Busy("b.service", "r1"), r.createRollout(rollout("r2", "b.service", "c.service")),
+                "a second rollout of a unit is refused, naming the first");
+        assertTrue(r.rollout("r2").isEmpty(), "nothing of the refused rollout is written");
+        Versioned<dev.flotilla.model.Rollout> stored = r.rollout("r1").orElseThrow();
+        assertEquals(rollout("r1", "a.service", "b.service"), stored.value(), "the record reads back as written");
+
+        dev.flotilla.model.Rollout done = stored.value().withPhase(dev.flotilla.model.Rollout.Phase.SUCCEEDED, "", 2);
+        assertEquals(0, r.advanceRollout(fence + 1_000_000, done, stored.revision(), true), "not the leader's fence: refused");
+        assertEquals(0, r.advanceRollout(fence, done, stored.revision() - 1, true), "an outdated record: refused");
+        long at = r.advanceRollout(fence, done, stored.revision(), true);
+        assertTrue(at > stored.revision());
+        assertEquals(List.of(new Versioned<>(done, at)), r.rollouts());
+        assertInstanceOf(Rollouts.Creation.Created.class, r.createRollout(rollout("r2", "b.service", "c.service")),
+                "released units can roll again");
+        assertTrue(r.deleteRollout(fence, "r1"));
+        assertEquals(List.of("r2"), r.rollouts().stream().map(v -> v.value().id()).toList());
+    }
+
+    @Test
+    void aRequestIsCompareAndSetOnTheRecord() {
+        Registry r = client();
+        r.createRollout(rollout("r1", "a.service"));
+        long revision = r.rollout("r1").orElseThrow().revision();
+        assertFalse(r.requestRollout("r1", dev.flotilla.model.Rollout.Request.PAUSE, revision + 5));
+        assertTrue(r.requestRollout("r1", dev.flotilla.model.Rollout.Request.PAUSE, revision));
+        assertEquals(dev.flotilla.model.Rollout.Request.PAUSE, r.rollout("r1").orElseThrow().value().request());
+        assertFalse(r.requestRollout("nope", dev.flotilla.model.Rollout.Request.PAUSE, revision));
+    }
+
+    @Test
+    void aRolloutTooBigIsRefusedAndNothingIsWritten() {
+        Registry r = client();
+        String[] many = new String[Rollouts.MAX_UNITS + 1];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "u" + i + ".service";
+        }
+        assertThrows(IllegalArgumentException.class, () -> r.createRollout(rollout("big", many)));
+        dev.flotilla.model.Rollout small = rollout("huge", "a.service");
+        dev.flotilla.model.Rollout huge = new dev.flotilla.model.Rollout("huge", small.units(),
+                Map.of("old", "x".repeat(Rollouts.MAX_RECORD_BYTES), "new", "y"), small.settings(), small.phase(),
+                small.request(), "", 1, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.createRollout(huge));
+        assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+        assertTrue(r.rollouts().isEmpty());
+        assertInstanceOf(Rollouts.Creation.Created.class, r.createRollout(rollout("ok", "a.service")),
+                "no unit was taken by the refused ones");
+    }
+
+    @Test
+    void rolloutUnitWritesAreFencedAndCompareAndSetPerUnit() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine-1");
+        r.createUnit(unit("a.service", "[Service]\nExecStart=/bin/a\n"));
+        r.createUnit(unit("b.service", "[Service]\nExecStart=/bin/a\n"));
+        long a = r.unit("a.service").orElseThrow().revision();
+        long b = r.unit("b.service").orElseThrow().revision();
+        UnitRecord newA = new UnitRecord("a.service", "[Service]\nExecStart=/bin/b\n", "new", DesiredState.LAUNCHED);
+        UnitRecord newB = new UnitRecord("b.service", "[Service]\nExecStart=/bin/b\n", "new", DesiredState.LAUNCHED);
+        assertFalse(r.writeRolloutUnits(fence + 1_000_000, List.of(new Rollouts.UnitWrite(newA, a))));
+        assertEquals("[Service]\nExecStart=/bin/a\n", r.unit("a.service").orElseThrow().value().text());
+        assertTrue(r.writeRolloutUnits(fence, List.of(new Rollouts.UnitWrite(newA, a), new Rollouts.UnitWrite(newB, b - 1))),
+                "a unit that changed meanwhile is left alone, the others are written");
+        assertEquals("new", r.unit("a.service").orElseThrow().value().hash());
+        assertEquals(unit("b.service", "[Service]\nExecStart=/bin/a\n").hash(), r.unit("b.service").orElseThrow().value().hash());
+    }
+
+    @Test
+    void rolloutsAreWatched() throws Exception {
+        Registry r = client();
+        WatchView<dev.flotilla.model.Rollout> view = new WatchView<>();
+        closeLater(r.watchRollouts(view));
+        r.createRollout(rollout("r1", "a.service"));
+        eventually(() -> view.items.containsKey("r1"));
+    }
 }

@@ -5,17 +5,18 @@ import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
 
 /**
- * What {@link Registry#watchCluster} reports: a unit, a machine or a unit state. Keys are
- * {@code units/<name>}, {@code machines/<id>} and {@code states/<machine>/<unit>}.
+ * What {@link Registry#watchCluster} reports: a unit, a machine, a unit state or a rollout. Keys are
+ * {@code units/<name>}, {@code machines/<id>}, {@code states/<machine>/<unit>} and {@code rollouts/<id>}.
  */
 public sealed interface ClusterItem {
     String UNITS = "units/";
     String MACHINES = "machines/";
     String STATES = "states/";
+    String ROLLOUTS = "rollouts/";
 
     /** Whether a key below the registry's prefix is a unit, machine or state. */
     static boolean reported(String key) {
-        return key.startsWith(UNITS) || key.startsWith(MACHINES) || key.startsWith(STATES);
+        return key.startsWith(UNITS) || key.startsWith(MACHINES) || key.startsWith(STATES) || key.startsWith(ROLLOUTS);
     }
 
     /** The event without what is not reported, or null to drop it (a removal may carry no value to tell). */
@@ -39,5 +40,9 @@ public sealed interface ClusterItem {
     }
 
     record StateItem(UnitState state) implements ClusterItem {
+    }
+
+    /** A rollout's record ({@code rollouts/<id>}): its progress as the engine advances it. */
+    record RolloutItem(dev.flotilla.model.Rollout rollout) implements ClusterItem {
     }
 }

@@ -6,6 +6,9 @@ import dev.flotilla.model.Machine;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Resources;
+import dev.flotilla.model.Rollout;
+import dev.flotilla.model.RolloutSettings;
+import dev.flotilla.model.RolloutUnit;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,6 +137,35 @@ final class Codec {
             return new dev.flotilla.model.UnitFailure(unit, hash, attempts,
                     failedOn == null ? java.util.List.of() : failedOn, lastFailure == null ? "" : lastFailure,
                     lastFailureMillis, notBeforeMillis);
+        }
+    }
+
+    /** What rollouts/<id> holds (durations in milliseconds, enums by name). */
+    record RolloutValue(String id, java.util.List<RolloutUnitValue> units, Map<String, String> texts, int maxParallel,
+                        long minHealthyMillis, long healthyDeadlineMillis, boolean autoRevert, String phase,
+                        String request, String reason, long createdMillis, long updatedMillis) {
+        static RolloutValue of(Rollout r) {
+            RolloutSettings s = r.settings();
+            return new RolloutValue(r.id(), r.units().stream().map(RolloutUnitValue::of).toList(), r.texts(),
+                    s.maxParallel(), s.minHealthy().toMillis(), s.healthyDeadline().toMillis(), s.autoRevert(),
+                    r.phase().name(), r.request().name(), r.reason(), r.createdMillis(), r.updatedMillis());
+        }
+
+        Rollout rollout() {
+            return new Rollout(id, units.stream().map(RolloutUnitValue::unit).toList(), texts,
+                    new RolloutSettings(maxParallel, java.time.Duration.ofMillis(minHealthyMillis),
+                            java.time.Duration.ofMillis(healthyDeadlineMillis), autoRevert),
+                    Rollout.Phase.valueOf(phase), Rollout.Request.valueOf(request), reason, createdMillis, updatedMillis);
+        }
+    }
+
+    record RolloutUnitValue(String name, String oldHash, String newHash, String step, long changedMillis, String detail) {
+        static RolloutUnitValue of(RolloutUnit u) {
+            return new RolloutUnitValue(u.name(), u.oldHash(), u.newHash(), u.step().name(), u.changedMillis(), u.detail());
+        }
+
+        RolloutUnit unit() {
+            return new RolloutUnit(name, oldHash, newHash, RolloutUnit.Step.valueOf(step), changedMillis, detail);
         }
     }
 

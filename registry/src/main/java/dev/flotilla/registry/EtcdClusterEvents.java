@@ -48,6 +48,9 @@ final class EtcdClusterEvents implements ClusterEvents {
         if (key.startsWith(ClusterItem.STATES)) {
             return new ClusterItem.StateItem(EtcdConnection.decodeState(key.substring(ClusterItem.STATES.length()), value));
         }
+        if (key.startsWith(ClusterItem.ROLLOUTS)) {
+            return new ClusterItem.RolloutItem(EtcdRollouts.decode(value));
+        }
         return null; // assignments, waiting reasons, globals, the leader key: not reported
     }
 }

@@ -29,6 +29,7 @@ final class EtcdRegistry implements Registry {
     private final EtcdClusterEvents events;
     private final EtcdLeadership leadership;
     private final EtcdUnitFailures failures;
+    private final EtcdRollouts rollouts;
 
     EtcdRegistry(EtcdConfig config) {
         this.etcd = new EtcdConnection(config);
@@ -39,6 +40,7 @@ final class EtcdRegistry implements Registry {
         this.events = new EtcdClusterEvents(etcd);
         this.leadership = new EtcdLeadership(etcd);
         this.failures = new EtcdUnitFailures(etcd);
+        this.rollouts = new EtcdRollouts(etcd, units);
     }
 
     /** For tests that write to etcd behind the registry's back. */
@@ -252,6 +254,48 @@ final class EtcdRegistry implements Registry {
     @Override
     public Optional<String> engineLeader() {
         return leadership.engineLeader();
+    }
+
+    // ---- rollouts ----
+
+    @Override
+    public java.util.List<Versioned<dev.flotilla.model.Rollout>> rollouts() {
+        return rollouts.rollouts();
+    }
+
+    @Override
+    public Optional<Versioned<dev.flotilla.model.Rollout>> rollout(String id) {
+        return rollouts.rollout(id);
+    }
+
+    @Override
+    public Creation createRollout(dev.flotilla.model.Rollout rollout) {
+        return rollouts.createRollout(rollout);
+    }
+
+    @Override
+    public boolean requestRollout(String id, dev.flotilla.model.Rollout.Request request, long expectedRevision) {
+        return rollouts.requestRollout(id, request, expectedRevision);
+    }
+
+    @Override
+    public long advanceRollout(long fencingRevision, dev.flotilla.model.Rollout next, long expectedRevision, boolean release) {
+        return rollouts.advanceRollout(fencingRevision, next, expectedRevision, release);
+    }
+
+    @Override
+    public boolean writeRolloutUnits(long fencingRevision, List<UnitWrite> writes) {
+        return rollouts.writeRolloutUnits(fencingRevision, writes);
+    }
+
+    @Override
+    public boolean deleteRollout(long fencingRevision, String id) {
+        return rollouts.deleteRollout(fencingRevision, id);
+    }
+
+    @Override
+    public Subscription watchRollouts(Consumer<WatchEvent<dev.flotilla.model.Rollout>> listener) {
+        return rollouts.watchRollouts(listener);
     }
 
     @Override

@@ -79,6 +79,11 @@ final class EtcdUnits implements Units {
                 : new StoredUnit(new Op[]{put}, bytes);
     }
 
+    /** The ops that replace a unit (and its index entry), for a rollout's fenced writes. */
+    Op[] replaceOps(UnitRecord unit) {
+        return writeUnit(unit, true);
+    }
+
     @Override
     public boolean createUnit(UnitRecord unit) {
         ByteSequence key = keys.unit(unit.name());

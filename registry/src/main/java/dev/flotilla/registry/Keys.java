@@ -85,6 +85,19 @@ final class Keys {
         return bytes(failuresPrefix() + unit);
     }
 
+    String rolloutsPrefix() {
+        return prefix + "rollouts/";
+    }
+
+    ByteSequence rollout(String id) {
+        return bytes(rolloutsPrefix() + id);
+    }
+
+    /** Which rollout holds a unit: at most one at a time. */
+    ByteSequence rolloutLock(String unit) {
+        return bytes(prefix + "rollout-units/" + unit);
+    }
+
     ByteSequence engineLeader() {
         return bytes(prefix + "engine/leader");
     }

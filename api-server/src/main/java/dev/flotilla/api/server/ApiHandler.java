@@ -42,6 +42,7 @@ final class ApiHandler extends Handler.Abstract {
     private final FlotillaUnits flotillaUnits;
     private final UnitBatch unitBatch;
     private final MachinePatch machinePatch;
+    private final RolloutEndpoints rollouts;
     private final AccessGuard guard;
     private final ApiStats stats;
     private final MetricsEndpoint metrics;
@@ -74,6 +75,7 @@ final class ApiHandler extends Handler.Abstract {
         this.flotillaUnits = new FlotillaUnits(registry, reads);
         this.unitBatch = new UnitBatch(registry);
         this.machinePatch = new MachinePatch(registry);
+        this.rollouts = new RolloutEndpoints(registry);
     }
 
     @Override
@@ -276,6 +278,19 @@ final class ApiHandler extends Handler.Abstract {
         } else if (s.size() == 5 && resource.equals("units") && s.get(4).equals("journal")) {
             ex.requireMethod("GET");
             inspection.journal(ex, s.get(3));
+        } else if (s.size() == 3 && resource.equals("rollouts")) {
+            ex.requireMethod("GET,POST");
+            if (ex.method.equals("POST")) {
+                rollouts.start(ex);
+            } else {
+                rollouts.list(ex);
+            }
+        } else if (s.size() == 4 && resource.equals("rollouts")) {
+            ex.requireMethod("GET");
+            rollouts.get(ex, s.get(3));
+        } else if (s.size() == 5 && resource.equals("rollouts")) {
+            ex.requireMethod("POST");
+            rollouts.request(ex, s.get(3), s.get(4));
         } else if (s.size() == 3 && resource.equals("units")) {
             ex.requireMethod("GET,POST");
             if (ex.method.equals("POST")) {

@@ -72,11 +72,18 @@ final class EventLines {
             if (item instanceof ClusterItem.MachineItem m) {
                 return new ClusterEvent.Change("machine", "updated", null, m.machine().id(), null, machine(m), null);
             }
+            if (item instanceof ClusterItem.RolloutItem r) {
+                return new ClusterEvent.Change("rollout", "updated", r.rollout().id(), null, null, null, null,
+                        RolloutEndpoints.view(r.rollout()));
+            }
             ClusterItem.StateItem s = (ClusterItem.StateItem) item;
             return new ClusterEvent.Change("state", "updated", s.state().unit(), s.state().machineId(), null, null, state(s));
         }
         if (key.startsWith(ClusterItem.UNITS)) {
             return new ClusterEvent.Change("unit", "removed", key.substring(ClusterItem.UNITS.length()), null, null, null, null);
+        }
+        if (key.startsWith(ClusterItem.ROLLOUTS)) {
+            return new ClusterEvent.Change("rollout", "removed", key.substring(ClusterItem.ROLLOUTS.length()), null, null, null, null);
         }
         if (key.startsWith(ClusterItem.MACHINES)) {
             return new ClusterEvent.Change("machine", "removed", null, key.substring(ClusterItem.MACHINES.length()), null, null, null);
