@@ -581,9 +581,12 @@
     if (!list.length) { box.replaceChildren(el('div', 'muted', 'no rollouts')); return; }
     box.replaceChildren(...list.map((r) => {
       const div = el('div', 'rollout');
-      const total = r.total ?? (r.units ? r.units.length : 0);
-      const done = r.done ?? r.updated ?? r.completed ?? 0;
-      div.append(el('div', '', (r.id || '') + ' ' + (r.state || r.status || '') + (total ? ' ' + done + '/' + total : '')));
+      // RolloutView: a phase and its units' steps; a unit is through once healthy (or reverted).
+      const units = r.units || [];
+      const total = units.length;
+      const done = units.filter((u) => u.step === 'healthy' || u.step === 'reverted').length;
+      div.append(el('div', '', (r.id || '') + ' ' + (r.phase || '') + (total ? ' ' + done + '/' + total : '')
+        + (r.reason ? ' — ' + r.reason : '')));
       const p = el('div', 'progress');
       const f = el('span');
       f.style.width = (total ? Math.min(100, done / total * 100) : 0) + '%';
