@@ -37,6 +37,7 @@ final class UnitTables {
         c.put("target", u -> u.global() ? "global" : Table.machineLegend(u.machineID(), u.machineIP(), full));
         c.put("global", u -> Boolean.toString(u.global()));
         c.put("desc", u -> dash(u.description()));
+        c.put("waiting", u -> dash(u.waiting()));
         return new Table<>(c);
     }
 

@@ -1,7 +1,5 @@
 package dev.flotilla.testvms.functional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.testvms.Cluster;
 import dev.flotilla.testvms.ClusterConfig;
 import dev.flotilla.testvms.ClusterExtension;
@@ -32,11 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ClusterConfig(machines = 3, ttlSeconds = 3, flotdConf = {"capacity_memory=1536M"})
 class ResourcePlacementTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GIG = UnitsInCluster.unit("a gigabyte", "ExecStart=/bin/sleep infinity\nMemoryMax=1G", "");
 
     @Test
-    void fourGigabyteUnitsOnThreeMachinesOfOneAndAHalfRunThreeAndTheFourthWaitsUntilOneStops(Cluster cluster) throws Exception {
+    void fourGigabyteUnitsOnThreeMachinesOfOneAndAHalfRunThreeAndTheFourthWaitsUntilOneStops(Cluster cluster) {
         UnitsInCluster units = new UnitsInCluster(cluster);
         List<String> args = new ArrayList<>(List.of("start", "--no-block"));
         List<String> names = List.of("mem1.service", "mem2.service", "mem3.service", "mem4.service");
@@ -93,14 +90,15 @@ class ResourcePlacementTest {
         return where;
     }
 
-    /** Unit to waiting reason, from list-unit-files' JSON. */
-    private static Map<String, String> waiting(Cluster cluster) throws Exception {
-        CommandResult r = cluster.flotctl("m1", "list-unit-files", "-o", "json").requireOk("list-unit-files");
+    /** Unit to waiting reason, from list-unit-files' waiting column. */
+    private static Map<String, String> waiting(Cluster cluster) {
+        CommandResult r = cluster.flotctl("m1", "list-unit-files", "--no-legend", "--fields=unit,waiting")
+                .requireOk("list-unit-files");
         Map<String, String> waiting = new TreeMap<>();
-        for (JsonNode u : JSON.readTree(r.out())) {
-            String w = u.path("waiting").asText("");
-            if (!w.isEmpty()) {
-                waiting.put(u.path("name").asText(), w);
+        for (String line : r.out().lines().toList()) {
+            String[] f = line.split("\t", 2);
+            if (f.length == 2 && !f[1].equals("-")) {
+                waiting.put(f[0], f[1]);
             }
         }
         return waiting;
