@@ -11,14 +11,26 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param machineID    the machine it is scheduled to; empty when none (always for global units)
  * @param machineIP    that machine's address, when it is registered
  * @param waiting      why the engine could not place it, empty when it is not waiting
+ * @param rescheduleAttempts how often RescheduleOnFailure= moved it since it last ran healthy (0: never)
+ * @param lastFailure  the last failure the engine saw (machine and state), empty when none is remembered
+ * @param lastFailureAt when, ISO-8601 UTC, empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UnitDetail(String name, String text, String hash, String desiredState, String currentState,
-                         String machineID, String machineIP, boolean global, String description, String waiting) {
+                         String machineID, String machineIP, boolean global, String description, String waiting,
+                         int rescheduleAttempts, String lastFailure, String lastFailureAt) {
     public UnitDetail {
         machineID = machineID == null ? "" : machineID;
         machineIP = machineIP == null ? "" : machineIP;
         description = description == null ? "" : description;
         waiting = waiting == null ? "" : waiting;
+        lastFailure = lastFailure == null ? "" : lastFailure;
+        lastFailureAt = lastFailureAt == null ? "" : lastFailureAt;
+    }
+
+    /** A unit without a remembered failure. */
+    public UnitDetail(String name, String text, String hash, String desiredState, String currentState,
+                      String machineID, String machineIP, boolean global, String description, String waiting) {
+        this(name, text, hash, desiredState, currentState, machineID, machineIP, global, description, waiting, 0, "", "");
     }
 }

@@ -11,6 +11,7 @@ import dev.flotilla.registry.WatchEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class Engine implements AutoCloseable {
     private final LeaderElection election;
     private final EngineOptions options;
     private final Scheduler scheduler;
+    private final Clock clock;
     private final SerialLoop thread = new SerialLoop("flotilla-engine");
 
     // engine-thread state
@@ -68,6 +70,11 @@ public final class Engine implements AutoCloseable {
         ScheduledFuture<?> resync;
         boolean failing;
         boolean ended;
+        /** RescheduleOnFailure=: records, the states that matter, what to keep units off. */
+        final FailureWatch failures = new FailureWatch(new FailurePolicy(FailurePolicy.MIN_HEALTHY));
+        boolean statesWatched;
+        Map<String, Set<String>> avoid = Map.of();
+        ScheduledFuture<?> failureWake;
 
         Term(long fence, IncrementalPlanner planner, long graceNanos) {
             this.fence = fence;
@@ -77,8 +84,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private Engine(Registry registry, LeaderElection election, EngineOptions options, Scheduler scheduler) {
+    private Engine(Registry registry, LeaderElection election, EngineOptions options, Scheduler scheduler, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         this.election = election;
         this.options = options;
         this.scheduler = scheduler;
@@ -90,7 +98,13 @@ public final class Engine implements AutoCloseable {
     }
 
     static Engine start(Registry registry, LeaderElection election, EngineOptions options, Scheduler scheduler) {
-        Engine engine = new Engine(registry, election, options, scheduler);
+        return start(registry, election, options, scheduler, Clock.systemUTC());
+    }
+
+    /** With the clock RescheduleOnFailure's delays and healthy times are read from (tests: a manual one). */
+    static Engine start(Registry registry, LeaderElection election, EngineOptions options, Scheduler scheduler,
+                        Clock clock) {
+        Engine engine = new Engine(registry, election, options, scheduler, clock);
         election.start(change -> engine.onThread(() -> engine.onLeadership(change)));
         return engine;
     }
@@ -121,7 +135,10 @@ public final class Engine implements AutoCloseable {
                 noticeDepartures(t, e);
                 t.view.onMachines(e);
             })));
-            t.watches.add(registry.watchUnits(event(t, t.view::onUnits)));
+            t.watches.add(registry.watchUnits(event(t, e -> {
+                t.view.onUnits(e);
+                t.failures.onUnits(e);
+            })));
             t.watches.add(registry.watchAssignments(event(t, t.view::onAssignments)));
             t.watches.add(registry.watchWaiting(event(t, t.view::onWaiting)));
             long resyncMs = options.resyncInterval().toMillis();
@@ -192,18 +209,21 @@ public final class Engine implements AutoCloseable {
         // Machines changed, a watch listed anew, a resync or a failed write: from scratch. Otherwise
         // the pass plans the units touched since the last one, unless that needs a full pass too.
         // (While absent machines are waited for, a full pass that deferred nothing leaves no state.)
+        if (!reviewFailures(t)) {
+            return;
+        }
         boolean reshaped = v.takeReshaped();
         Set<String> touched = v.takeTouched();
         Planner.Plan plan = null;
         if (!reshaped && !t.fullNext && t.planner.ready()) {
-            plan = t.planner.incremental(v.units(), v::assignmentsOf, v.waiting(), touched);
+            plan = t.planner.incremental(v.units(), v::assignmentsOf, v.waiting(), touched, t.avoid);
         }
         if (plan == null) {
             if (log.isDebugEnabled()) {
                 log.debug("full pass: {}", reshaped ? "machines changed or a watch listed anew" : t.fullNext
                         ? "first pass, resync or failed write" : "the changes need one (" + touched.size() + " units touched)");
             }
-            plan = t.planner.full(v.machines(), v.units(), v.assignments(), v.waiting(), hold);
+            plan = t.planner.full(v.machines(), v.units(), v.assignments(), v.waiting(), hold, t.avoid);
             fullPasses++;
         }
         t.fullNext = false;
@@ -258,6 +278,59 @@ public final class Engine implements AutoCloseable {
         publishStats();
     }
 
+    /**
+     * RescheduleOnFailure=: loads the records once, watches unit states once some unit asks for moves,
+     * writes what {@link FailurePolicy} decides, and sets the machines units are kept off for this pass
+     * (a change of them plans from scratch). False if the pass must stop: a write failed or was refused.
+     */
+    private boolean reviewFailures(Term t) {
+        FailureWatch f = t.failures;
+        try {
+            if (!f.loaded()) {
+                f.load(registry.unitFailures().value());
+            }
+            if (f.wantsStates() && !t.statesWatched) {
+                t.statesWatched = true;
+                t.watches.add(registry.watchStates(e -> onThread(() -> {
+                    if (!t.ended && f.onStates(e)) {
+                        requestPass(t, options.passDelay().toMillis());
+                    }
+                })));
+            }
+            long now = clock.millis();
+            FailureWatch.Review review = f.review(t.view.units(), t.view::assignmentsOf, now);
+            for (FailurePolicy.Action a : review.writes()) {
+                boolean written = a instanceof FailurePolicy.Action.Store s ? registry.putUnitFailure(t.fence, s.failure())
+                        : registry.removeUnitFailure(t.fence, ((FailurePolicy.Action.Clear) a).unit());
+                if (!written) {
+                    log.warn("a failure record write was refused: this engine is no longer the leader");
+                    return false;
+                }
+                f.applied(a);
+                writes++;
+                log.info("RescheduleOnFailure: {}", a instanceof FailurePolicy.Action.Store s
+                        ? s.failure().unit() + " " + s.failure().lastFailure() + ", attempt " + s.failure().attempts()
+                        : ((FailurePolicy.Action.Clear) a).unit() + " forgets its failures");
+            }
+            Map<String, Set<String>> avoid = f.avoid(t.view::assignmentsOf, now);
+            if (!avoid.equals(t.avoid)) {
+                t.avoid = avoid;
+                t.fullNext = true;
+            }
+            if (review.wakeAtMillis() != Long.MAX_VALUE && (t.failureWake == null || t.failureWake.isDone())) {
+                // At most a second: the clock may be moved by a test, and due moves are rare.
+                long in = Math.max(1, Math.min(review.wakeAtMillis() - now, 1000));
+                t.failureWake = thread.schedule(() -> requestPass(t, 0), in);
+            }
+            return true;
+        } catch (RegistryException e) {
+            failedPasses++;
+            log.warn("cannot read or write failure records: {}; retrying in a second", e.getMessage());
+            t.pendingPass = thread.schedule(() -> pass(t), 1000);
+            return false;
+        }
+    }
+
     /** The default scheduler keeps its state between passes; any other (tests) plans every pass from scratch. */
     private IncrementalPlanner newPlanner() {
         return scheduler == Scheduler.leastLoaded() ? new IncrementalPlanner() : IncrementalPlanner.fullOnly(scheduler);
@@ -275,6 +348,9 @@ public final class Engine implements AutoCloseable {
         }
         if (t.resync != null) {
             t.resync.cancel(false);
+        }
+        if (t.failureWake != null) {
+            t.failureWake.cancel(false);
         }
         term = null;
     }

@@ -64,7 +64,13 @@ final class IncrementalPlanner {
     /** A pass from scratch: {@link Planner#plan}; its state serves later incremental passes once committed. */
     Planner.Plan full(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
                       Map<String, String> recordedWaiting, boolean holdAbsentMachines) {
-        Planner.Plan plan = planner.plan(machines, units, assignments, recordedWaiting, holdAbsentMachines);
+        return full(machines, units, assignments, recordedWaiting, holdAbsentMachines, Map.of());
+    }
+
+    /** @param avoid machines a unit must be kept off (RescheduleOnFailure=); a change of it needs a full pass */
+    Planner.Plan full(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
+                      Map<String, String> recordedWaiting, boolean holdAbsentMachines, Map<String, Set<String>> avoid) {
+        Planner.Plan plan = planner.plan(machines, units, assignments, recordedWaiting, holdAbsentMachines, avoid);
         planned.clear();
         problems.clear();
         if (plan.deferred() != null) {
@@ -94,8 +100,17 @@ final class IncrementalPlanner {
      */
     Planner.Plan incremental(Map<String, UnitRecord> units, Function<String, Collection<Assignment>> assignmentsOf,
                              Map<String, String> recordedWaiting, Set<String> touched) {
+        return incremental(units, assignmentsOf, recordedWaiting, touched, Map.of());
+    }
+
+    /** As above; a touched unit that must avoid machines takes a full pass (they are few). */
+    Planner.Plan incremental(Map<String, UnitRecord> units, Function<String, Collection<Assignment>> assignmentsOf,
+                             Map<String, String> recordedWaiting, Set<String> touched, Map<String, Set<String>> avoid) {
         if (!ready()) {
             return null;
+        }
+        if (!avoid.isEmpty() && touched.stream().anyMatch(avoid::containsKey)) {
+            return giveUp();
         }
         List<UnitView> added = new ArrayList<>();
         List<AssignmentChange> rewrites = new ArrayList<>();

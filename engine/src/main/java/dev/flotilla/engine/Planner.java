@@ -1,6 +1,7 @@
 package dev.flotilla.engine;
 
 import dev.flotilla.engine.scheduler.ClusterSnapshot;
+import dev.flotilla.engine.scheduler.Constraints;
 import dev.flotilla.engine.scheduler.Decision;
 import dev.flotilla.engine.scheduler.Decisions;
 import dev.flotilla.engine.scheduler.MachineView;
@@ -54,6 +55,12 @@ final class Planner {
      */
     Plan plan(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
               Map<String, String> recordedWaiting, boolean holdAbsentMachines) {
+        return plan(machines, units, assignments, recordedWaiting, holdAbsentMachines, Map.of());
+    }
+
+    /** @param avoid machines a unit must be kept off ({@link FailureWatch#avoid}: RescheduleOnFailure=) */
+    Plan plan(Map<String, Machine> machines, Map<String, UnitRecord> units, Iterable<Assignment> assignments,
+              Map<String, String> recordedWaiting, boolean holdAbsentMachines, Map<String, Set<String>> avoid) {
         constraints.retainOnly(units);
         List<AssignmentChange> unassign = new ArrayList<>();
         List<AssignmentChange> assign = new ArrayList<>();
@@ -96,7 +103,9 @@ final class Planner {
                 }
                 continue; // not scheduled: an assignment it has is removed below
             }
-            unitViews.add(new UnitView(u.name(), desired(u.desired()), constraints.of(facts)));
+            Constraints c = constraints.of(facts);
+            Set<String> kept = avoid.get(u.name());
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), kept == null ? c : c.withAvoid(kept)));
         }
         for (Assignment a : current.values()) {
             UnitRecord u = units.get(a.unit());

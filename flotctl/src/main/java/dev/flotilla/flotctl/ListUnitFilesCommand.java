@@ -10,7 +10,8 @@ import java.util.EnumSet;
 import java.util.List;
 
 @Command(name = "list-unit-files", mixinStandardHelpOptions = true, description = {"List the units in the cluster, whether or not they are scheduled.",
-        "Fields: unit, hash, dstate, state, target, global, desc, waiting (why the engine cannot place it)."})
+        "Fields: unit, hash, dstate, state, target, global, desc, waiting (why the engine cannot place it), attempts, failure.",
+        "attempts and failure (RescheduleOnFailure=) join the default columns when a unit has a remembered failure."})
 final class ListUnitFilesCommand extends ListingCommand<UnitFileEntry> {
     @Option(names = "--fields", defaultValue = UnitTables.UNIT_FILES_DEFAULT,
             description = "Columns to show; default: ${DEFAULT-VALUE}.")
@@ -24,6 +25,11 @@ final class ListUnitFilesCommand extends ListingCommand<UnitFileEntry> {
     @Override
     String fields() {
         return fields;
+    }
+
+    @Override
+    String fields(List<UnitFileEntry> rows) {
+        return UnitTables.unitFileFields(fields, rows);
     }
 
     @Override

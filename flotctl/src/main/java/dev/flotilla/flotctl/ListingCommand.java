@@ -22,11 +22,17 @@ abstract class ListingCommand<T> extends ClusterCommand {
 
     abstract List<T> rows(FlotillaClient client);
 
+    /** The columns for these rows (by default {@link #fields()}). */
+    String fields(List<T> rows) {
+        return fields();
+    }
+
     @Override
     int run(FlotillaClient client) {
         Table<T> table = table(full);
-        List<String> chosen = table.fields(fields());
+        table.fields(fields()); // refuses unknown fields before asking the cluster
         List<T> rows = rows(client);
+        List<String> chosen = table.fields(fields(rows));
         if (output == OutputFormat.json) {
             OutputFormat.printJson(out(), rows);
         } else {

@@ -11,6 +11,8 @@ import java.util.function.Function;
 final class UnitTables {
     static final String UNITS_DEFAULT = "unit,machine,active,sub";
     static final String UNIT_FILES_DEFAULT = "unit,hash,dstate,state,target";
+    /** Added to the default columns when a listed unit has a remembered failure (RescheduleOnFailure=, Flotilla's own). */
+    static final String FAILURE_FIELDS = "attempts,failure";
 
     private UnitTables() {
     }
@@ -38,7 +40,18 @@ final class UnitTables {
         c.put("global", u -> Boolean.toString(u.global()));
         c.put("desc", u -> dash(u.description()));
         c.put("waiting", u -> dash(u.waiting()));
+        c.put("attempts", u -> u.lastFailure().isEmpty() ? "-" : Integer.toString(u.rescheduleAttempts()));
+        c.put("failure", u -> u.lastFailure().isEmpty() ? "-"
+                : u.lastFailure() + (u.lastFailureAt().isEmpty() ? "" : " at " + u.lastFailureAt()));
         return new Table<>(c);
+    }
+
+    /** The default columns, with the failure columns if any row has a remembered failure; other choices as given. */
+    static String unitFileFields(String fields, java.util.List<UnitFileEntry> rows) {
+        if (fields.equals(UNIT_FILES_DEFAULT) && rows.stream().anyMatch(u -> !u.lastFailure().isEmpty())) {
+            return fields + "," + FAILURE_FIELDS;
+        }
+        return fields;
     }
 
     private static String dash(String s) {

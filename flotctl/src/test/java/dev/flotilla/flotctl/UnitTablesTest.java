@@ -103,4 +103,20 @@ class UnitTablesTest {
                 """.formatted(B, H2, H1, H2, H1, H1),
                 print(UnitTables.unitFiles(true), "unit,global,desc,target,hash", UNITS, true));
     }
+
+    @Test
+    void listUnitFilesShowsRememberedFailuresByDefaultOnlyWhenThereAreAny() {
+        assertEquals(UnitTables.UNIT_FILES_DEFAULT, UnitTables.unitFileFields(UnitTables.UNIT_FILES_DEFAULT, UNITS));
+        List<UnitFileEntry> failed = List.of(
+                new UnitFileEntry("db.service", H2, "launched", "launched", B, "127.0.0.12", false, "Database", "",
+                        1, "failed on " + A + " (failed/failed)", "2026-01-01T00:00:00Z"),
+                UNITS.get(2));
+        String fields = UnitTables.unitFileFields(UnitTables.UNIT_FILES_DEFAULT, failed);
+        assertEquals("""
+                UNIT\tHASH\tDSTATE\tSTATE\tTARGET\tATTEMPTS\tFAILURE
+                db.service\tfedcba9\tlaunched\tlaunched\t9d0e1f2a.../127.0.0.12\t1\tfailed on %s (failed/failed) at 2026-01-01T00:00:00Z
+                new.service\tfedcba9\tinactive\tinactive\t-\t-\t-
+                """.formatted(A), print(UnitTables.unitFiles(false), fields, failed, true));
+        assertEquals("unit,hash", UnitTables.unitFileFields("unit,hash", failed), "chosen columns are kept as chosen");
+    }
 }

@@ -74,6 +74,24 @@ class VerifyCommandTest {
     }
 
     @Test
+    void badResourceValuesAreReportedWithTheirLinesAndExitOne() throws Exception {
+        Path bad = Files.writeString(dir.resolve("db.service"), """
+                [Service]
+                ExecStart=/bin/true
+                MemoryMax=lots
+                CPUQuota=0%
+                [X-Fleet]
+                CPURequest=1.5
+                """);
+        Run r = verify("verify", bad.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains(bad + ":3: MemoryMax 'lots' is not a size"), r.err());
+        assertTrue(r.err().contains(bad + ":4: CPUQuota '0%' is 0"), r.err());
+        Path good = Files.writeString(dir.resolve("ok.service"), "[Service]\nExecStart=/bin/true\nMemoryMax=1G\nCPUQuota=150%\n");
+        assertEquals(0, verify("verify", good.toString()).exit());
+    }
+
+    @Test
     void aMissingFileIsAnErrorNotACrash() {
         Run r = verify("verify", dir.resolve("absent.service").toString());
         assertEquals(1, r.exit());

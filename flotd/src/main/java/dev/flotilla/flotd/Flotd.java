@@ -60,8 +60,13 @@ final class Flotd implements AutoCloseable {
         EtcdConfig etcd = etcdConfig();
         registry = Registry.connect(etcd);
         // The configured metadata: the agent lays the API's overrides over it (read before it registers).
+        CapacitySettings.Resolved capacity = config.capacity().resolve(CapacityProbe.detect());
+        if (!capacity.warning().isEmpty()) {
+            log.warn("capacity: {}", capacity.warning());
+        }
+        log.info("announcing capacity {}", capacity.description());
         machine = new Machine(machineId, ip, config.metadata(), Version.get(),
-                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip));
+                ApiAdvertisement.url(config.apiListen(), config.apiSecurity().tls(), ip)).withCapacity(capacity.capacity());
         AgentConfig agentConfig = AgentConfig.of(machine, config.machineTtl(), session, config.unitDir());
         Agent machineAgent = systemd == null ? Agent.presenceOnly(agentConfig, registry) : Agent.create(agentConfig, registry, systemd);
         agent = machineAgent;

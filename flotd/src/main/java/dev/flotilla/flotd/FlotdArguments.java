@@ -64,7 +64,11 @@ final class FlotdArguments {
             new Setting("--log-level", "LEVEL", "error, warn, info, debug or trace."),
             new Setting("--machine-id-file", "FILE", "File holding the machine id."),
             new Setting("--unit-dir", "DIR", "The agent's own folder of unit files."),
-            new Setting("--systemd", "on|off", "off: register but run no units (no systemd needed)."));
+            new Setting("--systemd", "on|off", "off: register but run no units (no systemd needed)."),
+            new Setting("--capacity-cpu", "CPUS", "CPUs units may use, e.g. 4 or 3500m (empty: detect)."),
+            new Setting("--capacity-memory", "SIZE", "Memory units may use, e.g. 1536M (empty: detect)."),
+            new Setting("--reserved-cpu", "CPUS", "Kept off the detected CPUs for the OS and flotd (100m)."),
+            new Setting("--reserved-memory", "SIZE", "Kept off the detected memory for the OS and flotd (256M)."));
 
     private FlotdArguments() {
     }

@@ -2,6 +2,7 @@ package dev.flotilla.flotd;
 
 import dev.flotilla.api.server.AccessTokens;
 import dev.flotilla.api.server.ApiSecurity;
+import dev.flotilla.unitfile.ResourceSyntax;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,13 +27,14 @@ import java.util.TreeMap;
  * @param systemd       false: run without systemd (the machine registers but runs no units)
  * @param apiSecurity   TLS and credentials of the TCP listener (tokens read and checked at load)
  * @param fleetSocket   where to offer the API socket under fleet's path too (a symlink), if anywhere
+ * @param capacity      what this machine announces it can give to units (set outright, or detected less a reservation)
  */
 record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path> etcdCaFile,
                    Optional<Path> etcdCertFile, Optional<Path> etcdKeyFile, Map<String, String> metadata,
                    String publicIp, Optional<Path> apiSocket, Optional<String> apiSocketGroup,
                    Optional<InetSocketAddress> apiListen, Path stateDir, Duration machineTtl, Duration engineTtl,
                    String logLevel, Path machineIdFile, Path unitDir, boolean systemd, ApiSecurity apiSecurity,
-                   Optional<Path> fleetSocket) {
+                   Optional<Path> fleetSocket, CapacitySettings capacity) {
 
     /** Every key the file (and the flags) know, with its default. */
     static final Map<String, String> DEFAULTS;
@@ -62,6 +64,10 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
         d.put("machine_id_file", "/etc/machine-id");
         d.put("unit_dir", "/run/flotilla/units");
         d.put("systemd", "on");
+        d.put("capacity_cpu", "");
+        d.put("capacity_memory", "");
+        d.put("reserved_cpu", CapacitySettings.DEFAULT_RESERVED_CPU);
+        d.put("reserved_memory", CapacitySettings.DEFAULT_RESERVED_MEMORY);
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -142,7 +148,32 @@ record FlotdConfig(List<String> etcdEndpoints, String etcdPrefix, Optional<Path>
                 path(v, "api_socket"), optional(v.get("api_socket_group")), listen,
                 Path.of(v.get("state_dir")), seconds(v, origin, "machine_ttl"), seconds(v, origin, "engine_ttl"),
                 level, Path.of(v.get("machine_id_file")), unitDir(v.get("unit_dir"), origin), onOff(v, origin, "systemd"),
-                apiSecurity(v, origin, listen), fleetSocket(v, origin));
+                apiSecurity(v, origin, listen), fleetSocket(v, origin), capacity(v, origin));
+    }
+
+    /** The capacity keys, in the unit files' syntax: {@code capacity_cpu=4}, {@code 3500m}; {@code capacity_memory=1536M}, {@code 1.5G}. */
+    private static CapacitySettings capacity(Map<String, String> v, Map<String, String> origin) throws ConfigException {
+        return new CapacitySettings(amount(v, origin, "capacity_cpu", true, true), amount(v, origin, "capacity_memory", false, true),
+                amount(v, origin, "reserved_cpu", true, false), amount(v, origin, "reserved_memory", false, false));
+    }
+
+    /** @param outright a capacity (empty = detect, 0 refused) rather than a reservation (empty = 0) */
+    private static long amount(Map<String, String> v, Map<String, String> origin, String key, boolean cpu, boolean outright)
+            throws ConfigException {
+        String text = v.get(key).strip();
+        if (text.isEmpty()) {
+            return 0;
+        }
+        long amount;
+        try {
+            amount = cpu ? ResourceSyntax.cpuMillis(text) : ResourceSyntax.bytes(text);
+        } catch (IllegalArgumentException e) {
+            throw bad(origin, key, "'" + text + "' " + e.getMessage());
+        }
+        if (outright && amount == 0) {
+            throw bad(origin, key, "'" + text + "' is 0: a machine announces what it can give (leave it empty to detect it)");
+        }
+        return amount;
     }
 
     private static Optional<Path> fleetSocket(Map<String, String> v, Map<String, String> origin) throws ConfigException {

@@ -46,6 +46,10 @@ class FlotdClusterTest {
     }
 
     private Flotd start(String name, String machineId, String metadata) throws Exception {
+        return start(name, machineId, metadata, Map.of());
+    }
+
+    private Flotd start(String name, String machineId, String metadata, Map<String, String> more) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
         Files.writeString(home.resolve("machine-id"), machineId + "\n");
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
@@ -60,6 +64,7 @@ class FlotdClusterTest {
                 "machine_ttl", "5", // flotd's default; nothing here waits for a lease to run out
                 "systemd", "off")); // no systemd on the build host: these daemons register but run no units
         settings.put("api_insecure_loopback", "true");
+        settings.putAll(more);
         FlotdConfig config = FlotdConfig.load(Optional.empty(), false, settings);
         Flotd d = new Flotd(config);
         daemons.add(d);
@@ -202,6 +207,19 @@ class FlotdClusterTest {
         assertTrue(e.getMessage().contains("set systemd=off"), e.getMessage());
         try (Registry r = Registry.connect(EtcdConfig.of(etcd.endpoint()).withPrefix(prefix))) {
             assertEquals(List.of(), r.machines().value(), "nothing was registered");
+        }
+    }
+
+    @Test
+    void eachDaemonAnnouncesItsCapacitySetOutrightOrDetected() throws Exception {
+        start("a", id('a'), "", Map.of("capacity_cpu", "2", "capacity_memory", "1536M"));
+        start("b", id('b'), "", Map.of("reserved_memory", "0", "reserved_cpu", "0"));
+        try (Registry r = Registry.connect(EtcdConfig.of(etcd.endpoint()).withPrefix(prefix))) {
+            List<dev.flotilla.model.Machine> machines = r.machines().value();
+            assertEquals(new dev.flotilla.model.Resources(2000, 1536L << 20), machines.get(0).capacity());
+            CapacityProbe.Detected here = CapacityProbe.detect();
+            assertEquals(new dev.flotilla.model.Resources(here.cpuMillis(), here.memoryBytes()), machines.get(1).capacity(),
+                    "detected on this host: " + here);
         }
     }
 

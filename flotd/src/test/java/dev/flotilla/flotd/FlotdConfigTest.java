@@ -74,6 +74,14 @@ class FlotdConfigTest {
             "api_listen=127.0.0.1:1 | flotd.conf:2: api_listen: api_listen=127.0.0.1:1 needs TLS: set api_tls_cert and api_tls_key",
             "api_tls_cert=/nonexistent/c.pem | flotd.conf:2: api_tls_cert: /nonexistent/c.pem is not a readable file",
             "api_insecure_loopback=perhaps | flotd.conf:2: api_insecure_loopback: 'perhaps' is not on or off",
+            "capacity_memory=lots   | flotd.conf:2: capacity_memory: 'lots' is not a size",
+            "capacity_memory=0      | flotd.conf:2: capacity_memory: '0' is 0",
+            "capacity_memory=-1G    | flotd.conf:2: capacity_memory: '-1G' is negative",
+            "capacity_memory=50%    | flotd.conf:2: capacity_memory: '50%' is not a size",
+            "capacity_cpu=many      | flotd.conf:2: capacity_cpu: 'many' is not an amount of CPU",
+            "capacity_cpu=0         | flotd.conf:2: capacity_cpu: '0' is 0",
+            "reserved_cpu=-1        | flotd.conf:2: reserved_cpu: '-1' is negative",
+            "reserved_memory=1g     | flotd.conf:2: reserved_memory: '1g' is not a size",
     })
     void badLinesAreRefusedWithFileLineAndKey(String line, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> load("# first line\n" + line + "\n", Map.of()));
@@ -106,5 +114,14 @@ class FlotdConfigTest {
         } catch (ConfigException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void capacityKeysTakeTheUnitFilesSyntaxAndDefaultToDetectingLessAReservation() throws Exception {
+        FlotdConfig defaults = load("", Map.of());
+        assertEquals(new CapacitySettings(0, 0, 100, 256L << 20), defaults.capacity());
+        FlotdConfig c = load("capacity_cpu=3.5\ncapacity_memory=1536M\nreserved_cpu=250m\nreserved_memory=0\n",
+                Map.of("capacity_cpu", "150%"));
+        assertEquals(new CapacitySettings(1500, 1536L << 20, 250, 0), c.capacity());
     }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * What is derived from one unit's text, for the unit {@code name} whose text has {@code hash}: the
  * one place the engine, the agent, the API and the registry read a stored text. Read a unit with
- * {@link #of}, which parses each (name, text) once per process; more derived facts (the resource
- * demands) are one more component filled in by {@link #read}.
+ * {@link #of}, which parses each (name, text) once per process; a new derived fact is one more
+ * component filled in by {@link #read}.
  *
  * <p>A text that cannot be read ({@link #problem}) has the facts of an empty unit: not global, no
  * [X-Fleet] requirements, no description. The API refuses such texts, so this only happens to a
@@ -70,7 +70,7 @@ public record UnitFacts(String name, String hash, FleetRequirements fleet, Strin
         UnitName n = file.name();
         String description = last(file.values("Unit", "Description"));
         return new UnitFacts(name, hash, file.fleet(), description == null ? "" : description, n.isTemplate(),
-                file.hasInstallSection(), activatedService(file), Demand.NONE, Optional.empty());
+                file.hasInstallSection(), activatedService(file), file.demand(), Optional.empty());
     }
 
     /** Whether the text could be read; if not, {@link #problem} says why. */

@@ -131,4 +131,22 @@ class UnitFactsTest {
                 UnitFacts.of(new UnitRecord("cached.service", text, UnitFile.hashOf(text), DesiredState.INACTIVE)));
         assertEquals(UnitFile.hashOf(text), UnitFacts.of("cached.service", text).hash());
     }
+
+    @Test
+    void theDemandIsReadFromTheUnitsDirectives() {
+        String text = "[Service]\nExecStart=/bin/true\nMemoryMax=1G\nCPUQuota=150%\n[X-Fleet]\nCPURequest=250m\n";
+        UnitFacts f = UnitFacts.read("d.service", text, UnitFile.hashOf(text));
+        assertEquals(new Demand(250, 1L << 30, 0), f.demand());
+        String none = "[Service]\nExecStart=/bin/true\n";
+        assertEquals(Demand.NONE, UnitFacts.read("n.service", none, UnitFile.hashOf(none)).demand());
+    }
+
+    @Test
+    void aBadResourceValueMakesTheTextUnreadable() {
+        String text = "[Service]\nExecStart=/bin/true\nMemoryMax=lots\n";
+        UnitFacts f = UnitFacts.read("d.service", text, UnitFile.hashOf(text));
+        assertFalse(f.readable());
+        assertTrue(f.problem().orElseThrow().startsWith("line 3: MemoryMax 'lots' is not a size"), f.problem().orElseThrow());
+        assertEquals(Demand.NONE, f.demand());
+    }
 }

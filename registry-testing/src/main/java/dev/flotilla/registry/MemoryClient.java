@@ -402,6 +402,46 @@ final class MemoryClient implements InMemoryRegistry {
         });
     }
 
+    // ---- unit failures ----
+
+    @Override
+    public Versioned<List<dev.flotilla.model.UnitFailure>> unitFailures() {
+        return list("list unit failures", keys.failuresPrefix(), dev.flotilla.model.UnitFailure.class::cast);
+    }
+
+    @Override
+    public Optional<dev.flotilla.model.UnitFailure> unitFailure(String unit) {
+        return store.atomically(() -> {
+            check("read failure of " + unit);
+            return Optional.ofNullable(store.get(key(keys.failure(unit))))
+                    .map(e -> (dev.flotilla.model.UnitFailure) e.value());
+        });
+    }
+
+    @Override
+    public boolean putUnitFailure(long fencingRevision, dev.flotilla.model.UnitFailure failure) {
+        return fenced(fencingRevision, new MemoryStore.Put(key(keys.failure(failure.unit())), failure, 0),
+                "write failure of " + failure.unit());
+    }
+
+    @Override
+    public boolean removeUnitFailure(long fencingRevision, String unit) {
+        return fenced(fencingRevision, new MemoryStore.Delete(key(keys.failure(unit))), "remove failure of " + unit);
+    }
+
+    private boolean fenced(long fencingRevision, MemoryStore.Op op, String what) {
+        String leaderKey = key(keys.engineLeader());
+        return store.atomically(() -> {
+            check(what);
+            MemoryStore.Entry leader = store.get(leaderKey);
+            if ((leader == null ? 0 : leader.createRevision()) != fencingRevision) {
+                return false;
+            }
+            store.commit(List.of(op), what);
+            return true;
+        });
+    }
+
     // ---- unit states ----
 
     @Override

@@ -2,6 +2,7 @@ package dev.flotilla.registry;
 
 import dev.flotilla.model.MetadataOverride;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.Resources;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
@@ -165,6 +166,22 @@ abstract class RegistryContract {
         assertEquals(Map.of("az", "b", "disk", "ssd"), a.machine().metadata());
         assertEquals(lease, a.leaseId());
         assertEquals(ConnectionState.CONNECTED, a.state());
+    }
+
+    @Test
+    void aMachinesCapacityIsStoredWithItsAnnouncementAndKeptByAMetadataUpdate() throws Exception {
+        Registry r = client();
+        Resources capacity = new Resources(3500, 1536L << 20);
+        MachinePresence a = closeLater(r.register(machine('a', "127.0.0.1a").withCapacity(capacity), TTL, "s1", Duration.ZERO));
+        register(r, 'b', "s2");
+        assertEquals(List.of(capacity, Resources.NONE), r.machines().value().stream().map(Machine::capacity).toList(),
+                "a machine that announces no capacity reads back as NONE");
+        a.update(a.machine().withMetadata(Map.of("az", "b")));
+        assertEquals(capacity, r.machines().value().get(0).capacity());
+        WatchView<Machine> view = new WatchView<>();
+        closeLater(client().watchMachines(view));
+        snapshotSeen(view);
+        eventually(() -> capacity.equals(view.items.get(a.machine().id()).capacity()));
     }
 
     @Test
@@ -423,6 +440,34 @@ abstract class RegistryContract {
         }
         assertEquals(1, batches.stream().filter(b -> b.get(0).revision() == r.unit("g.service").orElseThrow().revision())
                 .count(), "the global unit's write is one batch");
+    }
+
+    // ---- unit failures (fenced) ----
+
+    @Test
+    void failureRecordsAreWrittenByTheLeaderAndSurviveIt() throws Exception {
+        Registry r1 = client();
+        LeaderElection e1 = closeLater(r1.leaderElection("m1", TTL));
+        long oldFence = gain(e1);
+        dev.flotilla.model.UnitFailure f = new dev.flotilla.model.UnitFailure("a.service", "h1", 1,
+                List.of("m1"), "failed on m1: failed/failed", 1_000, 2_000);
+        assertEquals(Optional.empty(), r1.unitFailure("a.service"));
+        assertTrue(r1.putUnitFailure(oldFence, f));
+        assertEquals(Optional.of(f), r1.unitFailure("a.service"));
+
+        e1.close(); // resigns
+        Registry r2 = client();
+        long newFence = lead(r2, "m2");
+        assertEquals(List.of(f), r2.unitFailures().value(), "the next leader reads the record");
+        assertFalse(r1.putUnitFailure(oldFence, f), "the old leader's write is refused");
+        assertFalse(r1.removeUnitFailure(oldFence, "a.service"), "the old leader's removal is refused");
+        dev.flotilla.model.UnitFailure second = new dev.flotilla.model.UnitFailure("a.service", "h1", 2,
+                List.of("m1", "m2"), "failed on m2: failed/failed", 3_000, 5_000);
+        assertTrue(r2.putUnitFailure(newFence, second));
+        assertEquals(List.of(second), r2.unitFailures().value());
+        assertTrue(r2.removeUnitFailure(newFence, "a.service"));
+        assertTrue(r2.removeUnitFailure(newFence, "a.service"), "removing nothing is no error");
+        assertEquals(List.of(), r2.unitFailures().value());
     }
 
     // ---- assignments (fenced) ----

@@ -122,6 +122,21 @@ final class Codec {
         }
     }
 
+    /** What failures/<unit> holds. */
+    record FailureValue(String hash, int attempts, java.util.List<String> failedOn, String lastFailure,
+                        long lastFailureMillis, long notBeforeMillis) {
+        static FailureValue of(dev.flotilla.model.UnitFailure f) {
+            return new FailureValue(f.hash(), f.attempts(), f.failedOn(), f.lastFailure(), f.lastFailureMillis(),
+                    f.notBeforeMillis());
+        }
+
+        dev.flotilla.model.UnitFailure failure(String unit) {
+            return new dev.flotilla.model.UnitFailure(unit, hash, attempts,
+                    failedOn == null ? java.util.List.of() : failedOn, lastFailure == null ? "" : lastFailure,
+                    lastFailureMillis, notBeforeMillis);
+        }
+    }
+
     static ByteSequence encode(Object value) {
         try {
             return ByteSequence.from(JSON.writeValueAsBytes(value));

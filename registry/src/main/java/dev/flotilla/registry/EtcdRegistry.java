@@ -28,6 +28,7 @@ final class EtcdRegistry implements Registry {
     private final EtcdUnitStates states;
     private final EtcdClusterEvents events;
     private final EtcdLeadership leadership;
+    private final EtcdUnitFailures failures;
 
     EtcdRegistry(EtcdConfig config) {
         this.etcd = new EtcdConnection(config);
@@ -37,6 +38,7 @@ final class EtcdRegistry implements Registry {
         this.states = new EtcdUnitStates(etcd);
         this.events = new EtcdClusterEvents(etcd);
         this.leadership = new EtcdLeadership(etcd);
+        this.failures = new EtcdUnitFailures(etcd);
     }
 
     /** For tests that write to etcd behind the registry's back. */
@@ -46,6 +48,28 @@ final class EtcdRegistry implements Registry {
 
     Keys keys() {
         return etcd.keys();
+    }
+
+    // ---- unit failures ----
+
+    @Override
+    public Versioned<List<dev.flotilla.model.UnitFailure>> unitFailures() {
+        return failures.unitFailures();
+    }
+
+    @Override
+    public Optional<dev.flotilla.model.UnitFailure> unitFailure(String unit) {
+        return failures.unitFailure(unit);
+    }
+
+    @Override
+    public boolean putUnitFailure(long fencingRevision, dev.flotilla.model.UnitFailure failure) {
+        return failures.putUnitFailure(fencingRevision, failure);
+    }
+
+    @Override
+    public boolean removeUnitFailure(long fencingRevision, String unit) {
+        return failures.removeUnitFailure(fencingRevision, unit);
     }
 
     // ---- units ----

@@ -76,6 +76,15 @@ final class Keys {
         return bytes(statesPrefix() + machineId + "/" + unit);
     }
 
+    /** failures/<unit>: the engine's record of a RescheduleOnFailure= unit that failed. */
+    String failuresPrefix() {
+        return prefix + "failures/";
+    }
+
+    ByteSequence failure(String unit) {
+        return bytes(failuresPrefix() + unit);
+    }
+
     ByteSequence engineLeader() {
         return bytes(prefix + "engine/leader");
     }

@@ -18,13 +18,19 @@ import java.util.Optional;
  * @param conflictGlobs {@code Conflicts=}
  * @param global        {@code Global=}: one copy on every matching machine
  * @param replaceGlobs  {@code Replaces=}
+ * @param rescheduleOnFailure {@code RescheduleOnFailure=} (Flotilla's): how many times the engine moves the
+ *                      unit to another machine after it ended failed; 0 (the default) keeps it where it failed, as fleet
  */
 public record FleetRequirements(Optional<String> machineId, List<String> machineOf, MetadataRequirement metadata,
-                                List<Glob> conflictGlobs, boolean global, List<Glob> replaceGlobs) {
+                                List<Glob> conflictGlobs, boolean global, List<Glob> replaceGlobs,
+                                int rescheduleOnFailure) {
+
+    /** The most attempts {@code RescheduleOnFailure=} may ask for. */
+    public static final int MAX_RESCHEDULES = 100;
 
     /** A unit without an [X-Fleet] section: may run anywhere. */
     public static final FleetRequirements NONE =
-            new FleetRequirements(Optional.empty(), List.of(), MetadataRequirement.NONE, List.of(), false, List.of());
+            new FleetRequirements(Optional.empty(), List.of(), MetadataRequirement.NONE, List.of(), false, List.of(), 0);
 
     public FleetRequirements {
         Objects.requireNonNull(machineId, "machineId");
@@ -32,6 +38,15 @@ public record FleetRequirements(Optional<String> machineId, List<String> machine
         machineOf = List.copyOf(machineOf);
         conflictGlobs = List.copyOf(conflictGlobs);
         replaceGlobs = List.copyOf(replaceGlobs);
+        if (rescheduleOnFailure < 0 || rescheduleOnFailure > MAX_RESCHEDULES) {
+            throw new IllegalArgumentException("rescheduleOnFailure must be 0.." + MAX_RESCHEDULES + ", not " + rescheduleOnFailure);
+        }
+    }
+
+    /** Requirements without {@code RescheduleOnFailure=}. */
+    public FleetRequirements(Optional<String> machineId, List<String> machineOf, MetadataRequirement metadata,
+                             List<Glob> conflictGlobs, boolean global, List<Glob> replaceGlobs) {
+        this(machineId, machineOf, metadata, conflictGlobs, global, replaceGlobs, 0);
     }
 
     /** Builds requirements from pattern text (e.g. in tests); a malformed pattern is refused. */
@@ -79,6 +94,6 @@ public record FleetRequirements(Optional<String> machineId, List<String> machine
     /** True when the unit states nothing and may run on any machine. */
     public boolean isEmpty() {
         return machineId.isEmpty() && machineOf.isEmpty() && metadata.isEmpty() && conflictGlobs.isEmpty()
-                && !global && replaceGlobs.isEmpty();
+                && !global && replaceGlobs.isEmpty() && rescheduleOnFailure == 0;
     }
 }

@@ -25,7 +25,12 @@ final class FleetSection {
         MACHINE_METADATA("MachineMetadata", "X-ConditionMachineMetadata"),
         CONFLICTS("Conflicts", "X-Conflicts"),
         GLOBAL("Global"),
-        REPLACES("Replaces");
+        REPLACES("Replaces"),
+        /** Flotilla's own: fleet had no such key. */
+        RESCHEDULE_ON_FAILURE("RescheduleOnFailure"),
+        /** Read by {@link DemandSection}, with the [Service] limits. */
+        MEMORY_REQUEST(DemandSection.MEMORY_REQUEST),
+        CPU_REQUEST(DemandSection.CPU_REQUEST);
 
         final String key;
         final List<String> legacy;
@@ -69,6 +74,8 @@ final class FleetSection {
     private int globalLine;
     private final List<Glob> replaces = new ArrayList<>(0);
     private final List<Integer> replaceLines = new ArrayList<>(0);
+    private int reschedules;
+    private int reschedulesLine;
 
     private FleetSection(UnitName name, List<Problem> problems) {
         this.name = name;
@@ -98,6 +105,9 @@ final class FleetSection {
                     + (near == null ? "" : " (did you mean '" + near.key + "'?)")));
             return;
         }
+        if (key == Key.MEMORY_REQUEST || key == Key.CPU_REQUEST) {
+            return;
+        }
         if (!key.key.equals(o.name())) {
             problems.add(Problem.warning(line, o.name() + " is the old name of " + key.key + "; it still works"));
         }
@@ -115,6 +125,8 @@ final class FleetSection {
             // fleet read the last word of the last line.
             case GLOBAL -> global(quoted == null ? value : quoted.get(quoted.size() - 1), line);
             case REPLACES -> globs("Replaces", names(value, quoted), line, replaces, replaceLines);
+            case RESCHEDULE_ON_FAILURE -> reschedules(quoted == null ? value : String.join(" ", nonEmpty(quoted)), line);
+            case MEMORY_REQUEST, CPU_REQUEST -> throw new IllegalStateException("read by DemandSection");
         }
     }
 
@@ -251,6 +263,24 @@ final class FleetSection {
         globalLine = line;
     }
 
+    /** A count from 0 to {@link FleetRequirements#MAX_RESCHEDULES}; anything else is refused, not guessed. */
+    private void reschedules(String value, int line) {
+        if (reschedulesLine != 0) {
+            problems.add(Problem.error(line, "RescheduleOnFailure is given more than once (first on line "
+                    + reschedulesLine + ")"));
+            return;
+        }
+        reschedulesLine = line;
+        boolean digits = !value.isEmpty() && value.length() <= 9 && value.chars().allMatch(c -> c >= '0' && c <= '9');
+        int n = digits ? Integer.parseInt(value) : -1;
+        if (n < 0 || n > FleetRequirements.MAX_RESCHEDULES) {
+            problems.add(Problem.error(line, "RescheduleOnFailure takes a number of attempts from 0 to "
+                    + FleetRequirements.MAX_RESCHEDULES + ", not " + Quote.of(value)));
+            return;
+        }
+        reschedules = n;
+    }
+
     private FleetRequirements finish() {
         boolean hasId = machineId != null;
         int ofLine = machineOf.isEmpty() ? 0 : machineOfLines.get(0);
@@ -261,10 +291,14 @@ final class FleetSection {
             refuse(!conflicts.isEmpty(), "MachineID", machineIdLine, "Conflicts", conflictLine);
             refuse(global, "MachineID", machineIdLine, "Global", globalLine);
             refuse(!replaces.isEmpty(), "MachineID", machineIdLine, "Replaces", replaceLine);
+            // MachineID names the one machine: there is nowhere else to move to.
+            refuse(reschedules > 0, "MachineID", machineIdLine, "RescheduleOnFailure", reschedulesLine);
         }
         if (global) {
             refuse(!machineOf.isEmpty(), "Global", globalLine, "MachineOf", ofLine);
             refuse(!replaces.isEmpty(), "Global", globalLine, "Replaces", replaceLine);
+            // A global unit runs on every matching machine already; it is never moved.
+            refuse(reschedules > 0, "Global", globalLine, "RescheduleOnFailure", reschedulesLine);
         }
         refuse(!conflicts.isEmpty() && !replaces.isEmpty(), "Conflicts", conflictLine, "Replaces", replaceLine);
         for (int i = 0; i < machineOf.size(); i++) {
@@ -285,7 +319,7 @@ final class FleetSection {
             }
         }
         return new FleetRequirements(Optional.ofNullable(machineId), machineOf,
-                new MetadataRequirement(required, excluded), conflicts, global, replaces);
+                new MetadataRequirement(required, excluded), conflicts, global, replaces, reschedules);
     }
 
     private void refuse(boolean both, String first, int firstLine, String second, int secondLine) {

@@ -16,7 +16,7 @@ import java.util.Objects;
  * a machine and what {@link #hash()} is computed over; the options and the [X-Fleet] requirements
  * are read from it.
  *
- * <p>Every refusal (bad name, syntax, limits, encoding, [X-Fleet] rules) is a
+ * <p>Every refusal (bad name, syntax, limits, encoding, [X-Fleet] rules, resource values) is a
  * {@link UnitFileException} naming the line and the problem.
  */
 public final class UnitFile {
@@ -34,16 +34,18 @@ public final class UnitFile {
     private final String text;
     private final List<UnitOption> options;
     private final FleetRequirements fleet;
+    private final Demand demand;
     private final List<Problem> warnings;
     /** Computed on first use: most parses (e.g. the engine's) never need it. */
     private volatile String hash;
 
-    private UnitFile(UnitName name, String text, List<UnitOption> options, FleetRequirements fleet,
+    private UnitFile(UnitName name, String text, List<UnitOption> options, FleetRequirements fleet, Demand demand,
                      List<Problem> warnings) {
         this.name = name;
         this.text = text;
         this.options = options;
         this.fleet = fleet;
+        this.demand = demand;
         this.warnings = warnings;
     }
 
@@ -91,6 +93,7 @@ public final class UnitFile {
         UnitParser.Parsed parsed = UnitParser.parse(text);
         List<Problem> problems = parsed.problems();
         FleetRequirements fleet = FleetSection.extract(name, parsed.options(), problems);
+        Demand demand = DemandSection.extract(name, parsed.options(), problems);
         boolean failed = false;
         for (Problem p : problems) {
             failed |= p.isError();
@@ -100,7 +103,7 @@ public final class UnitFile {
             throw new UnitFileException(problems);
         }
         List<Problem> warnings = problems.isEmpty() ? List.of() : sortedCopy(problems);
-        return new UnitFile(name, text, List.copyOf(parsed.options()), fleet, warnings);
+        return new UnitFile(name, text, List.copyOf(parsed.options()), fleet, demand, warnings);
     }
 
     public UnitName name() {
@@ -141,6 +144,15 @@ public final class UnitFile {
     /** The [X-Fleet] requirements, specifiers expanded for this unit's name. */
     public FleetRequirements fleet() {
         return fleet;
+    }
+
+    /**
+     * What the unit reserves on its machine: from {@code [Service] MemoryMax=} / {@code MemoryHigh=} /
+     * {@code MemoryLimit=} and {@code CPUQuota=}, overridden by {@code [X-Fleet] MemoryRequest=} /
+     * {@code CPURequest=}; {@link Demand#NONE} when it says nothing.
+     */
+    public Demand demand() {
+        return demand;
     }
 
     /** Problems that did not refuse the unit (unknown [X-Fleet] keys, legacy names, ...), by line. */

@@ -83,6 +83,30 @@ class FleetSectionTest {
     }
 
     @Test
+    void rescheduleOnFailureIsACount() {
+        assertEquals(0, fleet("a.service", "MachineOf=b.service").rescheduleOnFailure(), "default: stay, as fleet");
+        assertEquals(3, fleet("a.service", "RescheduleOnFailure=3").rescheduleOnFailure());
+        assertEquals(2, fleet("a.service", "RescheduleOnFailure=\"2\"").rescheduleOnFailure(), "fleet's quoted form");
+        assertEquals(0, fleet("a.service", "RescheduleOnFailure=0", "Global=true").rescheduleOnFailure(), "0 combines with anything");
+        assertEquals(FleetRequirements.MAX_RESCHEDULES,
+                fleet("a.service", "RescheduleOnFailure=" + FleetRequirements.MAX_RESCHEDULES).rescheduleOnFailure());
+        assertFalse(fleet("a.service", "RescheduleOnFailure=1").isEmpty());
+    }
+
+    @ParameterizedTest(name = "RescheduleOnFailure={0}")
+    @ValueSource(strings = {"", "-1", "two", "1.5", "101", "9999999999", "1 2"})
+    void badRescheduleCountsAreRefusedWithTheLine(String value) {
+        assertEquals("line 4: RescheduleOnFailure takes a number of attempts from 0 to 100, not '" + value + "'",
+                refused("a.service", "RescheduleOnFailure=" + value).getMessage());
+    }
+
+    @Test
+    void rescheduleOnFailureTwiceIsRefused() {
+        assertEquals("line 5: RescheduleOnFailure is given more than once (first on line 4)",
+                refused("a.service", "RescheduleOnFailure=1", "RescheduleOnFailure=2").getMessage());
+    }
+
+    @Test
     void machineIdThatIsNotHexIsAWarning() {
         UnitFile u = parse("a.service", "MachineID=my-box");
         assertEquals(Optional.of("my-box"), u.fleet().machineId());
@@ -317,7 +341,11 @@ class FleetSectionTest {
                         "line 5: MachineOf peer 'web@1.service' is matched by this unit's own Conflicts pattern 'web@*'"),
                 Arguments.of(new String[] {"Replaces=db.service", "MachineOf=x.service db.service"},
                         "line 5: MachineOf peer 'db.service' is matched by this unit's own Replaces pattern 'db.service'"),
-                Arguments.of(new String[] {"MachineOf=%n"}, "line 4: MachineOf cannot name the unit itself"));
+                Arguments.of(new String[] {"MachineOf=%n"}, "line 4: MachineOf cannot name the unit itself"),
+                Arguments.of(new String[] {"MachineID=" + ID, "RescheduleOnFailure=2"},
+                        "line 5: MachineID cannot be combined with RescheduleOnFailure"),
+                Arguments.of(new String[] {"RescheduleOnFailure=1", "Global=true"},
+                        "line 5: Global cannot be combined with RescheduleOnFailure"));
     }
 
     @ParameterizedTest(name = "{1}")

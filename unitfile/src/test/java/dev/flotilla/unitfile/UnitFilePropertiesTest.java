@@ -21,6 +21,38 @@ import net.jqwik.api.statistics.Statistics;
 /** Properties over generated input, run by jqwik on the JUnit platform next to the Jupiter tests. */
 class UnitFilePropertiesTest {
 
+    // ---- resource demands ----
+
+    /** Any MemoryMax= size systemd accepts is what the unit reserves, never negative; 0 is refused as systemd does. */
+    @Property(tries = 500)
+    void aMemoryMaxSizeIsWhatTheUnitReserves(@ForAll("memoryCounts") long count, @ForAll("memoryShifts") int shift) {
+        String suffix = switch (shift) {
+            case 0 -> "";
+            case 10 -> "K";
+            case 20 -> "M";
+            case 30 -> "G";
+            default -> "T";
+        };
+        String text = "[Service]\nExecStart=/bin/true\nMemoryMax=" + count + suffix + "\n";
+        if (count == 0) {
+            UnitFileException e = assertThrows(UnitFileException.class, () -> UnitFile.parse("m.service", text));
+            assertEquals(3, e.errors().get(0).line());
+            return;
+        }
+        Demand d = UnitFile.parse("m.service", text).demand();
+        assertEquals(new Demand(0, count << shift, 0), d);
+    }
+
+    @Provide
+    Arbitrary<Long> memoryCounts() {
+        return Arbitraries.longs().between(0, 1L << 20);
+    }
+
+    @Provide
+    Arbitrary<Integer> memoryShifts() {
+        return Arbitraries.of(0, 10, 20, 30, 40);
+    }
+
     // ---- arbitrary input never escapes as anything but UnitFileException ----
 
     @Property(tries = 1000)

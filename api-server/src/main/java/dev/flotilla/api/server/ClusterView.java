@@ -6,6 +6,7 @@ import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
+import dev.flotilla.model.UnitFailure;
 
 import java.util.HashMap;
 import java.util.List;
@@ -21,22 +22,30 @@ final class ClusterView {
     private final Map<String, Assignment> assignmentByUnit;
     private final SortedMap<String, String> waiting;
     private final Map<String, String> ipByMachine;
+    private final Map<String, UnitFailure> failures;
 
     private ClusterView(Map<String, Assignment> assignmentByUnit, SortedMap<String, String> waiting,
-                        Map<String, String> ipByMachine) {
+                        Map<String, String> ipByMachine, Map<String, UnitFailure> failures) {
         this.assignmentByUnit = assignmentByUnit;
         this.waiting = waiting;
         this.ipByMachine = ipByMachine;
+        this.failures = failures;
     }
 
-    /** Starts the three reads; {@link Pending#get()} waits for them. */
+    /** Starts the four reads (the failure records are few: only RescheduleOnFailure= units that failed); {@link Pending#get()} waits for them. */
     static Pending read(Registry registry, Reads reads) {
+        return read(registry, reads, true);
+    }
+
+    /** @param withFailures false for fleet's API, which has no place for them: one read less */
+    static Pending read(Registry registry, Reads reads, boolean withFailures) {
         return new Pending(reads.start(() -> registry.assignments().value()), reads.start(() -> registry.waiting().value()),
-                reads.start(() -> registry.machines().value()));
+                reads.start(() -> registry.machines().value()),
+                withFailures ? reads.start(() -> registry.unitFailures().value()) : CompletableFuture.completedFuture(List.of()));
     }
 
     record Pending(CompletableFuture<List<Assignment>> assignments, CompletableFuture<SortedMap<String, String>> waiting,
-                   CompletableFuture<List<Machine>> machines) {
+                   CompletableFuture<List<Machine>> machines, CompletableFuture<List<UnitFailure>> failures) {
         ClusterView get() {
             List<Assignment> all = Reads.get(assignments);
             Map<String, Assignment> byUnit = new HashMap<>(all.size() * 2);
@@ -48,7 +57,11 @@ final class ClusterView {
             for (Machine m : Reads.get(machines)) {
                 ips.put(m.id(), m.publicIp());
             }
-            return new ClusterView(byUnit, Reads.get(waiting), ips);
+            Map<String, UnitFailure> failed = new HashMap<>();
+            for (UnitFailure f : Reads.get(failures)) {
+                failed.put(f.unit(), f);
+            }
+            return new ClusterView(byUnit, Reads.get(waiting), ips, failed);
         }
     }
 
@@ -64,6 +77,15 @@ final class ClusterView {
 
     String ip(String machineId) {
         return machineId.isEmpty() ? "" : ipByMachine.getOrDefault(machineId, "");
+    }
+
+    /** The engine's failure record of a RescheduleOnFailure= unit, or null. */
+    UnitFailure failure(String unit) {
+        return failures.get(unit);
+    }
+
+    static String failureTime(UnitFailure f) {
+        return f == null || f.lastFailureMillis() == 0 ? "" : java.time.Instant.ofEpochMilli(f.lastFailureMillis()).toString();
     }
 
     String waiting(String unit) {

@@ -91,8 +91,12 @@ final class EventLines {
         return new ClusterEvent.EventUnit(u.unit().name(), u.unit().hash(), u.unit().desired().fleetName());
     }
 
+    /** Flotilla's machine JSON: fleet's fields, apiURL, and the capacity when the machine announces one. */
     private static MachineEntity machine(ClusterItem.MachineItem m) {
-        return new MachineEntity(m.machine().id(), m.machine().publicIp(), m.machine().metadata(), m.machine().apiUrl());
+        dev.flotilla.model.Machine machine = m.machine();
+        dev.flotilla.model.Resources c = machine.capacity();
+        return new MachineEntity(machine.id(), machine.publicIp(), machine.metadata(), machine.apiUrl(),
+                c.isNone() ? null : new MachineEntity.Capacity(c.cpuMillis(), c.memoryBytes()));
     }
 
     private static UnitStateEntity state(ClusterItem.StateItem s) {

@@ -34,7 +34,7 @@ final class FleetUnits {
 
     void list(Exchange ex) {
         String after = PageToken.decode(ex.query("nextPageToken"));
-        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads, false);
         java.util.concurrent.CompletableFuture<List<UnitState>> statesRead = reads.start(() -> registry.unitStates().value());
         List<UnitRecord> all = registry.units().value();
         int from = 0;

@@ -9,6 +9,7 @@ import dev.flotilla.api.UnitStateEntry;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitFacts;
+import dev.flotilla.model.UnitFailure;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
 import dev.flotilla.unitfile.UnitFile;
@@ -57,8 +58,11 @@ final class FlotillaUnits {
                 if (only.isEmpty() || only.contains(u.name())) {
                     UnitFacts f = UnitFacts.of(u);
                     String machine = f.global() ? "" : view.machineId(u.name());
+                    UnitFailure failed = view.failure(u.name());
                     entries.add(new UnitFileEntry(u.name(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
-                            machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name())));
+                            machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name()),
+                            failed == null ? 0 : failed.attempts(), failed == null ? "" : failed.lastFailure(),
+                            ClusterView.failureTime(failed)));
                 }
             }
         }
@@ -145,8 +149,11 @@ final class FlotillaUnits {
     private UnitDetail detail(UnitRecord u, ClusterView view) {
         UnitFacts f = UnitFacts.of(u);
         String machine = f.global() ? "" : view.machineId(u.name());
+        UnitFailure failed = view.failure(u.name());
         return new UnitDetail(u.name(), u.text(), u.hash(), u.desired().fleetName(), view.currentState(u, f.global()),
-                machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name()));
+                machine, view.ip(machine), f.global(), f.description(), view.waiting(u.name()),
+                failed == null ? 0 : failed.attempts(), failed == null ? "" : failed.lastFailure(),
+                ClusterView.failureTime(failed));
     }
 
 }

@@ -89,6 +89,14 @@ final class ApiCluster implements AutoCloseable {
         registry.publishStates(p, List.of(new UnitState(p.machine().id(), unit, hash, load, active, sub)));
     }
 
+    /** Stores a failure record as the elected engine (RescheduleOnFailure=). */
+    void failure(dev.flotilla.model.UnitFailure f) {
+        engine();
+        if (!registry.putUnitFailure(fence, f)) {
+            throw new IllegalStateException("lost the leadership");
+        }
+    }
+
     /** Writes as the elected engine. */
     void engine(AssignmentChange... changes) {
         if (fence == null) {

@@ -105,6 +105,24 @@ class EventsApiTest {
     }
 
     @Test
+    void flotillasMachineJsonCarriesTheCapacityAndFleetsNever() throws Exception {
+        String m = "c".repeat(32);
+        dev.flotilla.model.Machine announced = new dev.flotilla.model.Machine(m, "127.0.0.12", Map.of(), "test")
+                .withCapacity(new dev.flotilla.model.Resources(1900, 1536L << 20));
+        streams.add(api.registry.register(announced, Duration.ofSeconds(30), "s-cap", Duration.ZERO));
+        Follower f = follow(0);
+        await().atMost(WAIT).untilAsserted(() -> assertFalse(f.events().isEmpty(), "errors: " + f.errors()));
+        dev.flotilla.api.MachineEntity seen = f.events().get(0).snapshot().machines().stream()
+                .filter(x -> x.id().equals(m)).findFirst().orElseThrow();
+        assertEquals(new dev.flotilla.api.MachineEntity.Capacity(1900, 1536L << 20), seen.capacity());
+
+        String fleetJson = api.raw("GET", "/fleet/v1/machines", null, (String) null).body();
+        assertTrue(fleetJson.contains(m), fleetJson);
+        assertFalse(fleetJson.contains("capacity"), fleetJson);
+        assertTrue(api.client.machines().stream().allMatch(x -> x.capacity() == null), "the typed client reads fleet's JSON: no capacity");
+    }
+
+    @Test
     void resumingAfterADisconnectLosesNothingAndRepeatsNothing() {
         Follower reference = follow(0);
         Follower first = follow(0);

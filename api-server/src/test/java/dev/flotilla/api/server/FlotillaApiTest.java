@@ -135,6 +135,20 @@ class FlotillaApiTest {
     }
 
     @Test
+    void badResourceValuesAreRefusedWithTheLineByBothApis() throws Exception {
+        String lots = "[Service]\nExecStart=/bin/true\nMemoryMax=lots\n";
+        ApiException e = assertThrows(ApiException.class, () -> api.client.submit("web.service", lots, DesiredState.LAUNCHED, false));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().startsWith("unit web.service is invalid: line 3: MemoryMax 'lots' is not a size"), e.getMessage());
+        ApiException fleet = assertThrows(ApiException.class, () -> api.client.putUnit(new dev.flotilla.api.Unit("db.service",
+                List.of(new dev.flotilla.api.Unit.Option("Service", "ExecStart", "/bin/true"),
+                        new dev.flotilla.api.Unit.Option("Service", "CPUQuota", "0%")), "launched", null, null)));
+        assertEquals(400, fleet.status());
+        assertTrue(fleet.getMessage().contains("line 3: CPUQuota '0%' is 0"), fleet.getMessage());
+        assertEquals(0, api.registry.units().value().size(), "nothing was written");
+    }
+
+    @Test
     void templatesMayBeSubmittedAndLoadedButNeverLaunched() throws Exception {
         ApiException e = assertThrows(ApiException.class, () -> api.client.submit("web@.service", TEXT, DesiredState.LAUNCHED, false));
         assertEquals(400, e.status());
@@ -290,6 +304,25 @@ class FlotillaApiTest {
         assertTrue(api.client.deleteUnit("web.service"));
         assertFalse(api.client.deleteUnit("web.service"));
         assertTrue(api.client.unitDetail("web.service").isEmpty());
+    }
+
+    @Test
+    void aRememberedFailureShowsInTheListingAndTheUnitButNotInFleetsApi() throws Exception {
+        String web = api.client.submit("web.service", TEXT, DesiredState.LAUNCHED, false).hash();
+        assertEquals(0, api.client.listing().units().get(0).rescheduleAttempts());
+        assertEquals("", api.client.listing().units().get(0).lastFailure());
+        api.failure(new dev.flotilla.model.UnitFailure("web.service", web, 1, List.of(M1),
+                "failed on " + M1 + " (failed/failed)", 1_767_225_600_000L, 1_767_225_601_000L));
+
+        UnitFileEntry e = api.client.listing().units().get(0);
+        assertEquals(1, e.rescheduleAttempts());
+        assertEquals("failed on " + M1 + " (failed/failed)", e.lastFailure());
+        assertEquals("2026-01-01T00:00:00Z", e.lastFailureAt());
+        UnitDetail d = api.client.unitDetail("web.service").orElseThrow();
+        assertEquals(1, d.rescheduleAttempts());
+        assertEquals(e.lastFailure(), d.lastFailure());
+        String fleet = api.raw("GET", "/fleet/v1/units/web.service", null, (String) null).body();
+        assertFalse(fleet.contains("lastFailure") || fleet.contains("rescheduleAttempts"), fleet);
     }
 
     @Test

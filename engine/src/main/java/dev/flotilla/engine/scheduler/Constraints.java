@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A unit's placement rules, the scheduler's own form of the [X-Fleet] section (the engine adapts
@@ -18,12 +19,18 @@ import java.util.Optional;
  *                   symmetric: either side's pattern matching the other's name is a conflict
  * @param replaces   compiled glob patterns of units this one pushes off the machine it lands on
  * @param global     run by every matching machine's agent; never placed by the scheduler
+ * @param avoid      machines it must not be on (RescheduleOnFailure=: where it failed); the engine fills it
  */
 public record Constraints(Optional<String> machineId, List<String> machineOf, MetadataRule metadata,
-                          List<Glob> conflicts, List<Glob> replaces, boolean global) {
+                          List<Glob> conflicts, List<Glob> replaces, boolean global, Set<String> avoid) {
 
     public static final Constraints NONE =
             new Constraints(Optional.empty(), List.of(), MetadataRule.ANY, List.of(), List.of(), false);
+
+    public Constraints(Optional<String> machineId, List<String> machineOf, MetadataRule metadata,
+                       List<Glob> conflicts, List<Glob> replaces, boolean global) {
+        this(machineId, machineOf, metadata, conflicts, replaces, global, Set.of());
+    }
 
     public Constraints {
         Objects.requireNonNull(machineId, "machineId");
@@ -31,6 +38,12 @@ public record Constraints(Optional<String> machineId, List<String> machineOf, Me
         Objects.requireNonNull(metadata, "metadata");
         conflicts = List.copyOf(conflicts);
         replaces = List.copyOf(replaces);
+        avoid = Set.copyOf(avoid);
+    }
+
+    /** The same rules, kept off these machines. */
+    public Constraints withAvoid(Set<String> machines) {
+        return new Constraints(machineId, machineOf, metadata, conflicts, replaces, global, machines);
     }
 
     public Constraints withMachineId(String id) {

@@ -43,6 +43,8 @@ public sealed interface Decision permits Decision.Assign, Decision.Unassign {
         /** a unit whose Replaces= matches it took the machine, or it lost a mutual Replaces */
         REPLACED,
         /** its MachineOf peer is no longer on that machine; it follows the peer */
-        PEER_MOVED
+        PEER_MOVED,
+        /** it failed there and RescheduleOnFailure= moves it */
+        FAILED
     }
 }

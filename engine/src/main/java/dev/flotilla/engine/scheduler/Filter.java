@@ -13,7 +13,8 @@ sealed interface Filter {
 
     /** What a unit already on a machine must still satisfy to stay there. */
     List<Filter> TO_STAY = List.of(
-            new MachineIdFilter(), new MetadataFilter(), new PeerFilter(), new ReplacedFilter(), new ConflictFilter());
+            new MachineIdFilter(), new MetadataFilter(), new PeerFilter(), new ReplacedFilter(), new ConflictFilter(),
+            new AvoidFilter());
 
     /**
      * What a machine must satisfy to receive a unit. Beyond staying: conflicting global units repel
@@ -22,7 +23,7 @@ sealed interface Filter {
      */
     List<Filter> TO_PLACE = List.of(
             new MachineIdFilter(), new MetadataFilter(), new PeerFilter(), new ReplacedFilter(), new ConflictFilter(),
-            new GlobalConflictFilter(), new PlacedVictimFilter());
+            new GlobalConflictFilter(), new PlacedVictimFilter(), new AvoidFilter());
 
     static Optional<Veto> first(List<Filter> filters, Job job, Node node) {
         for (int i = 0, n = filters.size(); i < n; i++) {
@@ -132,6 +133,13 @@ sealed interface Filter {
                 }
             }
             return Optional.empty();
+        }
+    }
+
+    /** The engine keeps the unit off these machines (RescheduleOnFailure=: it failed there). */
+    final class AvoidFilter implements Filter {
+        public Optional<Veto> veto(Job job, Node node) {
+            return job.constraints.avoid().contains(node.id) ? Optional.of(new Veto.FailedThere()) : Optional.empty();
         }
     }
 }

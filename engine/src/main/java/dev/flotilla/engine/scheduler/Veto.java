@@ -100,4 +100,19 @@ sealed interface Veto {
             return "would replace " + unit + " (placed in this pass)";
         }
     }
+
+    /** RescheduleOnFailure=: the unit failed on this machine, and is moved off it and never back. */
+    record FailedThere() implements Veto {
+        public Decision.Reason reason() {
+            return Decision.Reason.FAILED;
+        }
+
+        public String explain(String where) {
+            return "it failed on " + where + " (RescheduleOnFailure=)";
+        }
+
+        public String clause() {
+            return "it failed there (RescheduleOnFailure=)";
+        }
+    }
 }

@@ -83,6 +83,10 @@
  *       that was itself placed in this pass: it waits instead. That bounds the moves of a pass.</li>
  *   <li><b>Mutual Replaces</b> (A replaces B and B replaces A): exactly one is scheduled and the
  *       other waits. The winner is the one already on a live machine, else the smaller name.</li>
+ *   <li><b>Avoided machines</b> ({@link dev.flotilla.engine.scheduler.Constraints#avoid}): a unit is
+ *       never kept on or placed on one; a unit on one is moved ({@code FAILED}) or, if no other machine
+ *       fits, waits. The engine fills it from RescheduleOnFailure= records (the machines a unit
+ *       failed on, once its move is due).</li>
  *   <li><b>Determinism:</b> every order that shows in the result comes from names and machine ids,
  *       never from input order or hashing. The same snapshot, in any order, gives equal Decisions.</li>
  * </ul>

@@ -234,6 +234,37 @@ class SchedulerTest {
         }
     }
 
+    /** RescheduleOnFailure=: the engine names the machines a unit failed on; the scheduler keeps it off them. */
+    @Nested
+    class AvoidedMachines {
+
+        @Test
+        void aUnitOnAMachineItMustAvoidMovesToTheLeastLoadedOther() {
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2", "m3")
+                    .on("m1", "a.service", NONE.withAvoid(Set.of("m1")))
+                    .on("m2", "b.service");
+            assertEquals(List.of(unassign("a.service", "m1", Decision.Reason.FAILED), assign_("a.service", "m3")),
+                    c.schedule().decisions());
+        }
+
+        @Test
+        void aNewUnitIsNotPlacedOnAnAvoidedMachineEvenIfItIsTheLeastLoaded() {
+            SnapshotBuilder c = SnapshotBuilder.of("m1", "m2").on("m2", "b.service")
+                    .unit("a.service", NONE.withAvoid(Set.of("m1")));
+            assertEquals(List.of(assign_("a.service", "m2")), c.schedule().decisions());
+        }
+
+        @Test
+        void whenEveryFittingMachineIsAvoidedTheUnitWaitsSayingWhy() {
+            SnapshotBuilder c = new SnapshotBuilder().machine("m1", "disk=ssd").machine("m2", "disk=ssd")
+                    .machine("m3", "disk=hdd")
+                    .on("m2", "a.service", NONE.withMetadata(md("disk=ssd")).withAvoid(Set.of("m1", "m2")));
+            Decisions d = c.schedule();
+            assertEquals(List.of(unassign("a.service", "m2", Decision.Reason.FAILED)), d.decisions());
+            assertEquals("it failed there (RescheduleOnFailure=) on every candidate machine", d.waiting().get("a.service"));
+        }
+    }
+
     @Nested
     class VanishedMachine {
 
