@@ -171,15 +171,15 @@ class PlanCommandTest {
 
     @Test
     void listMachinesShowsAllocatedOfCapacityAndUnitsAndADashWhereCapacityIsUnknown() {
-        running("a.service", TEXT, A);
-        running("b.service", TEXT, A);
-        running("c.service", TEXT, B);
+        running("a.service", TEXT + "MemoryMax=512M\nCPUQuota=150%\n", A);
+        running("b.service", TEXT + "MemoryMax=25%\n", A);
+        running("c.service", TEXT + "MemoryMax=1G\n", B);
 
         Run r = flotctl("list-machines", "--fields=machine,cpu,memory,units");
 
         assertEquals(0, r.exit(), r.err());
         assertEquals("MACHINE\tCPU\tMEMORY\tUNITS\n"
-                + "aaaaaaaa...\t0/4\t0/1.5G\t2\n"
+                + "aaaaaaaa...\t1.5/4\t896M/1.5G\t2\n" // 512M + 25% of 1.5G
                 + "bbbbbbbb...\t-\t-\t1\n", r.out());
     }
 
