@@ -34,6 +34,9 @@ final class ClusterFeed {
     private final Listener listener;
     private final Map<String, Assignment> assignments = new HashMap<>();
     private final Map<String, UnitRecord> globals = new HashMap<>();
+    /** The modification revision of each assignment and global unit record (0 when not known). */
+    private final Map<String, Long> assignmentRevisions = new HashMap<>();
+    private final Map<String, Long> globalRevisions = new HashMap<>();
     /** Events of an assignment watch closed since are dropped. */
     private long assignmentGeneration;
     private Subscription assignmentWatch;
@@ -53,6 +56,18 @@ final class ClusterFeed {
 
     Map<String, UnitRecord> globals() {
         return globals;
+    }
+
+    /**
+     * The etcd revision of the desired change the agent follows for this unit: the modification
+     * revision of its assignment, or of its record for a global unit not assigned; 0 when neither.
+     */
+    long revisionOf(String unit) {
+        Long a = assignmentRevisions.get(unit);
+        if (a != null && assignments.containsKey(unit)) {
+            return a;
+        }
+        return globals.containsKey(unit) ? globalRevisions.getOrDefault(unit, 0L) : 0L;
     }
 
     /** (Re)opens the watch of this machine's assignments: forgets the last listing until the new one is in. */
@@ -81,7 +96,7 @@ final class ClusterFeed {
         if (closed || generation != assignmentGeneration) {
             return;
         }
-        if (fold(assignments, event)) {
+        if (fold(assignments, assignmentRevisions, event)) {
             listener.assignmentsListed();
         }
         listener.feedChanged();
@@ -91,21 +106,30 @@ final class ClusterFeed {
         if (closed) {
             return;
         }
-        if (fold(globals, event)) {
+        if (fold(globals, globalRevisions, event)) {
             listener.globalsListed();
         }
         listener.feedChanged();
     }
 
     /** @return whether the event was a listing */
-    private static <T> boolean fold(Map<String, T> into, WatchEvent<T> event) {
+    private static <T> boolean fold(Map<String, T> into, Map<String, Long> revisions, WatchEvent<T> event) {
         event.applyTo(into);
+        if (event instanceof WatchEvent.Snapshot<T> s) {
+            revisions.clear();
+            s.items().keySet().forEach(k -> revisions.put(k, s.modRevision(k)));
+        } else if (event instanceof WatchEvent.Updated<T> u) {
+            revisions.put(u.key(), u.revision()); // a put's event revision is the key's modification revision
+        } else if (event instanceof WatchEvent.Removed<T> r) {
+            revisions.remove(r.key());
+        }
         return event instanceof WatchEvent.Snapshot<T>;
     }
 
     private void closeAssignmentWatch() {
         assignmentGeneration++;
         assignments.clear();
+        assignmentRevisions.clear();
         if (assignmentWatch != null) {
             Subscription w = assignmentWatch;
             assignmentWatch = null;

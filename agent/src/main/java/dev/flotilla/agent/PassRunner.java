@@ -36,6 +36,8 @@ final class PassRunner {
     private final PlanExecutor executor;
     private final StatePublisher publisher;
     private final PassLog passLog = new PassLog();
+    /** Unit name to the revision of the desired change the last completed pass acted on (see {@link StatePublisher}). */
+    private final Map<String, Long> answered = new java.util.HashMap<>();
     private boolean passScheduled;
     private boolean rescan;
     /** Read every state in bulk on the next pass (start, systemd resync, periodic resync); otherwise events keep the board. */
@@ -125,7 +127,8 @@ final class PassRunner {
             passLog.notes(desired);
             Plan plan = Reconciler.plan(desired, memory.snapshot(board.snapshot()));
             PlanExecutor.Outcome outcome = plan.isEmpty() ? null : executor.execute(plan);
-            publisher.track(memory.installed);
+            answer(desired, interest, outcome);
+            publisher.track(memory.installed, answered);
             if (outcome != null) {
                 PassLog.report(outcome, plan, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted));
             }
@@ -138,6 +141,32 @@ final class PassRunner {
         } catch (SystemdException | RegistryException | UncheckedIOException e) {
             retryLater(e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * After a pass that ran to its end (its jobs sent, not necessarily done), every unit of the
+     * desired set has been acted on at its record's revision, whether or not anything had to be
+     * done (a start of a unit already active is answered too). A held unit (its text not readable
+     * yet) keeps its earlier answer, and so does a unit whose job from an earlier pass is still
+     * running (the pass waited for it: the state after that job answers nothing new yet).
+     */
+    private void answer(DesiredSet desired, Set<String> interest, PlanExecutor.Outcome outcome) {
+        answered.keySet().retainAll(interest);
+        Set<String> sent = new java.util.HashSet<>();
+        if (outcome != null) {
+            sent.addAll(outcome.started());
+            sent.addAll(outcome.stopped());
+        }
+        for (String name : desired.units().keySet()) {
+            boolean sentNow = sent.contains(name);
+            if (memory.pending.containsKey(name) && !sentNow) {
+                continue;
+            }
+            long revision = feed.revisionOf(name);
+            if (revision > 0) {
+                answered.put(name, revision);
+            }
         }
     }
 

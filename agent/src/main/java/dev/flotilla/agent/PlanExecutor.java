@@ -50,7 +50,7 @@ final class PlanExecutor {
 
     /**
      * {@code beforeStarts} gets the units whose files or links changed, once, before the first start (to
-     * re-read their states); {@code starting} each unit right before its start job is sent.
+     * re-read their states); {@code starting} each unit right before its start or stop job is sent.
      */
     PlanExecutor(Systemd systemd, UnitDirectory dir, LocalMemory memory, JobEnds ends,
                  java.util.function.Consumer<Set<String>> beforeStarts, java.util.function.Consumer<String> starting) {
@@ -162,6 +162,7 @@ final class PlanExecutor {
 
     private void stop(String name) {
         memory.launched.remove(name);
+        starting.accept(name); // held as a start is: the state before the stop answers nothing
         track(name, JobKind.STOP, () -> systemd.stop(name));
     }
 

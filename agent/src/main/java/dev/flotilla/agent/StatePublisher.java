@@ -21,14 +21,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes the state of each unit the agent has (hash, load, active, sub) to the registry, only
- * when it differs from what was last published, and removes the states of units it no longer has.
+ * Publishes the state of each unit the agent has (hash, load, active, sub, restarts, since, answers)
+ * to the registry, only when it differs from what was last published, and removes the states of units
+ * it no longer has.
+ *
+ * <p>The start marker ({@link UnitState#answers()}): the revision of the desired change (assignment,
+ * or a global unit's record) the agent's last completed pass acted on for the unit. It changes only
+ * when that record is written, so it costs no write while nothing changes (a re-listing brings the
+ * same modification revisions), and exactly one when a change leaves the systemd state as it was
+ * (e.g. a start of a unit already active). Rules that keep an answer honest: a unit being started or
+ * stopped is not published until systemd says more ({@link StatusBoard#hold}); a new answer showing
+ * {@code active} waits until the unit has been active for {@link #SETTLE_MS} (a service that exits at
+ * once, e.g. {@code ExecStart=/bin/false}, then answers {@code failed}, never a passing
+ * {@code active}); restarts and since that a bulk read does not know are kept from what was published.
  * Changes are coalesced for a short delay and written in one batch, on the publisher's own thread, so
  * an unreachable etcd never holds up systemd work. Nothing is written while detached (no registration).
  */
 final class StatePublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatePublisher.class);
     private static final long RETRY_MS = 1000;
+    /** How long a new answer showing active waits for the unit to stay active. */
+    static final long SETTLE_MS = 200;
 
     private final Registry registry;
     private final String machineId;
@@ -41,6 +54,8 @@ final class StatePublisher implements AutoCloseable {
      * agent's first pass: until then nothing published earlier may be taken as gone.
      */
     private volatile Map<String, String> tracked;
+    /** Unit name to the revision its last pass acted on (the answer); absent: the one published stays. */
+    private volatile Map<String, Long> answers = Map.of();
     // Publisher thread only:
     private MachinePresence presence;
     private final Map<String, UnitState> published = new HashMap<>();
@@ -90,8 +105,21 @@ final class StatePublisher implements AutoCloseable {
 
     /** The units the agent has now, with their installed hashes. */
     void track(Map<String, String> installed) {
+        track(installed, Map.of());
+    }
+
+    /** As {@link #track(Map)}, with the revision each unit's last pass acted on. */
+    void track(Map<String, String> installed, Map<String, Long> answered) {
+        boolean changed = false;
         if (tracked == null || !installed.equals(tracked)) {
             tracked = Map.copyOf(installed);
+            changed = true;
+        }
+        if (!answered.equals(answers)) {
+            answers = Map.copyOf(answered);
+            changed = true;
+        }
+        if (changed) {
             schedule();
         }
     }
@@ -135,15 +163,27 @@ final class StatePublisher implements AutoCloseable {
             return;
         }
         List<UnitState> put = new ArrayList<>();
+        Map<String, Long> answered = answers;
+        long settleIn = Long.MAX_VALUE;
         for (Map.Entry<String, String> e : units.entrySet()) {
             UnitStatus st = board.publishable(e.getKey());
             if (st == null) {
                 continue; // not read yet, or being started: publish nothing rather than a guess
             }
-            UnitState s = new UnitState(machineId, e.getKey(), e.getValue(), st.loadState(), st.activeState(), st.subState());
-            if (!s.equals(published.get(e.getKey()))) {
-                put.add(s);
+            UnitState before = published.get(e.getKey());
+            UnitState s = stateOf(e.getKey(), e.getValue(), st, before, answered.get(e.getKey()));
+            if (s.equals(before)) {
+                continue;
             }
+            long wait = settleWait(s, before, board.eventAgeMillis(e.getKey()));
+            if (wait > 0) {
+                settleIn = Math.min(settleIn, wait);
+                continue;
+            }
+            put.add(s);
+        }
+        if (settleIn != Long.MAX_VALUE) {
+            thread.schedule(this::schedule, settleIn, TimeUnit.MILLISECONDS);
         }
         List<String> remove = new ArrayList<>();
         for (String name : published.keySet()) {
@@ -175,6 +215,31 @@ final class StatePublisher implements AutoCloseable {
             }
             thread.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * The state to publish: restarts and since the status does not know (a bulk read) are the
+     * published ones when the three words are the same; no answer yet keeps the published one.
+     */
+    UnitState stateOf(String unit, String hash, UnitStatus st, UnitState before, Long answer) {
+        int restarts = st.restarts();
+        long since = st.sinceMicros();
+        if (!st.hasDetails() && before != null && before.loadState().equals(st.loadState())
+                && before.activeState().equals(st.activeState()) && before.subState().equals(st.subState())) {
+            restarts = before.restarts();
+            since = before.sinceMicros();
+        }
+        long answers = answer != null ? answer : before != null ? before.answers() : 0;
+        return new UnitState(machineId, unit, hash, st.loadState(), st.activeState(), st.subState(), answers, restarts, since);
+    }
+
+    /** How long a new answer showing active must still wait (see the class comment), 0 to publish now. */
+    static long settleWait(UnitState next, UnitState before, long activeForMillis) {
+        boolean newAnswer = before == null || before.answers() != next.answers();
+        if (!newAnswer || !"active".equals(next.activeState()) || activeForMillis >= SETTLE_MS) {
+            return 0;
+        }
+        return SETTLE_MS - activeForMillis;
     }
 
     /** Removes every state this machine published (clean shutdown), waiting at most {@code timeout}. */

@@ -20,6 +20,8 @@ import java.util.Set;
 final class StatusBoard {
     private final Map<String, UnitStatus> statuses = new HashMap<>();
     private final Map<String, Long> lastEvent = new HashMap<>();
+    /** System.nanoTime() of each unit's last event. */
+    private final Map<String, Long> eventNanos = new HashMap<>();
     private final Set<String> held = new HashSet<>();
     private Set<String> interest = Set.of();
     private long sequence;
@@ -29,6 +31,7 @@ final class StatusBoard {
         interest = Set.copyOf(names);
         statuses.keySet().retainAll(interest);
         lastEvent.keySet().retainAll(interest);
+        eventNanos.keySet().retainAll(interest);
         held.retainAll(interest);
     }
 
@@ -37,13 +40,20 @@ final class StatusBoard {
         if (!interest.contains(name)) {
             return false;
         }
-        statuses.put(name, status);
+        statuses.put(name, status.withDetailsOf(statuses.get(name)));
         lastEvent.put(name, ++sequence);
+        eventNanos.put(name, System.nanoTime());
         held.remove(name);
         return true;
     }
 
-    /** A start of the unit is about to be sent: its state is not worth publishing until systemd says more. */
+    /** How long ago the unit's last event came, in ms; Long.MAX_VALUE if none did (read in bulk only). */
+    synchronized long eventAgeMillis(String name) {
+        Long at = eventNanos.get(name);
+        return at == null ? Long.MAX_VALUE : (System.nanoTime() - at) / 1_000_000;
+    }
+
+    /** A start or stop of the unit is about to be sent: its state is not worth publishing until systemd says more. */
     synchronized void hold(String name) {
         if (interest.contains(name)) {
             held.add(name);
@@ -69,7 +79,7 @@ final class StatusBoard {
     synchronized void read(Map<String, UnitStatus> values, long mark) {
         for (Map.Entry<String, UnitStatus> e : values.entrySet()) {
             if (interest.contains(e.getKey()) && lastEvent.getOrDefault(e.getKey(), 0L) <= mark) {
-                statuses.put(e.getKey(), e.getValue());
+                statuses.put(e.getKey(), e.getValue().withDetailsOf(statuses.get(e.getKey())));
             }
         }
     }

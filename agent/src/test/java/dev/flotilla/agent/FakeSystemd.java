@@ -227,8 +227,11 @@ final class FakeSystemd implements Systemd {
         }
         java.util.concurrent.Executor later = startMillis == 0 ? events
                 : CompletableFuture.delayedExecutor(startMillis, java.util.concurrent.TimeUnit.MILLISECONDS, events);
+        // systemd's signal carries the state change time; its bulk read (statuses) does not
+        UnitStatus signalled = new UnitStatus(s.name(), s.loadState(), s.activeState(), s.subState(), 0,
+                System.currentTimeMillis() * 1000);
         later.execute(() -> {
-            listeners.forEach(l -> l.changed(name, s));
+            listeners.forEach(l -> l.changed(name, signalled));
             f.complete(JobResult.DONE);
         });
         return f;
@@ -267,9 +270,17 @@ final class FakeSystemd implements Systemd {
         }
     }
 
+    /** How many bulk reads were asked for. */
+    int bulkReads() {
+        return bulkReads.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger bulkReads = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public synchronized Map<String, UnitStatus> statuses(Collection<String> names) {
         check();
+        bulkReads.incrementAndGet();
         Map<String, UnitStatus> out = new LinkedHashMap<>();
         for (String n : names) {
             out.put(n, stateOf(n));

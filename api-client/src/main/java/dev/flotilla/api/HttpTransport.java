@@ -54,12 +54,16 @@ final class HttpTransport {
     static final class Answer implements Closeable {
         final int status;
         final InputStream body;
+        /** The answer's Content-Type, empty when it has none. */
+        final String contentType;
         private final Closeable connection;
         private final AtomicBoolean finished;
         private final AtomicBoolean timedOut;
 
-        Answer(int status, InputStream body, Closeable connection, AtomicBoolean finished, AtomicBoolean timedOut) {
+        Answer(int status, String contentType, InputStream body, Closeable connection, AtomicBoolean finished,
+               AtomicBoolean timedOut) {
             this.status = status;
+            this.contentType = contentType;
             this.body = body;
             this.connection = connection;
             this.finished = finished;
@@ -192,6 +196,7 @@ final class HttpTransport {
             int status = statusLine(readLine(in));
             long length = -1;
             boolean chunked = false;
+            String contentType = "";
             for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
                 int colon = line.indexOf(':');
                 if (colon <= 0) {
@@ -201,6 +206,8 @@ final class HttpTransport {
                 String value = line.substring(colon + 1).strip();
                 if (name.equals("content-length")) {
                     length = Long.parseLong(value);
+                } else if (name.equals("content-type")) {
+                    contentType = value;
                 } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                     chunked = true;
                 }
@@ -209,7 +216,7 @@ final class HttpTransport {
                 idle.headersRead = true;
             }
             InputStream body = chunked ? new ChunkedInput(in) : length >= 0 ? new LimitedInput(in, length) : in;
-            return new Answer(status, body, c::closeQuietly, finished, timedOut);
+            return new Answer(status, contentType, body, c::closeQuietly, finished, timedOut);
         } catch (IOException | RuntimeException e) {
             finished.set(true);
             c.closeQuietly();

@@ -10,9 +10,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *               given; 409 the text differs and replace was not asked, or the unit kept changing
  * @param change as in {@link UnitChange}, on 2xx
  * @param error  the reason, on 4xx
+ * @param revision as in {@link UnitChange#revision()}, on 2xx
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record UnitResult(String name, int code, String change, String hash, String desiredState, String error) {
+public record UnitResult(String name, int code, String change, String hash, String desiredState, String error,
+                         long revision) {
+    public UnitResult(String name, int code, String change, String hash, String desiredState, String error) {
+        this(name, code, change, hash, desiredState, error, 0);
+    }
+
     public boolean succeeded() {
         return code >= 200 && code < 300;
     }

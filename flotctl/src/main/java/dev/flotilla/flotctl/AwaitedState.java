@@ -14,6 +14,14 @@ import java.util.Set;
  * What a blocking command waits for, judged on one listing of the cluster. A goal is reached only
  * when the engine has acted on the new desired state (the unit's current state) and the agent's
  * published systemd state agrees, so a state left over from before the command never counts.
+ *
+ * <p>With the start marker ({@link #check(String, Indexed, long)} given the revision W the write
+ * answered): a load or start is decided by the state of the unit's machine that answers it
+ * ({@code answers >= W}, at the unit's hash), and only by that one. Start: {@code active} is done;
+ * {@code inactive}/{@code dead} is done too (it ran and exited with success, e.g. {@code Type=oneshot}:
+ * an answered state was read after the start, so it is not "never started"); {@code failed} fails at
+ * once. Load: {@code loaded} is done; any other load state (not-found, bad-setting, error, masked)
+ * fails at once. Anything else, or no answer yet, is still pending.
  */
 enum AwaitedState {
     /** load: scheduled as loaded, and its machine reports it loaded (at the unit's hash). */
@@ -46,8 +54,15 @@ enum AwaitedState {
         return reportedState;
     }
 
-    /** One unit measured against the goal. */
-    record Check(boolean reached, String machineId, String machineIp, String situation, String waiting) {
+    /**
+     * One unit measured against the goal.
+     *
+     * @param failed the unit's machine answered the change with a failure: waiting longer is pointless
+     */
+    record Check(boolean reached, String machineId, String machineIp, String situation, String waiting, boolean failed) {
+        Check(boolean reached, String machineId, String machineIp, String situation, String waiting) {
+            this(reached, machineId, machineIp, situation, waiting, false);
+        }
     }
 
     /** Judges one unit on a listing (for many units, index the listing once: {@link Indexed}). */
@@ -76,6 +91,50 @@ enum AwaitedState {
         List<UnitStateEntry> states(String name) {
             return states.getOrDefault(name, List.of());
         }
+    }
+
+    /**
+     * Judges one unit whose change was written at revision {@code written} (0: not known, e.g. an older
+     * daemon; then as {@link #check(String, Indexed)}), by the answer of its machine.
+     */
+    Check check(String unit, Indexed listing, long written) {
+        if (written <= 0 || (this != LOADED && this != ACTIVE)) {
+            return check(unit, listing);
+        }
+        UnitFileEntry entry = listing.unit(unit);
+        if (entry == null) {
+            return new Check(false, "", "", "the unit no longer exists", "");
+        }
+        String machine = entry.machineID();
+        String ip = entry.machineIP();
+        if (machine.isEmpty()) {
+            return new Check(false, "", "", "not scheduled", entry.waiting());
+        }
+        UnitStateEntry answer = null;
+        for (UnitStateEntry s : listing.states(unit)) {
+            if (s.machineID().equals(machine) && s.answers() >= written) {
+                answer = s;
+            }
+        }
+        if (answer == null) {
+            return new Check(false, machine, ip, "scheduled, its machine has not answered yet", entry.waiting());
+        }
+        String on = "on " + Table.machineLegend(machine, ip, false) + ": " + answer.systemdLoadState() + " "
+                + answer.systemdActiveState() + " " + answer.systemdSubState();
+        if (!answer.hash().isEmpty() && !answer.hash().equals(entry.hash())) {
+            return new Check(false, machine, ip, on + " (an older version)", entry.waiting());
+        }
+        String wanted = this == LOADED ? "loaded" : "launched";
+        boolean engineDone = entry.currentState().equals(wanted);
+        if (this == LOADED) {
+            boolean loaded = answer.systemdLoadState().equals("loaded");
+            return new Check(engineDone && loaded, machine, ip, on, entry.waiting(), !loaded);
+        }
+        String active = answer.systemdActiveState();
+        boolean ranAndExited = active.equals("inactive") && answer.systemdSubState().equals("dead");
+        boolean failed = active.equals("failed") || !answer.systemdLoadState().equals("loaded") && !active.equals("active");
+        return new Check(engineDone && !failed && (active.equals("active") || ranAndExited), machine, ip,
+                ranAndExited ? on + " (ran and exited)" : on, entry.waiting(), failed);
     }
 
     Check check(String unit, Indexed listing) {

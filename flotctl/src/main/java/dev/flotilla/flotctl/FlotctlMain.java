@@ -24,7 +24,7 @@ import java.util.Locale;
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
         subcommands = {SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
                 DestroyCommand.class, RestartCommand.class, ListUnitsCommand.class, ListUnitFilesCommand.class,
-                CatCommand.class, StatusCommand.class, JournalCommand.class, ListMachinesCommand.class, PlanCommand.class, EventsCommand.class, VerifyCommand.class, VersionCommand.class,
+                CatCommand.class, StatusCommand.class, JournalCommand.class, ListMachinesCommand.class, PlanCommand.class, EventsCommand.class, UiCommand.class, VerifyCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Run 'flotctl help <command>' for a command's options.",

@@ -10,7 +10,8 @@ import java.util.EnumSet;
 import java.util.List;
 
 @Command(name = "list-units", mixinStandardHelpOptions = true, description = {"List the state of units on the machines that run them (one line per machine).",
-        "Fields: unit, machine, active, sub, load, hash."})
+        "Fields: unit, machine, active, sub, load, hash, restarts (systemd's NRestarts),",
+        "since (systemd's state change time, as systemctl shows it)."})
 final class ListUnitsCommand extends ListingCommand<UnitStateEntry> {
     @Option(names = "--fields", defaultValue = UnitTables.UNITS_DEFAULT,
             description = "Columns to show; default: ${DEFAULT-VALUE}.")

@@ -24,7 +24,9 @@ final class LoadCommand extends ClusterCommand {
     @Override
     int run(FlotillaClient client) {
         int attempts = block.attempts();
-        List<String> names = new UnitActions(client, out(), err()).apply(units, root.workingDir(), DesiredState.LOADED, replace);
-        return Trigger.waitOrAnnounce(this, client, names, AwaitedState.LOADED, block.noBlock, attempts, "load");
+        UnitActions actions = new UnitActions(client, out(), err());
+        List<String> names = actions.apply(units, root.workingDir(), DesiredState.LOADED, replace);
+        return Trigger.waitOrAnnounce(this, client, names, AwaitedState.LOADED, block.noBlock, attempts, "load",
+                actions.marks());
     }
 }

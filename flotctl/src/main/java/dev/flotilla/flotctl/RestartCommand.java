@@ -33,7 +33,7 @@ final class RestartCommand extends ClusterCommand {
             Trigger.setDesired(client, running, DesiredState.LOADED);
             waiter(client).await(running, AwaitedState.STOPPED, attempts, "stop", (unit, check) -> "Unit " + unit + " stopped");
         }
-        Trigger.setDesired(client, names, DesiredState.LAUNCHED);
-        return Trigger.waitOrAnnounce(this, client, names, AwaitedState.ACTIVE, block.noBlock, attempts, "start");
+        StateWaiter.Marks marks = Trigger.setDesiredMarked(client, names, DesiredState.LAUNCHED);
+        return Trigger.waitOrAnnounce(this, client, names, AwaitedState.ACTIVE, block.noBlock, attempts, "start", marks);
     }
 }

@@ -25,7 +25,9 @@ final class StartCommand extends ClusterCommand {
     @Override
     int run(FlotillaClient client) {
         int attempts = block.attempts();
-        List<String> names = new UnitActions(client, out(), err()).apply(units, root.workingDir(), DesiredState.LAUNCHED, replace);
-        return Trigger.waitOrAnnounce(this, client, names, AwaitedState.ACTIVE, block.noBlock, attempts, "start");
+        UnitActions actions = new UnitActions(client, out(), err());
+        List<String> names = actions.apply(units, root.workingDir(), DesiredState.LAUNCHED, replace);
+        return Trigger.waitOrAnnounce(this, client, names, AwaitedState.ACTIVE, block.noBlock, attempts, "start",
+                actions.marks());
     }
 }

@@ -21,6 +21,11 @@ import java.util.Set;
  * back to back. Reached units are announced on stdout as they arrive; a unit the engine cannot place
  * is reported with its reason on stderr (again when the reason changes); on a terminal a progress
  * line shows how many units are there.
+ *
+ * <p>Given the revision each unit's write answered ({@link Marks}), a load or start ends as soon as
+ * every unit's machine has answered (see {@link AwaitedState#check(String, AwaitedState.Indexed, long)}),
+ * and at once, with the failed units in its {@link Outcome}, when one answered with a failure. Units
+ * the write left as they were (already at the target) are passed over: judged once, never waited for.
  */
 final class StateWaiter {
     static final Duration POLL = Duration.ofMillis(250);
@@ -37,6 +42,40 @@ final class StateWaiter {
     /** Waits between polls; tests may replace it. */
     interface Pause {
         void pause(Duration d) throws InterruptedException;
+    }
+
+    /**
+     * What the command wrote: per unit, the revision its agent's answer must reach; {@code unchanged}
+     * units were already at the target (the write changed nothing, so no agent will answer it).
+     */
+    record Marks(Map<String, Long> written, Set<String> unchanged) {
+        static final Marks NONE = new Marks(Map.of(), Set.of());
+
+        Marks {
+            written = Map.copyOf(written);
+            unchanged = Set.copyOf(unchanged);
+        }
+
+        /** From the changes of a write (revision 0: an older daemon, judged without answers). */
+        static Marks of(List<dev.flotilla.api.UnitChange> changes) {
+            Map<String, Long> w = new HashMap<>();
+            Set<String> same = new java.util.HashSet<>();
+            for (dev.flotilla.api.UnitChange c : changes) {
+                if (c.changedSomething()) {
+                    w.put(c.name(), c.revision());
+                } else {
+                    same.add(c.name());
+                }
+            }
+            return new Marks(w, same);
+        }
+    }
+
+    /** How a wait ended: the units whose machines answered with a failure (empty: all got there). */
+    record Outcome(Map<String, AwaitedState.Check> failed) {
+        Outcome {
+            failed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failed));
+        }
     }
 
     private final FlotillaClient client;
@@ -67,6 +106,12 @@ final class StateWaiter {
      * @throws CommandFailure when the attempts run out, naming each unit that did not get there and why
      */
     void await(List<String> units, AwaitedState goal, int attempts, String action, Announcer announcer) {
+        await(units, goal, attempts, action, announcer, Marks.NONE);
+    }
+
+    /** As above, each unit judged by its machine's answer to the write in {@code marks}. */
+    Outcome await(List<String> units, AwaitedState goal, int attempts, String action, Announcer announcer, Marks marks) {
+        Map<String, AwaitedState.Check> failed = new java.util.LinkedHashMap<>();
         Set<String> pending = new LinkedHashSet<>(units);
         int total = pending.size();
         Map<String, String> lastWaiting = new HashMap<>();
@@ -87,12 +132,31 @@ final class StateWaiter {
                     }
                 }
             }
-            first = false;
             AwaitedState.Indexed indexed = new AwaitedState.Indexed(listing);
+            if (first) {
+                // fleetctl passed over the units already at the target: nothing was written, no one answers
+                for (String unit : marks.unchanged()) {
+                    if (!pending.remove(unit)) {
+                        continue;
+                    }
+                    AwaitedState.Check check = goal.check(unit, indexed);
+                    String message = announcer == null ? null : announcer.message(unit, check);
+                    if (check.reached() && message != null) {
+                        out.println(message);
+                    } else if (!check.reached()) {
+                        err.println("Unit " + unit + " was already " + goal.reportedState() + ": not waiting (" + check.situation() + ")");
+                    }
+                    total--;
+                }
+            }
+            first = false;
             for (String unit : new ArrayList<>(pending)) {
-                AwaitedState.Check check = goal.check(unit, indexed);
+                AwaitedState.Check check = goal.check(unit, indexed, marks.written().getOrDefault(unit, 0L));
                 last.put(unit, check);
-                if (check.reached()) {
+                if (check.failed()) {
+                    pending.remove(unit);
+                    failed.put(unit, check);
+                } else if (check.reached()) {
                     pending.remove(unit);
                     String message = announcer == null ? null : announcer.message(unit, check);
                     if (message != null) {
@@ -107,9 +171,9 @@ final class StateWaiter {
             }
             out.flush();
             progress(total - pending.size(), total, goal);
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() || !failed.isEmpty()) {
                 clearProgress();
-                return;
+                return new Outcome(failed);
             }
             if (pausedMillis >= budgetMillis) {
                 clearProgress();

@@ -5,6 +5,7 @@ import dev.flotilla.api.UnitFileEntry;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.unitfile.UnitName;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +15,71 @@ final class Trigger {
     private Trigger() {
     }
 
+    /** Journal lines shown of each unit that failed a load or start. */
+    static final int JOURNAL_LINES = 10;
+
     static int waitOrAnnounce(ClusterCommand command, FlotillaClient client, List<String> names, AwaitedState goal,
                               boolean noBlock, int attempts, String action) {
+        return waitOrAnnounce(command, client, names, goal, noBlock, attempts, action, StateWaiter.Marks.NONE);
+    }
+
+    /**
+     * As above, judging each unit by its machine's answer to the write in {@code marks}: exit 1 as
+     * soon as one failed, with its state and last journal lines on stderr.
+     */
+    static int waitOrAnnounce(ClusterCommand command, FlotillaClient client, List<String> names, AwaitedState goal,
+                              boolean noBlock, int attempts, String action, StateWaiter.Marks marks) {
         if (noBlock) {
             for (String name : names) {
                 command.out().println("Triggered unit " + name + " " + action);
             }
             return 0;
         }
-        command.waiter(client).await(names, goal, attempts, action, (unit, check) -> StateWaiter.fleetMessage(unit, goal, check));
-        return 0;
+        StateWaiter.Outcome outcome = command.waiter(client).await(names, goal, attempts, action,
+                (unit, check) -> StateWaiter.fleetMessage(unit, goal, check), marks);
+        if (outcome.failed().isEmpty()) {
+            return 0;
+        }
+        PrintWriter err = command.err();
+        for (Map.Entry<String, AwaitedState.Check> f : outcome.failed().entrySet()) {
+            err.println("Unit " + f.getKey() + " failed to " + action + " " + f.getValue().situation());
+            printJournal(command, client, f.getKey(), err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** The unit's last journal lines, read by its machine's daemon as {@code flotctl journal} does. */
+    private static void printJournal(ClusterCommand command, FlotillaClient client, String unit, PrintWriter err) {
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        try {
+            UnitMachine.call(command.root, client, unit, c -> {
+                c.journal(unit, JOURNAL_LINES, false, lines);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            err.println("  (its journal could not be read: " + e.getMessage() + ")");
+            return;
+        }
+        String text = lines.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            err.println("  (its journal has no lines)");
+            return;
+        }
+        err.println("  last journal lines of " + unit + ":");
+        for (String line : text.split("\n")) {
+            err.println("    " + line);
+        }
     }
 
     /** Sets the desired state of existing units; all are checked before the first is written. */
     static List<String> setDesired(FlotillaClient client, List<String> args, DesiredState desired) {
+        setDesiredMarked(client, args, desired);
+        return UnitArguments.names(args);
+    }
+
+    /** As {@link #setDesired}, telling what was written (for a wait on the agents' answers). */
+    static StateWaiter.Marks setDesiredMarked(FlotillaClient client, List<String> args, DesiredState desired) {
         List<String> names = UnitArguments.names(args);
         Map<String, UnitFileEntry> found = ClusterCommand.existing(client, names);
         List<String> problems = new ArrayList<>();
@@ -40,8 +92,7 @@ final class Trigger {
         if (!problems.isEmpty()) {
             throw new CommandFailure(problems.get(0), problems.subList(1, problems.size()));
         }
-        UnitWrites.setDesired(client, names, desired);
-        return names;
+        return StateWaiter.Marks.of(UnitWrites.setDesired(client, names, desired));
     }
 
     /**

@@ -21,6 +21,8 @@ final class UnitActions {
     private final FlotillaClient client;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** What the last {@link #apply} wrote: the revisions the agents' answers must reach. */
+    private StateWaiter.Marks marks = StateWaiter.Marks.NONE;
 
     UnitActions(FlotillaClient client, PrintWriter out, PrintWriter err) {
         this.client = client;
@@ -75,6 +77,7 @@ final class UnitActions {
         }
         List<UnitChange> changes = UnitWrites.apply(client, toWrite.stream().map(i -> new UnitWrites.Write(
                 targets.get(i).name(), targets.get(i).text(), desired, replacing.get(i))).toList());
+        marks = StateWaiter.Marks.of(changes);
         for (int k = 0; k < toWrite.size(); k++) {
             UnitTarget t = targets.get(toWrite.get(k));
             UnitChange c = changes.get(k);
@@ -92,5 +95,10 @@ final class UnitActions {
         }
         out.flush();
         return names;
+    }
+
+    /** The revisions of what the last {@link #apply} wrote, for the wait. */
+    StateWaiter.Marks marks() {
+        return marks;
     }
 }

@@ -26,7 +26,24 @@ final class UnitTables {
         c.put("sub", s -> dash(s.systemdSubState()));
         c.put("load", s -> dash(s.systemdLoadState()));
         c.put("hash", s -> Table.hash(s.hash(), full));
+        c.put("restarts", s -> Integer.toString(s.restarts()));
+        c.put("since", s -> since(s.sinceMicros(), java.time.ZoneId.systemDefault()));
         return new Table<>(c);
+    }
+
+    private static final java.time.format.DateTimeFormatter SYSTEMCTL_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss zzz", java.util.Locale.ROOT);
+
+    /**
+     * systemd's StateChangeTimestamp as {@code systemctl status} shows it ("since Wed 2026-12-02
+     * 05:52:10 UTC"), in the local time zone; "-" when not known (the state came from a bulk read).
+     */
+    static String since(long micros, java.time.ZoneId zone) {
+        if (micros <= 0) {
+            return "-";
+        }
+        java.time.Instant at = java.time.Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
+        return SYSTEMCTL_TIME.format(at.atZone(zone));
     }
 
     /** One row per unit; a global unit's state is "-" and its target "global". */

@@ -36,7 +36,7 @@ final class UnitWrites {
         List<String> refused = new ArrayList<>();
         for (UnitResult r : results) {
             if (r.succeeded()) {
-                changes.add(new UnitChange(r.change(), r.name(), r.hash(), r.desiredState()));
+                changes.add(new UnitChange(r.change(), r.name(), r.hash(), r.desiredState(), r.revision()));
             } else {
                 refused.add(r.error());
             }
@@ -47,8 +47,8 @@ final class UnitWrites {
         return changes;
     }
 
-    /** Sets the desired state of existing units. */
-    static void setDesired(FlotillaClient client, List<String> names, DesiredState desired) {
-        apply(client, names.stream().map(n -> new Write(n, null, desired, false)).toList());
+    /** Sets the desired state of existing units; the change of each. */
+    static List<UnitChange> setDesired(FlotillaClient client, List<String> names, DesiredState desired) {
+        return apply(client, names.stream().map(n -> new Write(n, null, desired, false)).toList());
     }
 }

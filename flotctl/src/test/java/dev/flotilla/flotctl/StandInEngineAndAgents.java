@@ -50,6 +50,7 @@ final class StandInEngineAndAgents implements AutoCloseable {
     private final List<Subscription> watches = new ArrayList<>();
     /** Units the agents never get past "activating". */
     private final Set<String> stuck = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
     StandInEngineAndAgents(Registry registry, List<Machine> members) {
@@ -72,6 +73,11 @@ final class StandInEngineAndAgents implements AutoCloseable {
 
     void stick(String unit) {
         stuck.add(unit);
+    }
+
+    /** The unit fails on its machine whenever it is started (the agents answer failed). */
+    void failOnStart(String unit) {
+        failing.add(unit);
     }
 
     /** Anything a reconcile threw, so a test can tell a broken simulation from a broken command. */
@@ -158,7 +164,11 @@ final class StandInEngineAndAgents implements AutoCloseable {
                 globals.add(u);
             }
         }
-        List<Assignment> assignments = registry.assignments().value();
+        var listed = registry.assignments();
+        List<Assignment> assignments = listed.value();
+        // The start marker: a state that changes answers with the listing's revision (at or after every
+        // assignment in it); one that stays keeps its answer, as a real agent's does.
+        long answers = listed.revision();
         for (MachinePresence p : machines) {
             String id = p.machine().id();
             Map<String, UnitState> wanted = new HashMap<>();
@@ -183,8 +193,9 @@ final class StandInEngineAndAgents implements AutoCloseable {
                 }
             }
             for (UnitState s : wanted.values()) {
-                if (!Objects.equals(have.get(s.unit()), s)) {
-                    publish.add(s);
+                UnitState before = have.get(s.unit());
+                if (!Objects.equals(before == null ? null : withAnswers(before, 0), s)) {
+                    publish.add(withAnswers(s, answers));
                 }
             }
             if (!publish.isEmpty()) {
@@ -196,12 +207,20 @@ final class StandInEngineAndAgents implements AutoCloseable {
         }
     }
 
+    private static UnitState withAnswers(UnitState s, long answers) {
+        return new UnitState(s.machineId(), s.unit(), s.hash(), s.loadState(), s.activeState(), s.subState(), answers,
+                s.restarts(), s.sinceMicros());
+    }
+
     private UnitState state(String machine, String unit, String hash, DesiredState desired) {
         if (desired == DesiredState.LOADED) {
             return new UnitState(machine, unit, hash, "loaded", "inactive", "dead");
         }
         if (stuck.contains(unit)) {
             return new UnitState(machine, unit, hash, "loaded", "activating", "start");
+        }
+        if (failing.contains(unit)) {
+            return new UnitState(machine, unit, hash, "loaded", "failed", "failed");
         }
         return new UnitState(machine, unit, hash, "loaded", "active", "running");
     }

@@ -399,20 +399,44 @@ class UnitCommandsTest {
     }
 
     @Test
-    void aUnitThatNeverBecomesActiveTimesOutWithWhatItIsDoing() throws Exception {
+    void aUnitThatNeverBecomesActiveTimesOutWithWhatItIsDoingAndOneAlreadyLaunchedIsPassedOver() throws Exception {
         cluster.stick("slow.service");
         file("slow.service", "[Service]\nExecStart=/bin/true\n");
         file("fast.service", "[Service]\nExecStart=/bin/true\n");
-        // Both states are there before the one short attempt starts, however slow the machine.
-        assertEquals(0, flotctl("start", "--no-block", "fast.service", "slow.service").exit());
-        awaitCluster(() -> registry.unitStates().value().stream().map(s -> s.unit() + " " + s.activeState())
-                .collect(java.util.stream.Collectors.toSet()).equals(Set.of("fast.service active", "slow.service activating")));
+        assertEquals(0, flotctl("start", "--no-block", "fast.service").exit());
+        awaitCluster(() -> registry.unitStates().value().stream().anyMatch(s -> s.unit().equals("fast.service")
+                && s.activeState().equals("active")));
         Run r = flotctl(true, "start", "--block-attempts", "1", "fast.service", "slow.service");
         assertEquals(1, r.exit());
-        assertTrue(r.out().contains("Unit fast.service launched on "), r.out());
-        assertTrue(r.err().contains("1/2 units launched"), "a progress line on a terminal: " + r.err());
-        assertTrue(r.err().contains("flotctl: timed out after 1 attempt (2 s): 1 of 2 units not launched\n"
-                + "  slow.service: on aaaaaaaa.../127.0.0.10: loaded activating start\n"), r.err());
+        assertTrue(r.out().contains("Unit fast.service launched on "), "already launched: judged once, announced: " + r.out());
+        assertTrue(r.err().contains("0/1 units launched"), "a progress line on a terminal, of the waited units: " + r.err());
+        assertTrue(r.err().contains("flotctl: timed out after 1 attempt (2 s): 1 of 1 unit not launched\n  slow.service: "), r.err());
+
+        // the same again: both are launched already, nothing is written, nothing waited for (as fleetctl)
+        Run again = flotctl("start", "fast.service", "slow.service");
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("Unit slow.service was already launched: not waiting (on aaaaaaaa.../127.0.0.10: loaded"
+                + " activating start)"), again.err());
+    }
+
+    @Test
+    void aStartThatFailsOnItsMachineExitsOneAtOnceWithoutWaitingForTheAttempts() throws Exception {
+        cluster.failOnStart("bad.service");
+        file("bad.service", "[Service]\nExecStart=/bin/false\n");
+        file("good.service", "[Service]\nExecStart=/bin/true\n");
+        // no --block-attempts: without the start marker this would wait forever
+        Run r = flotctl("start", "good.service", "bad.service");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("Unit bad.service failed to start on aaaaaaaa.../127.0.0.10: loaded failed failed"), r.err());
+        assertTrue(r.err().contains("journal"), "its journal lines, or why there are none: " + r.err());
+
+        // the failed state is left from before now: a new start of it (desired already launched) is passed over
+        Run again = flotctl("start", "bad.service");
+        assertEquals(0, again.exit());
+        assertTrue(again.err().contains("was already launched: not waiting"), again.err());
+        // a restart writes again: answered failed again, exit 1 at once
+        Run restart = flotctl("restart", "bad.service");
+        assertEquals(1, restart.exit(), restart.out() + restart.err());
     }
 
     @Test

@@ -119,4 +119,18 @@ class UnitTablesTest {
                 """.formatted(A), print(UnitTables.unitFiles(false), fields, failed, true));
         assertEquals("unit,hash", UnitTables.unitFileFields("unit,hash", failed), "chosen columns are kept as chosen");
     }
+
+    @Test
+    void restartsAndSinceAsSystemctlShowsThem() {
+        List<UnitStateEntry> rows = List.of(
+                new UnitStateEntry("web.service", A, "127.0.0.11", H1, "loaded", "active", "running", 7, 3, 1_764_654_730_123_456L),
+                new UnitStateEntry("old.service", B, "127.0.0.12", H1, "loaded", "inactive", "dead"));
+        Table<UnitStateEntry> t = UnitTables.units(false);
+        String printed = print(t, "unit,restarts", rows, true);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                printed.matches("(?s)UNIT\\s+RESTARTS\\nweb\\.service\\s+3\\nold\\.service\\s+0\\n"), printed);
+        assertEquals("Tue 2025-12-02 05:52:10 UTC", UnitTables.since(1_764_654_730_123_456L, java.time.ZoneId.of("UTC")));
+        assertEquals("Tue 2025-12-02 06:52:10 CET", UnitTables.since(1_764_654_730_123_456L, java.time.ZoneId.of("Europe/Berlin")));
+        assertEquals("-", UnitTables.since(0, java.time.ZoneId.of("UTC")), "not known");
+    }
 }

@@ -42,13 +42,15 @@ final class MemoryWatch<T> implements Subscription {
         }
         live = true;
         Map<String, T> items = new HashMap<>();
+        Map<String, Long> modRevisions = new HashMap<>();
         store.range(prefix).forEach((key, entry) -> {
             T item = decoder.apply(entry.value());
             if (item != null) { // a decoder may skip values it does not report
                 items.put(key.substring(prefix.length()), item);
+                modRevisions.put(key.substring(prefix.length()), entry.modRevision());
             }
         });
-        post(new WatchEvent.Snapshot<>(items, store.revision()));
+        post(new WatchEvent.Snapshot<>(items, store.revision(), modRevisions));
         endOfBatch();
     }
 

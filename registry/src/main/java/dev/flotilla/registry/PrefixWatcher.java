@@ -85,15 +85,20 @@ final class PrefixWatcher<T> implements Subscription {
             return;
         }
         Map<String, T> items = new HashMap<>();
+        Map<String, Long> modRevisions = new HashMap<>();
         long revision;
         try {
-            revision = PagedRange.read(etcd.client().getKVClient(), Keys.bytes(prefix), "list " + what, items::clear,
+            revision = PagedRange.read(etcd.client().getKVClient(), Keys.bytes(prefix), "list " + what, () -> {
+                        items.clear();
+                        modRevisions.clear();
+                    },
                     page -> {
                         for (KeyValue kv : page) {
                             String key = relative(kv.getKey());
                             T item = decodeQuietly(key, kv.getValue());
                             if (item != null) {
                                 items.put(key, item);
+                                modRevisions.put(key, kv.getModRevision());
                             }
                         }
                     });
@@ -107,7 +112,7 @@ final class PrefixWatcher<T> implements Subscription {
         }
         backoffMs = 100;
         lastRevision = revision;
-        deliver(new WatchEvent.Snapshot<>(items, revision));
+        deliver(new WatchEvent.Snapshot<>(items, revision, modRevisions));
         endOfBatch();
         watchFrom(revision + 1);
     }

@@ -62,9 +62,23 @@ public sealed interface WatchEvent<T> {
         });
     }
 
-    record Snapshot<T>(Map<String, T> items, long revision) implements WatchEvent<T> {
+    /**
+     * @param modRevisions each item's modification revision (its last write), where the source
+     *                     knows it; empty for snapshots made up from others
+     */
+    record Snapshot<T>(Map<String, T> items, long revision, Map<String, Long> modRevisions) implements WatchEvent<T> {
         public Snapshot {
             items = Map.copyOf(items);
+            modRevisions = Map.copyOf(modRevisions);
+        }
+
+        public Snapshot(Map<String, T> items, long revision) {
+            this(items, revision, Map.of());
+        }
+
+        /** The item's modification revision, 0 when not known. */
+        public long modRevision(String key) {
+            return modRevisions.getOrDefault(key, 0L);
         }
     }
 

@@ -46,7 +46,11 @@ final class Session {
 
         void reloading(Session s, boolean active);
 
-        void unitPropertiesChanged(Session s, String unit, String activeState, String subState);
+        /** @param sinceMicros the StateChangeTimestamp in the signal, or null */
+        void unitPropertiesChanged(Session s, String unit, String activeState, String subState, Long sinceMicros);
+
+        /** A service's NRestarts, from its Service interface's PropertiesChanged (sent before the Unit one). */
+        void serviceRestarts(Session s, String unit, int restarts);
     }
 
     /** What befalls the connection itself. Called on dbus-java threads: must stay cheap. */
@@ -59,6 +63,7 @@ final class Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final String UNIT_IFACE = "org.freedesktop.systemd1.Unit";
+    private static final String SERVICE_IFACE = "org.freedesktop.systemd1.Service";
 
     final long generation;
     final Transport transport;
@@ -222,16 +227,26 @@ final class Session {
                 listener.reloading(this, s.active());
             }
         });
-        // Only the Unit interface's PropertiesChanged carries ActiveState/SubState; the per-type one
-        // (Service, Socket, ...) that systemd sends alongside is filtered out by the rule's arg0.
+        // Only the Unit interface's PropertiesChanged carries ActiveState/SubState (and the
+        // StateChangeTimestamp); of the per-type ones that systemd sends just before it, only the
+        // Service interface's is heard (its arg0 rule), for NRestarts: no extra call per change.
         add(rule(Properties.PropertiesChanged.class).withPathNamespace("/org/freedesktop/systemd1/unit")
                 .withArg0123(0, UNIT_IFACE).build(), (Properties.PropertiesChanged s) -> {
                     if (alive && UNIT_IFACE.equals(s.getInterfaceName())) {
                         UnitPaths.unitName(s.getPath()).ifPresent(name -> {
                             Map<String, Variant<?>> changed = s.getPropertiesChanged();
                             listener.unitPropertiesChanged(this, name, string(changed.get("ActiveState")),
-                                    string(changed.get("SubState")));
+                                    string(changed.get("SubState")), number(changed.get("StateChangeTimestamp")));
                         });
+                    }
+                });
+        add(rule(Properties.PropertiesChanged.class).withPathNamespace("/org/freedesktop/systemd1/unit")
+                .withArg0123(0, SERVICE_IFACE).build(), (Properties.PropertiesChanged s) -> {
+                    if (alive && SERVICE_IFACE.equals(s.getInterfaceName())) {
+                        Long n = number(s.getPropertiesChanged().get("NRestarts"));
+                        if (n != null) {
+                            UnitPaths.unitName(s.getPath()).ifPresent(name -> listener.serviceRestarts(this, name, n.intValue()));
+                        }
                     }
                 });
         if (busName != null) {
@@ -249,6 +264,11 @@ final class Session {
 
     private <T extends DBusSignal> void add(DBusMatchRule rule, DBusSigHandler<T> handler) throws DBusException {
         handlers.add(connection.addSigHandler(rule, handler));
+    }
+
+    /** A D-Bus integer (dbus-java's UInt32/UInt64 are Numbers), or null. */
+    private static Long number(Variant<?> v) {
+        return v != null && v.getValue() instanceof Number n ? n.longValue() : null;
     }
 
     private static String string(Variant<?> v) {

@@ -72,8 +72,13 @@ final class SignalRouter implements Session.Signals, ReconnectingSession.Watcher
     }
 
     @Override
-    public void unitPropertiesChanged(Session s, String unit, String activeState, String subState) {
-        postFrom(s, () -> states.propertiesChanged(unit, activeState, subState));
+    public void unitPropertiesChanged(Session s, String unit, String activeState, String subState, Long sinceMicros) {
+        postFrom(s, () -> states.propertiesChanged(unit, activeState, subState, sinceMicros));
+    }
+
+    @Override
+    public void serviceRestarts(Session s, String unit, int restarts) {
+        postFrom(s, () -> states.serviceRestarts(unit, restarts));
     }
 
     // ---- the connection's news -------------------------------------------------------------------

@@ -11,7 +11,7 @@ import java.util.function.BiConsumer;
  *
  * <ul>
  *   <li>Only changes are delivered: systemd often repeats a state (several PropertiesChanged per
- *       transition). UnitNew carries no state: a new unit's first state arrives by PropertiesChanged.</li>
+ *       transition). A change is of the three words, the StateChangeTimestamp or the NRestarts. UnitNew carries no state: a new unit's first state arrives by PropertiesChanged.</li>
  *   <li>PropertiesChanged carries ActiveState/SubState but never LoadState (constant per unit object),
  *       so the load state is the last known one, or "loaded" for a unit first seen changing state
  *       (systemd only runs jobs on units that loaded). It is re-read in bulk after each reload.</li>
@@ -23,6 +23,8 @@ import java.util.function.BiConsumer;
 final class UnitStateTracker {
 
     private final Map<String, UnitStatus> last = new HashMap<>();
+    /** NRestarts from a service's Service-interface signal, which systemd sends just before the Unit one. */
+    private final Map<String, Integer> restarts = new HashMap<>();
     private final BiConsumer<String, UnitStatus> sink;
     private boolean reloading;
 
@@ -32,6 +34,14 @@ final class UnitStateTracker {
 
     /** A PropertiesChanged on the unit's org.freedesktop.systemd1.Unit interface; null = not in the signal. */
     void propertiesChanged(String name, String activeState, String subState) {
+        propertiesChanged(name, activeState, subState, null);
+    }
+
+    /**
+     * As above, with the StateChangeTimestamp (microseconds) the signal carried, or null. The
+     * restarts are the last NRestarts heard for the unit ({@link #serviceRestarts}).
+     */
+    void propertiesChanged(String name, String activeState, String subState, Long sinceMicros) {
         UnitStatus prev = last.get(name);
         String active = activeState != null ? activeState : prev != null ? prev.activeState() : null;
         String sub = subState != null ? subState : prev != null ? prev.subState() : null;
@@ -39,7 +49,18 @@ final class UnitStateTracker {
             return; // nothing state-related in this signal
         }
         String load = prev != null ? prev.loadState() : UnitStatus.LOADED;
-        deliver(new UnitStatus(name, load, active, sub));
+        long since = sinceMicros != null ? sinceMicros : prev != null ? prev.sinceMicros() : 0;
+        int n = restarts.getOrDefault(name, prev != null ? prev.restarts() : 0);
+        deliver(new UnitStatus(name, load, active, sub, n, since));
+    }
+
+    /**
+     * A PropertiesChanged on a service's org.freedesktop.systemd1.Service interface that carried
+     * NRestarts. systemd sends it right before the Unit interface's (documented order), so the
+     * count rides along with the state change that follows; alone it delivers nothing.
+     */
+    void serviceRestarts(String name, int count) {
+        restarts.put(name, count); // forgotten with the unit (unitRemoved), as its state
     }
 
     void unitRemoved(String name) {
@@ -47,6 +68,7 @@ final class UnitStateTracker {
             return;
         }
         UnitStatus prev = last.remove(name);
+        restarts.remove(name);
         if (prev == null) {
             return; // never reported: e.g. a unit loaded only to be looked at
         }
@@ -74,8 +96,9 @@ final class UnitStateTracker {
     /** Fresh states read in bulk (after a reload): delivers what differs, load state included. */
     void refreshed(Map<String, UnitStatus> fresh) {
         for (UnitStatus s : fresh.values()) {
-            if (last.containsKey(s.name())) {
-                deliver(s);
+            UnitStatus prev = last.get(s.name());
+            if (prev != null) {
+                deliver(s.withDetailsOf(prev));
             }
         }
     }
@@ -83,12 +106,13 @@ final class UnitStateTracker {
     /** After a reconnect: forget everything, the listeners re-read states themselves. */
     void reset() {
         last.clear();
+        restarts.clear();
         reloading = false;
     }
 
     private void deliver(UnitStatus next) {
         UnitStatus prev = last.put(next.name(), next);
-        if (!next.sameStateAs(prev)) {
+        if (!next.sameStateAs(prev) || next.restarts() != prev.restarts() || next.sinceMicros() != prev.sinceMicros()) {
             sink.accept(next.name(), next);
         }
     }

@@ -9,8 +9,14 @@ import java.util.Objects;
  * @param loadState   loaded, not-found, bad-setting, error, masked, ...
  * @param activeState active, reloading, inactive, failed, activating, deactivating
  * @param subState    unit-type specific: running, exited, dead, failed, ...
+ * @param restarts    a service's {@code NRestarts} (how often {@code Restart=} restarted it), 0 for other
+ *                    units or when not known
+ * @param sinceMicros the unit's {@code StateChangeTimestamp} (microseconds since the epoch), 0 when not
+ *                    known: both come with systemd's state signals, not with the bulk read
+ *                    ({@code ListUnitsByNames} carries neither); see {@link #withDetailsOf}
  */
-public record UnitStatus(String name, String loadState, String activeState, String subState) {
+public record UnitStatus(String name, String loadState, String activeState, String subState, int restarts,
+                         long sinceMicros) {
 
     public static final String LOADED = "loaded";
     public static final String NOT_FOUND = "not-found";
@@ -22,6 +28,27 @@ public record UnitStatus(String name, String loadState, String activeState, Stri
         Objects.requireNonNull(loadState, "loadState");
         Objects.requireNonNull(activeState, "activeState");
         Objects.requireNonNull(subState, "subState");
+    }
+
+    /** The three words without the details (restarts, state change time): not known. */
+    public UnitStatus(String name, String loadState, String activeState, String subState) {
+        this(name, loadState, activeState, subState, 0, 0);
+    }
+
+    /** Whether the state change time is known (it came with a signal). */
+    public boolean hasDetails() {
+        return sinceMicros != 0;
+    }
+
+    /**
+     * This status, with the restarts and state change time of {@code earlier} when this one does
+     * not know them and the three words are the same: a bulk read never forgets what a signal told.
+     */
+    public UnitStatus withDetailsOf(UnitStatus earlier) {
+        if (hasDetails() || earlier == null || !earlier.hasDetails() || !sameStateAs(earlier)) {
+            return this;
+        }
+        return new UnitStatus(name, loadState, activeState, subState, earlier.restarts, earlier.sinceMicros);
     }
 
     /**
@@ -45,13 +72,13 @@ public record UnitStatus(String name, String loadState, String activeState, Stri
         return INACTIVE.equals(activeState) && DEAD.equals(subState);
     }
 
-    /** Same load/active/sub words, whatever the name. */
-    boolean sameStateAs(UnitStatus other) {
+    /** Same load/active/sub words, whatever the name (and the details). */
+    public boolean sameStateAs(UnitStatus other) {
         return other != null && loadState.equals(other.loadState) && activeState.equals(other.activeState)
                 && subState.equals(other.subState);
     }
 
     UnitStatus withLoadState(String newLoadState) {
-        return new UnitStatus(name, newLoadState, activeState, subState);
+        return new UnitStatus(name, newLoadState, activeState, subState, restarts, sinceMicros);
     }
 }

@@ -112,6 +112,31 @@ class RealSystemdTest {
     }
 
     @Test
+    @Order(2)
+    void restartsAndTheStateChangeTimeComeWithTheSignals() throws Exception {
+        String name = "flt-dies.service";
+        Path f = unit(name, "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sh -c 'sleep 0.3; exit 1'\n"
+                + "Restart=always\nRestartSec=0.2\n");
+        sd.linkRuntime(List.of(f));
+        long before = System.currentTimeMillis() * 1000;
+        assertEquals(JobResult.DONE, sd.start(name).get(JOB.toSeconds(), TimeUnit.SECONDS));
+        await().atMost(T).until(() -> rec.last(name) != null && rec.last(name).restarts() >= 2 && rec.last(name).isActive());
+        UnitStatus last = rec.last(name);
+        assertTrue(last.sinceMicros() >= before - 1_000_000, "StateChangeTimestamp of the last change: " + last);
+        String shown = systemctlShow(name, "NRestarts");
+        assertTrue(Integer.parseInt(shown) >= last.restarts(), "systemd's count " + shown + " vs " + last);
+        assertEquals(JobResult.DONE, sd.stop(name).get(JOB.toSeconds(), TimeUnit.SECONDS));
+        sd.unlinkRuntime(List.of(name));
+    }
+
+    private static String systemctlShow(String unit, String property) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("systemctl", "show", "-p", property, "--value", unit).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return out;
+    }
+
+    @Test
     @Order(3)
     void stopOfGarbageCollectedOrUnknownUnitIsSuccess() throws Exception {
         Path f = unit("flt-gc.service", "[Service]\nExecStart=/bin/true\n");

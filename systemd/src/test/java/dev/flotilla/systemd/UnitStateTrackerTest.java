@@ -70,4 +70,32 @@ class UnitStateTrackerTest {
         t.propertiesChanged("a.service", "active", "running");
         assertEquals(2, delivered.size());
     }
+
+    @Test
+    void restartsRideAlongWithTheNextStateChangeAndTheTimestampIsKept() {
+        t.propertiesChanged("a.service", "active", "running", 1_000L);
+        t.serviceRestarts("a.service", 1); // Service interface first, as systemd sends it
+        t.propertiesChanged("a.service", "activating", "auto-restart", 2_000L);
+        t.propertiesChanged("a.service", "activating", "auto-restart", 2_000L); // repeated: nothing
+        t.propertiesChanged("a.service", "active", "running", null); // no timestamp in the signal: the last one
+        assertEquals(List.of(new UnitStatus("a.service", "loaded", "active", "running", 0, 1_000L),
+                new UnitStatus("a.service", "loaded", "activating", "auto-restart", 1, 2_000L),
+                new UnitStatus("a.service", "loaded", "active", "running", 1, 2_000L)), delivered);
+    }
+
+    @Test
+    void aNewTimestampAloneIsAChange() {
+        t.propertiesChanged("a.service", "failed", "failed", 1_000L);
+        t.propertiesChanged("a.service", "failed", "failed", 5_000L); // failed again after a new start
+        assertEquals(2, delivered.size());
+        assertEquals(5_000L, delivered.get(1).sinceMicros());
+    }
+
+    @Test
+    void aBulkReadAfterReloadKeepsTheDetailsASignalTold() {
+        t.serviceRestarts("a.service", 3);
+        t.propertiesChanged("a.service", "active", "running", 7_000L);
+        t.refreshed(Map.of("a.service", st("a.service", "loaded", "active", "running")));
+        assertEquals(1, delivered.size(), "the read knows no details: not a change");
+    }
 }

@@ -45,6 +45,20 @@ final class AccessGuard {
                 + (security.clientCa().isPresent() ? "a client certificate or " : "") + "a bearer token (Authorization: Bearer ...)");
     }
 
+    /**
+     * The page's own files ({@link UiAssets}) carry no cluster data, and a browser cannot put a
+     * token on a navigation: they are served to anyone who reaches the listener, GET and HEAD only,
+     * over TLS where the port speaks TLS. Every API call the page makes then meets {@link #check}.
+     */
+    void checkPage(Arrival a) {
+        if (!readOnly(a.method())) {
+            throw HttpFailure.methodNotAllowed(a.method(), "GET,HEAD");
+        }
+        if (a.tcp() && security.tls() && !a.secure()) {
+            throw new HttpFailure(400, "this port speaks TLS only: use https://");
+        }
+    }
+
     private static String bearer(String header) {
         String h = header.strip();
         if (h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {

@@ -54,6 +54,7 @@ final class ApiHandler extends Handler.Abstract {
     private final HeaderDeadline headers;
     private final Executor tcpWork;
     private final Executor localWork;
+    private final UiAssets page = UiAssets.load();
 
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
                MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection, ApiLimits limits,
@@ -84,6 +85,10 @@ final class ApiHandler extends Handler.Abstract {
         headers.arrived(request.getConnectionMetaData().getConnection());
         if ("GET".equals(request.getMethod()) && "/health".equals(request.getHttpURI().getPath())) {
             answer(request, plain, callback); // memory only: the health supplier and the guard never block
+            return true;
+        }
+        if (UiAssets.isPagePath(request.getHttpURI().getPath())) {
+            servePage(request, new CountedResponse(request, plain, stats), callback); // memory only too
             return true;
         }
         work(request, plain, callback, () -> answer(request, plain, callback));
@@ -152,6 +157,40 @@ final class ApiHandler extends Handler.Abstract {
         }
         // Counted as its first bytes went out; a stream that has written nothing yet is counted now.
         response.count();
+    }
+
+    /** The page's files: see {@link AccessGuard#checkPage} for who may read them. */
+    private void servePage(Request request, CountedResponse response, Callback callback) {
+        try {
+            guard.checkPage(arrival(request, request.getMethod()));
+            String path = request.getHttpURI().getPath();
+            if (path.equals("/ui")) {
+                response.setStatus(301);
+                response.getHeaders().put(HttpHeader.LOCATION, UiAssets.PREFIX);
+                response.write(true, null, callback);
+                return;
+            }
+            UiAssets.Asset asset = page.find(path).orElseThrow(() -> HttpFailure.notFound("no such page file: " + path));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
+            response.getHeaders().put(HttpHeader.ETAG, asset.etag());
+            // Revalidated on every load (a 304 costs a few bytes): a new flotd serves its new page at once.
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.getHeaders().put("Content-Security-Policy", UiAssets.POLICY);
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            response.getHeaders().put("Referrer-Policy", "no-referrer");
+            if (asset.etag().equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+                response.setStatus(304);
+                response.write(true, null, callback);
+                return;
+            }
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
+            response.write(true, request.getMethod().equals("HEAD") ? null : java.nio.ByteBuffer.wrap(asset.bytes()), callback);
+        } catch (HttpFailure e) {
+            writeFailure(response, callback, e);
+        } finally {
+            response.count();
+        }
     }
 
     private static AccessGuard.Arrival arrival(Request request, String method) {

@@ -71,7 +71,7 @@ final class FlotillaUnits {
             for (UnitState s : Reads.get(statesRead)) {
                 if (only.isEmpty() || only.contains(s.unit())) {
                     stateEntries.add(new UnitStateEntry(s.unit(), s.machineId(), view.ip(s.machineId()), s.hash(),
-                            s.loadState(), s.activeState(), s.subState()));
+                            s.loadState(), s.activeState(), s.subState(), s.answers(), s.restarts(), s.sinceMicros()));
                 }
             }
             stateEntries.sort(STATE_ORDER);
@@ -143,7 +143,7 @@ final class FlotillaUnits {
     static UnitChange change(UnitWrite.Outcome outcome) {
         UnitRecord unit = outcome.unit();
         return new UnitChange(outcome.change().name().toLowerCase(java.util.Locale.ROOT), unit.name(), unit.hash(),
-                unit.desired().fleetName());
+                unit.desired().fleetName(), outcome.revision());
     }
 
     private UnitDetail detail(UnitRecord u, ClusterView view) {

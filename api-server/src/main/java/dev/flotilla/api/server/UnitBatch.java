@@ -121,7 +121,8 @@ final class UnitBatch {
             if (c == null) {
                 results[u.index()] = notWritten(u, failure);
             } else if (c) {
-                results[u.index()] = result(new UnitWrite.Outcome(UnitWrite.Change.CREATED, r));
+                results[u.index()] = result(new UnitWrite.Outcome(UnitWrite.Change.CREATED, r,
+                        UnitWrite.revisionAfterWrite(registry, r.name())));
             } else {
                 oneByOne.add(u); // created meanwhile
             }
@@ -142,7 +143,8 @@ final class UnitBatch {
                 results[u.index()] = notWritten(u, failure);
             } else if (done) {
                 UnitRecord updated = existing.get(e.getKey()).withDesired(u.desired());
-                results[u.index()] = result(new UnitWrite.Outcome(UnitWrite.Change.UPDATED, updated));
+                results[u.index()] = result(new UnitWrite.Outcome(UnitWrite.Change.UPDATED, updated,
+                        UnitWrite.revisionAfterWrite(registry, e.getKey())));
             } else {
                 oneByOne.add(u); // deleted meanwhile
             }
@@ -196,6 +198,6 @@ final class UnitBatch {
     private static UnitResult result(UnitWrite.Outcome outcome) {
         UnitRecord unit = outcome.unit();
         return new UnitResult(unit.name(), outcome.change() == UnitWrite.Change.CREATED ? 201 : 200,
-                FlotillaUnits.change(outcome).change(), unit.hash(), unit.desired().fleetName(), null);
+                FlotillaUnits.change(outcome).change(), unit.hash(), unit.desired().fleetName(), null, outcome.revision());
     }
 }

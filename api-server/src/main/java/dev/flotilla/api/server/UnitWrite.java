@@ -20,7 +20,27 @@ final class UnitWrite {
     /** What happened. */
     enum Change { CREATED, REPLACED, UPDATED, UNCHANGED }
 
-    record Outcome(Change change, UnitRecord unit) {
+    /**
+     * @param revision the unit record's modification revision after the write: what the client waits
+     *                 for the agents to answer (a state's {@code answers}); 0 when not known
+     */
+    record Outcome(Change change, UnitRecord unit, long revision) {
+        Outcome(Change change, UnitRecord unit) {
+            this(change, unit, 0);
+        }
+
+        Outcome at(long rev) {
+            return new Outcome(change, unit, rev);
+        }
+    }
+
+    /**
+     * The modification revision of the unit record now, read right after a write (the registry's
+     * writes do not return their revision): the write's own, or a later one if the unit changed again
+     * meanwhile, which the engine's assignment then follows as well.
+     */
+    static long revisionAfterWrite(Registry registry, String name) {
+        return registry.unit(name).map(Versioned::revision).orElse(0L);
     }
 
     /** Where the two APIs differ. */
@@ -60,7 +80,7 @@ final class UnitWrite {
                 UnitRecord created = new UnitRecord(name.value(), file.text(), file.hash(),
                         desired == null ? DesiredState.INACTIVE : desired);
                 if (registry.createUnit(created)) {
-                    return new Outcome(Change.CREATED, created);
+                    return new Outcome(Change.CREATED, created, revisionAfterWrite(registry, name.value()));
                 }
                 continue; // created meanwhile: look again
             }
@@ -74,7 +94,7 @@ final class UnitWrite {
                 UnitRecord replaced = new UnitRecord(name.value(), file.text(), file.hash(),
                         rules.desiredAfterReplace(current, desired));
                 if (registry.replaceUnit(replaced, revision)) {
-                    return new Outcome(Change.REPLACED, replaced);
+                    return new Outcome(Change.REPLACED, replaced, revisionAfterWrite(registry, name.value()));
                 }
                 HttpFailure lost = rules.lostReplace(name);
                 if (lost != null) {
@@ -89,11 +109,11 @@ final class UnitWrite {
                 }
             }
             if (desired == null || desired == current.desired()) {
-                return new Outcome(Change.UNCHANGED, current);
+                return new Outcome(Change.UNCHANGED, current, revision);
             }
             UnitRecord updated = current.withDesired(desired);
             if (registry.replaceUnit(updated, revision)) {
-                return new Outcome(Change.UPDATED, updated);
+                return new Outcome(Change.UPDATED, updated, revisionAfterWrite(registry, name.value()));
             }
             // The desired state or text changed meanwhile: read again (never overwrite new text).
         }

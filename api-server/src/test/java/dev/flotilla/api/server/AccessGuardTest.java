@@ -69,4 +69,14 @@ class AccessGuardTest {
         assertEquals(401, status(withTokens, new AccessGuard.Arrival(true, false, null, false, "GET")));
         assertEquals("token ci", withTokens.check(new AccessGuard.Arrival(true, false, "Bearer " + RW, false, "PUT")));
     }
+
+    @Test
+    void thePageNeedsNoCredentialButTlsWhereThePortSpeaksItAndIsReadOnly() {
+        TLS.checkPage(tls(null, false, "GET"));
+        TLS.checkPage(tls(null, false, "HEAD"));
+        new AccessGuard(ApiSecurity.insecureLoopbackOnly()).checkPage(new AccessGuard.Arrival(true, false, null, false, "GET"));
+        assertEquals(400, assertThrows(HttpFailure.class,
+                () -> TLS.checkPage(new AccessGuard.Arrival(true, false, null, false, "GET"))).status());
+        assertEquals(405, assertThrows(HttpFailure.class, () -> TLS.checkPage(tls("Bearer " + RW, true, "POST"))).status());
+    }
 }

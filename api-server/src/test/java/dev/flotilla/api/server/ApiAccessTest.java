@@ -221,6 +221,31 @@ class ApiAccessTest {
         }
     }
 
+    /** The page's files are served without a token (a browser cannot send one on navigation); its API calls are not. */
+    @Test
+    void thePageIsServedWithoutATokenButItsApiCallsNeedOne() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(dev.flotilla.api.Pem.trustStore(serverCa.ca()));
+        ctx.init(null, tmf.getTrustManagers(), null);
+        for (String[] request : new String[][]{{"/ui/", "HTTP/1.1 200 "}, {"/fleet/v1/machines", "HTTP/1.1 401 "},
+                {"/flotilla/v1/events", "HTTP/1.1 401 "}}) {
+            try (Socket s = ctx.getSocketFactory().createSocket("127.0.0.1", port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET " + request[0] + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = readAll(s.getInputStream());
+                assertTrue(answer.startsWith(request[1]), request[0] + ": " + answer);
+            }
+        }
+        try (Socket s = new Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /ui/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(s.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 400 ") && answer.contains("use https://"), answer);
+        }
+    }
+
     @Test
     void theUnixSocketNeedsNoCredentials() {
         try (FlotillaClient c = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30))) {

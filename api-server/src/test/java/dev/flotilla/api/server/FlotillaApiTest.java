@@ -79,7 +79,8 @@ class FlotillaApiTest {
     @Test
     void theTextComesBackByteForByte() {
         UnitChange c = api.client.submit("web.service", ODD_TEXT, null, false);
-        assertEquals(new UnitChange("created", "web.service", UnitFile.parse("web.service", ODD_TEXT).hash(), "inactive"), c);
+        assertEquals(new UnitChange("created", "web.service", UnitFile.parse("web.service", ODD_TEXT).hash(), "inactive",
+                api.registry.unit("web.service").orElseThrow().revision()), c);
 
         UnitDetail d = api.unixClient.unitDetail("web.service").orElseThrow();
         assertEquals(ODD_TEXT, d.text());
@@ -109,8 +110,9 @@ class FlotillaApiTest {
     @Test
     void theDesiredStateMovesToAnyTarget() throws Exception {
         api.client.submit("web.service", TEXT, null, false);
-        assertEquals(new UnitChange("updated", "web.service", UnitFile.parse("web.service", TEXT).hash(), "launched"),
-                api.client.setDesiredState("web.service", DesiredState.LAUNCHED), "inactive -> launched in one call");
+        UnitChange updated = api.client.setDesiredState("web.service", DesiredState.LAUNCHED);
+        assertEquals(new UnitChange("updated", "web.service", UnitFile.parse("web.service", TEXT).hash(), "launched",
+                api.registry.unit("web.service").orElseThrow().revision()), updated, "inactive -> launched in one call");
         assertEquals("unchanged", api.client.setDesiredState("web.service", DesiredState.LAUNCHED).change());
         assertEquals("inactive", api.client.setDesiredState("web.service", DesiredState.INACTIVE).desiredState());
 
@@ -323,6 +325,44 @@ class FlotillaApiTest {
         assertEquals(e.lastFailure(), d.lastFailure());
         String fleet = api.raw("GET", "/fleet/v1/units/web.service", null, (String) null).body();
         assertFalse(fleet.contains("lastFailure") || fleet.contains("rescheduleAttempts"), fleet);
+    }
+
+    @Test
+    void aWriteTellsItsRevisionAndTheListingCarriesTheStartMarkerWhileFleetsStateStaysFleets() throws Exception {
+        MachinePresence m1 = api.machine(M1, "127.0.0.10", Map.of());
+        UnitChange created = api.client.submit("web.service", TEXT, null, false);
+        assertEquals(api.registry.unit("web.service").orElseThrow().revision(), created.revision());
+        UnitChange started = api.client.setDesiredState("web.service", DesiredState.LAUNCHED);
+        assertTrue(started.revision() > created.revision(), started + " after " + created);
+        assertEquals(api.registry.unit("web.service").orElseThrow().revision(), started.revision(), "the write's own revision");
+        UnitChange again = api.client.setDesiredState("web.service", DesiredState.LAUNCHED);
+        assertEquals("unchanged", again.change());
+        assertFalse(again.changedSomething());
+        assertEquals(started.revision(), again.revision(), "nothing written: the unit's revision as it is");
+        // the batch answers a revision per unit
+        var results = api.client.submitAll(List.of(new dev.flotilla.api.UnitSubmission("db.service", TEXT, "loaded", null),
+                new dev.flotilla.api.UnitSubmission("web.service", null, "loaded", null)));
+        assertEquals(api.registry.unit("db.service").orElseThrow().revision(), results.get(0).revision());
+        assertEquals(api.registry.unit("web.service").orElseThrow().revision(), results.get(1).revision());
+
+        api.registry.publishStates(m1, List.of(new dev.flotilla.model.UnitState(M1, "web.service", created.hash(), "loaded",
+                "failed", "failed", started.revision(), 3, 1_700_000_000_000_000L)));
+        UnitStateEntry s = api.client.listing().states().get(0);
+        assertEquals(started.revision(), s.answers());
+        assertEquals(3, s.restarts());
+        assertEquals(1_700_000_000_000_000L, s.sinceMicros());
+        JsonNode flotilla = JSON.readTree(api.raw("GET", "/flotilla/v1/units", null, (String) null).body());
+        assertTrue(flotilla.toString().contains("\"answers\":" + started.revision()), flotilla.toString());
+        JsonNode fleet = JSON.readTree(api.raw("GET", "/fleet/v1/state", null, (String) null).body());
+        assertEquals(List.of("hash", "machineID", "name", "systemdActiveState", "systemdLoadState", "systemdSubState"),
+                sortedFields(fleet.get("states").get(0)), "fleet's v1 state is fleet's, nothing added");
+    }
+
+    private static List<String> sortedFields(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        java.util.Collections.sort(names);
+        return names;
     }
 
     @Test

@@ -40,6 +40,11 @@ class UnitBatchApiTest {
         return new UnitSubmission(name, text, desired == null ? null : desired.fleetName(), replace ? Boolean.TRUE : null);
     }
 
+    /** The unit record's modification revision: what a write of it answers. */
+    private long rev(String name) {
+        return api.registry.unit(name).orElseThrow().revision();
+    }
+
     @Test
     void everyUnitGetsTheAnswerItsOwnPutWouldHaveGot() {
         api.client.submit("same.service", TEXT, DesiredState.LOADED, false);
@@ -60,11 +65,13 @@ class UnitBatchApiTest {
         String hash = UnitFile.parse("x.service", TEXT).hash();
         String changedHash = UnitFile.parse("x.service", changed).hash();
         assertEquals(List.of(201, 200, 409, 200, 200, 404, 201), results.stream().map(UnitResult::code).toList());
-        assertEquals(new UnitResult("new.service", 201, "created", hash, "launched", null), results.get(0));
-        assertEquals(new UnitResult("same.service", 200, "unchanged", hash, "loaded", null), results.get(1));
+        assertEquals(new UnitResult("new.service", 201, "created", hash, "launched", null, rev("new.service")), results.get(0));
+        assertEquals(new UnitResult("same.service", 200, "unchanged", hash, "loaded", null), results.get(1),
+                "nothing written: no revision to wait for");
         assertTrue(results.get(2).error().contains("differs from the one in the cluster"), results.get(2).error());
-        assertEquals(new UnitResult("replaced.service", 200, "replaced", changedHash, "launched", null), results.get(3));
-        assertEquals(new UnitResult("state.service", 200, "updated", hash, "loaded", null), results.get(4));
+        assertEquals(new UnitResult("replaced.service", 200, "replaced", changedHash, "launched", null, rev("replaced.service")),
+                results.get(3));
+        assertEquals(new UnitResult("state.service", 200, "updated", hash, "loaded", null, rev("state.service")), results.get(4));
         assertTrue(results.get(5).error().contains("does not exist"), results.get(5).error());
 
         assertEquals(TEXT, api.registry.unit("differs.service").orElseThrow().value().text(), "a 409 writes nothing");
