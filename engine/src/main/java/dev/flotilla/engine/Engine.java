@@ -1,5 +1,6 @@
 package dev.flotilla.engine;
 
+import dev.flotilla.engine.scheduler.MachineLoads;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.registry.LeaderElection;
 import dev.flotilla.model.Machine;
@@ -46,13 +47,16 @@ public final class Engine implements AutoCloseable {
     private long leaderChanges;
     private long passes;
     private long fullPasses;
+    /** Each live machine's allocation and capacity after the last pass that planned. */
+    private MachineLoads machineLoads = MachineLoads.NONE;
     private long lastPassMillis;
     private long totalPassMillis;
     private long writes;
     private long failedPasses;
     private int units;
     private int waiting;
-    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile EngineStats stats = new EngineStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            MachineLoads.NONE);
 
     /** One leadership: its fencing revision, its watches and its view. */
     private final class Term {
@@ -271,6 +275,9 @@ public final class Engine implements AutoCloseable {
         totalPassMillis += lastPassMillis;
         units = v.units().size();
         waiting = v.waiting().size();
+        if (written) {
+            machineLoads = plan.machines();
+        }
         if (written && !plan.isEmpty()) {
             log.debug("pass: {} assigned, {} unassigned, {} rewritten, {} waiting changes in {} ms",
                     plan.assigns(), plan.unassigns(), plan.rewrites(), plan.waiting(), lastPassMillis);
@@ -357,7 +364,7 @@ public final class Engine implements AutoCloseable {
 
     private void publishStats() {
         stats = new EngineStats(term != null, leaderChanges, passes, lastPassMillis, totalPassMillis, writes,
-                failedPasses, units, waiting, fullPasses);
+                failedPasses, units, waiting, fullPasses, machineLoads);
     }
 
     private void onThread(Runnable task) {

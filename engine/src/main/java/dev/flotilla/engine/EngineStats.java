@@ -1,5 +1,7 @@
 package dev.flotilla.engine;
 
+import dev.flotilla.engine.scheduler.MachineLoads;
+
 /**
  * What the engine of this daemon has done, for logs and metrics.
  *
@@ -14,8 +16,10 @@ package dev.flotilla.engine;
  * @param waiting         units waiting for a machine at the last pass
  * @param fullPasses      passes that planned the whole cluster (the others planned only the units
  *                        added since the pass before)
+ * @param machines        each live machine by id at the last pass that planned: what is allocated on
+ *                        it (units, CPU, memory, global units included) and its capacity
  */
 public record EngineStats(boolean leader, long leaderChanges, long passes, long lastPassMillis, long totalPassMillis,
                           long writes, long failedPasses, int units, int waiting,
-                          long fullPasses) {
+                          long fullPasses, MachineLoads machines) {
 }

@@ -144,7 +144,7 @@ final class IncrementalPlanner {
             }
             boolean wants = wantsMachine(u, parsed);
             if (before == null || !wantsMachine(before, parsed) && wants) {
-                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed));
+                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed, facts.demand()));
             } else if (!wants && wantsMachine(before, parsed)) {
                 return giveUp(); // it leaves its machine, and its MachineOf followers with it
             }
@@ -172,7 +172,8 @@ final class IncrementalPlanner {
         Map<String, String> waiting = new TreeMap<>(decided.get().waiting());
         waiting.putAll(problems);
         int waitingChanges = Planner.waitingChanges(waiting, recordedWaiting, changes);
-        return new Planner.Plan(List.copyOf(changes), assigns, 0, rewrites.size(), waitingChanges, null);
+        return new Planner.Plan(List.copyOf(changes), assigns, 0, rewrites.size(), waitingChanges, null,
+                decided.get().machines());
     }
 
     /** The last plan's writes were carried out. */

@@ -1,9 +1,11 @@
 package dev.flotilla.engine;
 
+import dev.flotilla.engine.scheduler.Capacity;
 import dev.flotilla.engine.scheduler.ClusterSnapshot;
 import dev.flotilla.engine.scheduler.Constraints;
 import dev.flotilla.engine.scheduler.Decision;
 import dev.flotilla.engine.scheduler.Decisions;
+import dev.flotilla.engine.scheduler.MachineLoads;
 import dev.flotilla.engine.scheduler.MachineView;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.engine.scheduler.UnitView;
@@ -12,6 +14,7 @@ import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.Resources;
 import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 
@@ -42,7 +45,7 @@ final class Planner {
      * @param deferred  why nothing was planned yet (null if planned)
      */
     record Plan(List<AssignmentChange> changes, int assigns, int unassigns, int rewrites, int waiting,
-                String deferred) {
+                String deferred, MachineLoads machines) {
         boolean isEmpty() {
             return changes.isEmpty();
         }
@@ -83,14 +86,15 @@ final class Planner {
         if (holdAbsentMachines) {
             for (Assignment a : current.values()) {
                 if (!machines.containsKey(a.machineId())) {
-                    return new Plan(List.of(), 0, 0, 0, 0, "machine " + a.machineId() + " holds units but is not registered");
+                    return new Plan(List.of(), 0, 0, 0, 0, "machine " + a.machineId() + " holds units but is not registered",
+                            MachineLoads.NONE);
                 }
             }
         }
 
         List<MachineView> machineViews = new ArrayList<>(machines.size());
         for (Machine m : machines.values()) {
-            machineViews.add(new MachineView(m.id(), m.metadata()));
+            machineViews.add(view(m));
         }
         List<UnitView> unitViews = new ArrayList<>(units.size());
         Map<String, String> waiting = new TreeMap<>();
@@ -105,7 +109,7 @@ final class Planner {
             }
             Constraints c = constraints.of(facts);
             Set<String> kept = avoid.get(u.name());
-            unitViews.add(new UnitView(u.name(), desired(u.desired()), kept == null ? c : c.withAvoid(kept)));
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), kept == null ? c : c.withAvoid(kept), facts.demand()));
         }
         for (Assignment a : current.values()) {
             UnitRecord u = units.get(a.unit());
@@ -144,7 +148,8 @@ final class Planner {
         changes.addAll(assign);
         changes.addAll(rewrite);
         int waitingChanges = waitingChanges(waiting, recordedWaiting, changes);
-        return new Plan(List.copyOf(changes), assign.size(), unassign.size(), rewrite.size(), waitingChanges, null);
+        return new Plan(List.copyOf(changes), assign.size(), unassign.size(), rewrite.size(), waitingChanges, null,
+                decisions.machines());
     }
 
     /**
@@ -182,6 +187,12 @@ final class Planner {
             return aLive ? a : b;
         }
         return a.machineId().compareTo(b.machineId()) <= 0 ? a : b;
+    }
+
+    /** A machine as the scheduler sees it: its capacity in the scheduler's own form. */
+    static MachineView view(Machine m) {
+        Resources c = m.capacity();
+        return new MachineView(m.id(), m.metadata(), new Capacity(c.cpuMillis(), c.memoryBytes()));
     }
 
     static WantedState desired(DesiredState state) {

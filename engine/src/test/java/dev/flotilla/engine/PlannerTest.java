@@ -32,6 +32,21 @@ class PlannerTest {
         return new UnitRecord(name, text, UnitFile.parse(name, text).hash(), desired);
     }
 
+    @Test
+    void theMachinesCapacityReachesTheSchedulerAndThePlanSaysWhatEachHolds() {
+        machine("m1");
+        machines.put("m1", machines.get("m1").withCapacity(new dev.flotilla.model.Resources(4000, 8L << 30)));
+        machine("m2");
+        for (int i = 1; i <= 3; i++) {
+            add(unit("u" + i + ".service", "", DesiredState.LAUNCHED));
+        }
+        Planner.Plan plan = plan();
+        assertEquals(new dev.flotilla.engine.scheduler.MachineLoad(2, 0, 0,
+                new dev.flotilla.engine.scheduler.Capacity(4000, 8L << 30)), plan.machines().get("m1"));
+        assertEquals(new dev.flotilla.engine.scheduler.MachineLoad(1, 0, 0,
+                dev.flotilla.engine.scheduler.Capacity.UNKNOWN), plan.machines().get("m2"));
+    }
+
     private void machine(String id, String... metadata) {
         Map<String, String> md = new TreeMap<>();
         for (String kv : metadata) {

@@ -45,6 +45,8 @@ public sealed interface Decision permits Decision.Assign, Decision.Unassign {
         /** its MachineOf peer is no longer on that machine; it follows the peer */
         PEER_MOVED,
         /** it failed there and RescheduleOnFailure= moves it */
-        FAILED
+        FAILED,
+        /** the machine no longer has room for its demand (its capacity shrank, or global units reserve more) */
+        NO_ROOM
     }
 }

@@ -14,12 +14,21 @@ import java.util.TreeMap;
  *                  (by unit name): carried out in this order, no machine ever holds two units that the
  *                  pass keeps apart
  * @param waiting   unit name to a human-readable reason, for every unit that wants a machine and has none
+ * @param machines  every live machine by id, with what is allocated on it once the decisions are
+ *                  carried out
  */
-public record Decisions(List<Decision> decisions, SortedMap<String, String> waiting) {
+public record Decisions(List<Decision> decisions, SortedMap<String, String> waiting,
+                        MachineLoads machines) {
 
     public Decisions {
         decisions = List.copyOf(decisions);
         waiting = Collections.unmodifiableSortedMap(new TreeMap<>(waiting));
+        java.util.Objects.requireNonNull(machines, "machines");
+    }
+
+    /** Decisions that say nothing of machines' loads. */
+    public Decisions(List<Decision> decisions, SortedMap<String, String> waiting) {
+        this(decisions, waiting, MachineLoads.NONE);
     }
 
     public boolean isEmpty() {

@@ -14,7 +14,7 @@ sealed interface Filter {
     /** What a unit already on a machine must still satisfy to stay there. */
     List<Filter> TO_STAY = List.of(
             new MachineIdFilter(), new MetadataFilter(), new PeerFilter(), new ReplacedFilter(), new ConflictFilter(),
-            new AvoidFilter());
+            new AvoidFilter(), new FitFilter());
 
     /**
      * What a machine must satisfy to receive a unit. Beyond staying: conflicting global units repel
@@ -23,7 +23,7 @@ sealed interface Filter {
      */
     List<Filter> TO_PLACE = List.of(
             new MachineIdFilter(), new MetadataFilter(), new PeerFilter(), new ReplacedFilter(), new ConflictFilter(),
-            new GlobalConflictFilter(), new PlacedVictimFilter(), new AvoidFilter());
+            new GlobalConflictFilter(), new PlacedVictimFilter(), new AvoidFilter(), new FitFilter());
 
     static Optional<Veto> first(List<Filter> filters, Job job, Node node) {
         for (int i = 0, n = filters.size(); i < n; i++) {
@@ -140,6 +140,63 @@ sealed interface Filter {
     final class AvoidFilter implements Filter {
         public Optional<Veto> veto(Job job, Node node) {
             return job.constraints.avoid().contains(node.id) ? Optional.of(new Veto.FailedThere()) : Optional.empty();
+        }
+    }
+
+    /**
+     * Room: in each dimension the machine knows, what is free covers what the unit needs (with the
+     * followers it carries, {@link Job#carried}); what the units it replaces there reserve counts as
+     * free. A machine overfilled by global units has less than nothing free: it takes no unit at all.
+     * An unknown dimension (capacity 0) has room for anything.
+     */
+    final class FitFilter implements Filter {
+        public Optional<Veto> veto(Job job, Node node) {
+            long memoryCapacity = node.capacity.memoryBytes();
+            long cpuCapacity = node.capacity.cpuMillis();
+            if (memoryCapacity == 0 && cpuCapacity == 0) {
+                return Optional.empty();
+            }
+            long freedCpu = 0;
+            long freedMemory = 0;
+            if (job.hasReplaces()) {
+                for (Job other : node.residents) {
+                    if (job.replaces(other)) {
+                        freedCpu += other.demand.cpuMillis();
+                        freedMemory += other.demand.memoryOn(memoryCapacity);
+                    }
+                }
+            }
+            if (memoryCapacity > 0) {
+                long need = job.memoryNeed(memoryCapacity);
+                long free = memoryCapacity - node.memoryUsed + freedMemory;
+                if (need > free) {
+                    String amount = Amounts.bytes(need, java.math.RoundingMode.UP);
+                    if (job.demand.memoryBasisPoints() > 0 && job.carried.isEmpty()) {
+                        amount = Amounts.percent(job.demand.memoryBasisPoints()) + " of memory (" + amount + " there)";
+                    } else {
+                        amount += " memory";
+                    }
+                    return Optional.of(new Veto.NoRoom(true, amount + carriedText(job), free));
+                }
+            }
+            if (cpuCapacity > 0) {
+                long need = job.cpuNeed();
+                long free = cpuCapacity - node.cpuUsed + freedCpu;
+                if (need > free) {
+                    return Optional.of(new Veto.NoRoom(false, Amounts.cpus(need) + carriedText(job), free));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static String carriedText(Job job) {
+            if (job.carried.isEmpty()) {
+                return "";
+            }
+            String which = job.carried.size() == 1 ? " with its MachineOf follower " : " with its MachineOf followers ";
+            java.util.StringJoiner names = new java.util.StringJoiner(", ", which, "");
+            job.carried.stream().map(j -> j.name).sorted().forEach(names::add);
+            return names.toString();
         }
     }
 }

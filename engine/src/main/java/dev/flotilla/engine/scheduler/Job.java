@@ -1,5 +1,7 @@
 package dev.flotilla.engine.scheduler;
 
+import dev.flotilla.unitfile.Demand;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +11,7 @@ final class Job {
     final String name;
     final WantedState desired;
     final Constraints constraints;
+    final Demand demand;
     /**
      * Machine id it had when the pass began (possibly a machine that is gone), or null. Changes only
      * when a pass's decisions were carried out ({@link Pass#commit}).
@@ -44,12 +47,36 @@ final class Job {
     boolean queued;
     /** Why it first left the machine it had; reported in its Unassign. */
     Decision.Reason leftBecause;
+    /**
+     * While its machine is chosen: the MachineOf followers that have none yet and will go where it
+     * goes, so the machine must have room for them too (see {@link Placement}). Otherwise empty.
+     */
+    List<Job> carried = List.of();
 
     Job(UnitView view, String assignedTo) {
         this.name = view.name();
         this.desired = view.desired();
         this.constraints = view.constraints();
+        this.demand = view.demand();
         this.assignedTo = assignedTo;
+    }
+
+    /** CPU this unit reserves, with the followers it carries. */
+    long cpuNeed() {
+        long n = demand.cpuMillis();
+        for (int i = 0, k = carried.size(); i < k; i++) {
+            n += carried.get(i).demand.cpuMillis();
+        }
+        return n;
+    }
+
+    /** Memory this unit reserves on a machine of that capacity, with the followers it carries. */
+    long memoryNeed(long capacityBytes) {
+        long n = demand.memoryOn(capacityBytes);
+        for (int i = 0, k = carried.size(); i < k; i++) {
+            n += carried.get(i).demand.memoryOn(capacityBytes);
+        }
+        return n;
     }
 
     void addPeer(Job peer) {

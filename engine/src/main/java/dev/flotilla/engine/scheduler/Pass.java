@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * <ol>
  *   <li>Prepare: global units weigh on their machines; MachineOf links and depths
  *       ({@link PeerGraph}); MachineID resolved ({@link MachineIds}); shared MachineMetadata rules
- *       indexed ({@link LoadIndex}); conflicting globals noted; mutual Replaces settled
+ *       indexed ({@link Ranking}); conflicting globals noted; mutual Replaces settled
  *       ({@link MutualReplaces}).</li>
  *   <li>Keep, then place ({@link Placement}).</li>
  *   <li>Diff: where each unit ends up against where it was, as Unassign/Assign decisions.</li>
@@ -29,12 +29,19 @@ final class Pass {
     /** Every job, by name: the order of every walk whose order shows in the result. */
     private final List<Job> byName;
     private final List<Job> globals = new ArrayList<>();
-    private final LoadIndex index = new LoadIndex();
+    private final Ranking index;
     private final PatternIndex patterns = new PatternIndex();
-    private final Placement placement = new Placement(nodes, index);
+    private final Placement placement;
 
     Pass(ClusterSnapshot snapshot) {
+        this(snapshot, new LoadIndex());
+    }
+
+    /** A pass that ranks machines another way (tests: a plain scan to hold the index against). */
+    Pass(ClusterSnapshot snapshot, Ranking ranking) {
         this.snapshot = snapshot;
+        this.index = ranking;
+        this.placement = new Placement(nodes, ranking);
         for (MachineView m : snapshot.machines()) {
             nodes.put(m.id(), new Node(m, patterns));
         }
@@ -75,12 +82,15 @@ final class Pass {
         return patterns.tests();
     }
 
-    /** Global units are never assigned, but each one is a unit on every machine it runs on. */
+    /**
+     * Global units are never assigned, but each one is a unit on every machine it runs on, and
+     * reserves its demand there before anything else is placed.
+     */
     private void weighGlobals() {
         for (Node node : nodes.values()) {
             for (Job global : globals) {
                 if (global.runsOn(node)) {
-                    node.load++;
+                    node.reserve(global);
                 }
             }
             index.add(node);
@@ -212,8 +222,36 @@ final class Pass {
             }
         }
         decided.addAll(candidates);
-        return new Decisions(assigns, placement.waiting);
+        return new Decisions(assigns, placement.waiting, loads());
     }
+
+    /** What each live machine holds now (ids and capacities are shared: machines never change in a pass). */
+    private MachineLoads loads() {
+        int n = nodes.size();
+        if (ordered == null) {
+            ordered = nodes.values().toArray(new Node[0]);
+            ids = new String[n];
+            capacities = new Capacity[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = ordered[i].id;
+                capacities[i] = ordered[i].capacity;
+            }
+        }
+        int[] units = new int[n];
+        long[] cpu = new long[n];
+        long[] memory = new long[n];
+        for (int i = 0; i < n; i++) {
+            Node node = ordered[i];
+            units[i] = node.load;
+            cpu[i] = node.cpuUsed;
+            memory[i] = node.memoryUsed;
+        }
+        return new MachineLoads(ids, capacities, units, cpu, memory);
+    }
+
+    private Node[] ordered;
+    private String[] ids;
+    private Capacity[] capacities;
 
     // ---- result -----------------------------------------------------------------------------------
 
@@ -255,6 +293,6 @@ final class Pass {
         List<Decision> all = new ArrayList<>(unassigns.size() + assigns.size());
         all.addAll(unassigns);
         all.addAll(assigns);
-        return new Decisions(all, waiting);
+        return new Decisions(all, waiting, loads());
     }
 }

@@ -28,12 +28,12 @@ final class Placement {
     };
 
     private final TreeMap<String, Node> nodes;
-    private final LoadIndex index;
+    private final Ranking index;
     private final PriorityQueue<Job> queue = new PriorityQueue<>(ORDER);
     /** Unit name to why it has no machine, for every unit that waits so far. */
     final TreeMap<String, String> waiting = new TreeMap<>();
 
-    Placement(TreeMap<String, Node> nodes, LoadIndex index) {
+    Placement(TreeMap<String, Node> nodes, Ranking index) {
         this.nodes = nodes;
         this.index = index;
     }
@@ -109,7 +109,7 @@ final class Placement {
         node.add(job);
         job.node = node;
         job.pinned = placed;
-        index.adjust(node, +1);
+        index.adjust(node, job, +1);
         if (job.hasReplaces()) {
             List<Job> victims = new ArrayList<>();
             for (Job other : node.residents) {
@@ -133,7 +133,7 @@ final class Placement {
     private void evict(Job job, Decision.Reason reason) {
         Node from = job.node;
         from.remove(job);
-        index.adjust(from, -1);
+        index.adjust(from, job, -1);
         job.node = null;
         job.pinned = false;
         if (job.leftBecause == null) {
@@ -160,8 +160,21 @@ final class Placement {
         }
     }
 
-    /** Feasibility then ranking: the one machine MachineID or MachineOf names, else the least loaded that passes every filter. */
+    /**
+     * Feasibility then ranking: the one machine MachineID or MachineOf names, else the machine that
+     * passes every filter and ranks least ({@link LoadIndex}). The machine must also have room for
+     * the unit's followers that have no machine yet, as they will come where it goes.
+     */
     private Choice choose(Job job) {
+        job.carried = followersToCarry(job);
+        try {
+            return chooseCarrying(job);
+        } finally {
+            job.carried = List.of();
+        }
+    }
+
+    private Choice chooseCarrying(Job job) {
         if (nodes.isEmpty()) {
             return Choice.waits("no machines in the cluster");
         }
@@ -180,12 +193,31 @@ final class Placement {
                 return only(job, peer.node, "machine " + peer.node.id + " of its MachineOf peer " + peer.name);
             }
         }
-        for (Node node : index.leastLoadedFirst(job.constraints.metadata())) {
-            if (Filter.first(Filter.TO_PLACE, job, node).isEmpty()) {
-                return Choice.at(node);
-            }
+        Node best = index.best(job, node -> Filter.first(Filter.TO_PLACE, job, node).isEmpty());
+        if (best != null) {
+            return Choice.at(best);
         }
         return Choice.waits(WaitReasons.diagnose(job, nodes.values()));
+    }
+
+    /**
+     * The followers (and theirs) that take part, want a machine and have none: placed after this unit,
+     * onto its machine. Nearly every unit has none.
+     */
+    private static List<Job> followersToCarry(Job job) {
+        if (job.followers.isEmpty()) {
+            return List.of();
+        }
+        List<Job> found = new ArrayList<>();
+        java.util.ArrayDeque<Job> todo = new java.util.ArrayDeque<>(job.followers);
+        while (!todo.isEmpty()) {
+            Job f = todo.poll();
+            if (f != job && f.contender && f.node == null && f.wantsMachine() && !found.contains(f)) {
+                found.add(f);
+                todo.addAll(f.followers);
+            }
+        }
+        return found;
     }
 
     private static Choice only(Job job, Node node, String where) {

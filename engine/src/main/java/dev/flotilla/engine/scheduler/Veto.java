@@ -115,4 +115,29 @@ sealed interface Veto {
             return "it failed there (RescheduleOnFailure=)";
         }
     }
+
+    /**
+     * The machine has too little free in one dimension for what the unit reserves there.
+     *
+     * @param memory whether memory (else CPU) is short
+     * @param need   what the unit needs there, in words ("4 GiB memory")
+     * @param free   what the machine has free there (negative if global units overfill it)
+     */
+    record NoRoom(boolean memory, String need, long free) implements Veto {
+        public Decision.Reason reason() {
+            return Decision.Reason.NO_ROOM;
+        }
+
+        public String explain(String where) {
+            return "needs " + need + "; " + where + " has " + freeText() + " free";
+        }
+
+        public String clause() {
+            return "needs " + need;
+        }
+
+        String freeText() {
+            return memory ? Amounts.bytes(free, java.math.RoundingMode.DOWN) : Amounts.cpus(free);
+        }
+    }
 }

@@ -48,6 +48,8 @@ final class WaitReasons {
         int noMetadata = 0;
         int noPeer = 0;
         Map<String, Tally> tallies = new LinkedHashMap<>();
+        Room memory = null;
+        Room cpu = null;
         for (Node node : nodes) {
             Optional<Veto> veto = Filter.first(Filter.TO_PLACE, job, node);
             if (veto.isEmpty()) {
@@ -63,7 +65,13 @@ final class WaitReasons {
                 continue;
             }
             candidates++;
-            if (v instanceof Veto.ConflictsWith c) {
+            if (v instanceof Veto.NoRoom room) {
+                if (room.memory()) {
+                    memory = Room.more(memory, room, node);
+                } else {
+                    cpu = Room.more(cpu, room, node);
+                }
+            } else if (v instanceof Veto.ConflictsWith c) {
                 tallies.computeIfAbsent("conflict", k -> new Tally("conflicts with ", "")).add(c.unit());
             } else if (v instanceof Veto.ReplacedBy r) {
                 tallies.computeIfAbsent("replaced", k -> new Tally("replaced by ", "")).add(r.unit());
@@ -83,12 +91,50 @@ final class WaitReasons {
                     ? "no machine runs its global MachineOf peer " + peers
                     : "no machine both matches " + metadata + " and runs its global MachineOf peer " + peers;
         }
-        if (tallies.size() == 1) {
+        int kinds = tallies.size() + (memory == null ? 0 : 1) + (cpu == null ? 0 : 1);
+        if (kinds == 1) {
+            if (memory != null || cpu != null) {
+                return (memory != null ? memory : cpu).alone();
+            }
             return tallies.values().iterator().next().text() + " on every candidate machine";
         }
         StringJoiner parts = new StringJoiner("; ", "no candidate machine fits: ", "");
-        tallies.values().forEach(t -> parts.add(t.text() + " on " + t.machines + (t.machines == 1 ? " machine" : " machines")));
+        tallies.values().forEach(t -> parts.add(t.text() + " on " + machines(t.machines)));
+        for (Room room : new Room[] {memory, cpu}) {
+            if (room != null) {
+                parts.add(room.among());
+            }
+        }
         return parts.toString();
+    }
+
+    private static String machines(int n) {
+        return n + (n == 1 ? " machine" : " machines");
+    }
+
+    /**
+     * Machines short of room in one dimension: the one with the most free (the first by id among
+     * equals), and how many.
+     */
+    private record Room(Veto.NoRoom most, String on, int machines) {
+        static Room more(Room so, Veto.NoRoom veto, Node node) {
+            if (so == null) {
+                return new Room(veto, node.id, 1);
+            }
+            return veto.free() > so.most.free()
+                    ? new Room(veto, node.id, so.machines + 1)
+                    : new Room(so.most, so.on, so.machines + 1);
+        }
+
+        /** {@code needs 4 GiB memory; the most free is 2.5 GiB (on 1b2c3d4e...)} */
+        String alone() {
+            return "needs " + most.need() + "; the most free is " + most.freeText() + " (on " + Amounts.shortId(on) + ")";
+        }
+
+        String among() {
+            return "needs " + most.need() + " (the most free is " + most.freeText() + ", on " + Amounts.shortId(on)
+                    + ") on " + WaitReasons.machines(machines);
+        }
     }
 
     private static String globalPeerNames(Job job) {

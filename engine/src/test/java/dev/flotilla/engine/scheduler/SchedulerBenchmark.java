@@ -64,7 +64,7 @@ public class SchedulerBenchmark {
     }
 
     /** 80% plain, 10% MachineMetadata, 5% Conflicts (50 groups of 10), 5% MachineOf a plain unit. */
-    private static UnitView unit(int i) {
+    static UnitView unit(int i) {
         Constraints c;
         String name;
         int kind = i % 20;

@@ -101,6 +101,88 @@ class SchedulerPropertyTest {
         assertTrue(max - min <= 1, load::toString);
     }
 
+    // ---- capacity and demand ----------------------------------------------------------------------
+
+    /** Capacities but no demands anywhere: exactly fleet's count-based plan (a scan by (load, id)). */
+    @Property(tries = 400)
+    void withoutDemandsThePlanIsTheCountBasedPlan(@ForAll long seed) {
+        Random r = new Random(seed);
+        SnapshotBuilder c = withCapacities(r, randomCluster(r, true));
+        ClusterSnapshot s = c.snapshot();
+        assertEquals(new Pass(s, ScanRankings.byCount()).run(), Scheduler.leastLoaded().schedule(s));
+    }
+
+    /** The index's early stop picks what a scan of every machine by (share after placing, load, id) picks. */
+    @Property(tries = 400)
+    void theIndexRanksAsAScanByShareWould(@ForAll long seed) {
+        Random r = new Random(seed);
+        SnapshotBuilder c = withDemands(r, withCapacities(r, randomCluster(r, true)));
+        ClusterSnapshot s = c.snapshot();
+        assertEquals(new Pass(s, ScanRankings.byShare()).run(), Scheduler.leastLoaded().schedule(s));
+    }
+
+    /** Many same-sized machines and units: where ties and the early stop matter most. */
+    @Property(tries = 200)
+    void theIndexRanksAsAScanByShareWouldOnUniformClusters(@ForAll long seed) {
+        Random r = new Random(seed);
+        SnapshotBuilder c = new SnapshotBuilder();
+        for (int i = 0, n = 1 + r.nextInt(12); i < n; i++) {
+            c.machine("m" + i, r.nextInt(4) == 0 ? SnapshotBuilder.cap(4000, 0) : SnapshotBuilder.cap(4000, 8 * SnapshotBuilder.GiB));
+        }
+        for (int i = 0, n = r.nextInt(60); i < n; i++) {
+            c.unit("u" + i + ".service", randomDemand(r));
+        }
+        ClusterSnapshot s = c.snapshot();
+        assertEquals(new Pass(s, ScanRankings.byShare()).run(), Scheduler.leastLoaded().schedule(s));
+    }
+
+    @Property(tries = 400)
+    void noMachineEverHoldsMoreThanItsCapacity(@ForAll long seed) {
+        Random r = new Random(seed);
+        SnapshotBuilder c = withDemands(r, withCapacities(r, randomCluster(r, true)));
+        Decisions d = c.schedule();
+        checkDecisionsAreWellFormed(c, d);
+        SchedulerFitTest.checkNoMachineOverfilled(c, d);
+        // and again after the decisions were carried out, from where they left it
+        c.step();
+        SchedulerFitTest.checkNoMachineOverfilled(c, c.schedule());
+    }
+
+    @Property(tries = 200)
+    void withDemandsTheSameSnapshotInAnyOrderGivesTheSameDecisions(@ForAll long seed) {
+        Random r = new Random(seed);
+        SnapshotBuilder c = withDemands(r, withCapacities(r, randomCluster(r, true)));
+        Decisions first = c.schedule();
+        Collections.shuffle(c.machines, r);
+        Collections.shuffle(c.units, r);
+        assertEquals(first, c.schedule());
+    }
+
+    static SnapshotBuilder withCapacities(Random r, SnapshotBuilder c) {
+        long g = SnapshotBuilder.GiB;
+        List<Capacity> kinds = List.of(Capacity.UNKNOWN, SnapshotBuilder.cap(2000, 4 * g), SnapshotBuilder.cap(4000, 8 * g),
+                SnapshotBuilder.cap(0, 2 * g), SnapshotBuilder.cap(1000, 0), SnapshotBuilder.cap(1500, 3 * g));
+        c.machines.replaceAll(m -> new MachineView(m.id(), m.metadata(), kinds.get(r.nextInt(kinds.size()))));
+        return c;
+    }
+
+    static SnapshotBuilder withDemands(Random r, SnapshotBuilder c) {
+        c.units.replaceAll(u -> new UnitView(u.name(), u.desired(), u.constraints(), randomDemand(r)));
+        return c;
+    }
+
+    static dev.flotilla.unitfile.Demand randomDemand(Random r) {
+        long g = SnapshotBuilder.GiB;
+        return switch (r.nextInt(6)) {
+            case 0 -> dev.flotilla.unitfile.Demand.NONE;
+            case 1 -> SnapshotBuilder.memory((1 + r.nextInt(12)) * g / 4);
+            case 2 -> SnapshotBuilder.cpu(250L * (1 + r.nextInt(8)));
+            case 3 -> SnapshotBuilder.percent(500 * (1 + r.nextInt(12)));
+            case 4 -> new dev.flotilla.unitfile.Demand(250L * (1 + r.nextInt(8)), (1 + r.nextInt(12)) * g / 4, 0);
+            default -> new dev.flotilla.unitfile.Demand(250L * (1 + r.nextInt(4)), 0, 500 * (1 + r.nextInt(6)));
+        };
+    }
+
     // ---- generation -------------------------------------------------------------------------------
 
     static SnapshotBuilder randomCluster(Random r, boolean withReplaces) {

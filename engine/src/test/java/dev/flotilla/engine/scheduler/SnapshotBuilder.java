@@ -1,5 +1,7 @@
 package dev.flotilla.engine.scheduler;
 
+import dev.flotilla.unitfile.Demand;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +32,51 @@ final class SnapshotBuilder {
         }
         machines.add(new MachineView(id, md));
         return this;
+    }
+
+    /** {@code machine("m1", new Capacity(4000, 8 * GiB), "region=us")}. */
+    SnapshotBuilder machine(String id, Capacity capacity, String... metadata) {
+        machine(id, metadata);
+        MachineView m = machines.remove(machines.size() - 1);
+        machines.add(new MachineView(m.id(), m.metadata(), capacity));
+        return this;
+    }
+
+    static final long GiB = 1L << 30;
+    static final long MiB = 1L << 20;
+
+    static Capacity cap(long cpuMillis, long memoryBytes) {
+        return new Capacity(cpuMillis, memoryBytes);
+    }
+
+    static Demand memory(long bytes) {
+        return new Demand(0, bytes, 0);
+    }
+
+    static Demand cpu(long millis) {
+        return new Demand(millis, 0, 0);
+    }
+
+    static Demand percent(int basisPoints) {
+        return new Demand(0, 0, basisPoints);
+    }
+
+    SnapshotBuilder unit(String name, Demand demand) {
+        return unit(name, WantedState.LAUNCHED, Constraints.NONE, demand);
+    }
+
+    SnapshotBuilder unit(String name, Constraints constraints, Demand demand) {
+        return unit(name, WantedState.LAUNCHED, constraints, demand);
+    }
+
+    SnapshotBuilder unit(String name, WantedState desired, Constraints constraints, Demand demand) {
+        units.removeIf(u -> u.name().equals(name));
+        units.add(new UnitView(name, desired, constraints, demand));
+        return this;
+    }
+
+    SnapshotBuilder on(String machine, String unit, Demand demand) {
+        return unit(unit, demand).assign(unit, machine);
     }
 
     SnapshotBuilder without(String machineId) {
