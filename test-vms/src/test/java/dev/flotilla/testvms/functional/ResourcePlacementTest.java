@@ -67,7 +67,7 @@ class ResourcePlacementTest {
         // a plan of a fifth: the same verdict, nothing written
         long before = etcdRevision(cluster);
         CommandResult plan = cluster.flotctl("m1", "plan", "--no-legend", "/root/units/mem5.service");
-        System.out.println("flotctl list-machines --fields=memory,units:\n" + machines.out() + "flotctl plan:\n" + plan.out());
+        System.out.println("flotctl list-machines --fields=memory,units:\n" + machines.out() + "\nflotctl plan:\n" + plan.out());
         assertEquals(3, plan.exitCode(), plan.toString());
         assertEquals("mem5.service\twait: " + reason, plan.out().strip());
         assertEquals(before, etcdRevision(cluster), "plan writes nothing");
