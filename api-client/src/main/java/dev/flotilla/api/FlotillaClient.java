@@ -28,6 +28,12 @@ public interface FlotillaClient extends AutoCloseable {
 
     EngineStatus engine();
 
+    /**
+     * Every machine with its capacity, what is allocated on it and how many units it holds
+     * ({@code GET /flotilla/v1/machines}), by id.
+     */
+    List<MachineDetail> machineDetails();
+
     // ---- fleet v1 ----
 
     /** Every unit in fleet's shape, following pages ({@code GET /fleet/v1/units}). */
@@ -88,6 +94,15 @@ public interface FlotillaClient extends AutoCloseable {
      * 201/200, or 404 (no such unit, no text) and 409 (differs without replace).
      */
     List<UnitResult> submitAll(List<UnitSubmission> units);
+
+    /**
+     * Where the scheduler would put these units, writing nothing ({@code POST /flotilla/v1/plan}).
+     * Each is given as to {@link #submitAll}: a text (new, or instead of the cluster's), or only a
+     * name (the cluster's unit); a desired state, or null for the cluster's. An invalid unit fails
+     * the call (ApiException 400 naming it, with its line), as does a name without text that the
+     * cluster does not have (404).
+     */
+    PlanReport plan(List<UnitSubmission> units);
 
     // ---- a unit on its machine ----
 

@@ -158,6 +158,18 @@ final class HttpFlotillaClient implements FlotillaClient {
     }
 
     @Override
+    public PlanReport plan(List<UnitSubmission> units) {
+        Object[] answer = new Object[1];
+        exchange("POST", "/flotilla/v1/plan", encode(units), a -> answer[0] = decode(a, PlanReport.class));
+        return (PlanReport) answer[0];
+    }
+
+    @Override
+    public List<MachineDetail> machineDetails() {
+        return get("/flotilla/v1/machines", MachineDetails.class).machines();
+    }
+
+    @Override
     public List<UnitResult> submitAll(List<UnitSubmission> units) {
         Object[] answer = new Object[1];
         exchange("POST", "/flotilla/v1/units", encode(units), a -> answer[0] = decode(a, UnitResults.class));

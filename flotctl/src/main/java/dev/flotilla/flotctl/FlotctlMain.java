@@ -24,13 +24,13 @@ import java.util.Locale;
         description = "Manage units on a Flotilla cluster (fleetctl's commands and habits).",
         subcommands = {SubmitCommand.class, LoadCommand.class, StartCommand.class, StopCommand.class, UnloadCommand.class,
                 DestroyCommand.class, RestartCommand.class, ListUnitsCommand.class, ListUnitFilesCommand.class,
-                CatCommand.class, StatusCommand.class, JournalCommand.class, ListMachinesCommand.class, EventsCommand.class, RolloutCommand.class, UiCommand.class, VerifyCommand.class, VersionCommand.class,
+                CatCommand.class, StatusCommand.class, JournalCommand.class, ListMachinesCommand.class, PlanCommand.class, EventsCommand.class, RolloutCommand.class, UiCommand.class, VerifyCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Run 'flotctl help <command>' for a command's options.",
                 "Every flag can come from the environment: FLOTCTL_<FLAG>, e.g. FLOTCTL_ENDPOINT.",
                 "The unix socket is open to root and the 'flotilla' group.",
-                "Exit codes: 0 ok, 1 failure, 2 usage error.",
+                "Exit codes: 0 ok, 1 failure, 2 usage error (plan: 3 when a unit would wait).",
                 "Documentation: /opt/flotilla/share/doc/flotctl.md"},
         exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
 public final class FlotctlMain {

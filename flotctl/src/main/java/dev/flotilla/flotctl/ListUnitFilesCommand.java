@@ -10,7 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 @Command(name = "list-unit-files", mixinStandardHelpOptions = true, description = {"List the units in the cluster, whether or not they are scheduled.",
-        "Fields: unit, hash, dstate, state, target, global, desc, attempts, failure.",
+        "Fields: unit, hash, dstate, state, target, global, desc, waiting (why the engine cannot place it), attempts, failure.",
         "attempts and failure (RescheduleOnFailure=) join the default columns when a unit has a remembered failure."})
 final class ListUnitFilesCommand extends ListingCommand<UnitFileEntry> {
     @Option(names = "--fields", defaultValue = UnitTables.UNIT_FILES_DEFAULT,

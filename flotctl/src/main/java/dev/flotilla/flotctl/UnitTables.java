@@ -56,6 +56,7 @@ final class UnitTables {
         c.put("target", u -> u.global() ? "global" : Table.machineLegend(u.machineID(), u.machineIP(), full));
         c.put("global", u -> Boolean.toString(u.global()));
         c.put("desc", u -> dash(u.description()));
+        c.put("waiting", u -> dash(u.waiting()));
         c.put("attempts", u -> u.lastFailure().isEmpty() ? "-" : Integer.toString(u.rescheduleAttempts()));
         c.put("failure", u -> u.lastFailure().isEmpty() ? "-"
                 : u.lastFailure() + (u.lastFailureAt().isEmpty() ? "" : " at " + u.lastFailureAt()));

@@ -37,6 +37,18 @@ class UnitTablesTest {
     }
 
     @Test
+    void listUnitFilesWaitingShowsTheEnginesReason() {
+        assertEquals("""
+                UNIT\tSTATE\tWAITING
+                db.service\tlaunched\t-
+                mon.service\t-\t-
+                new.service\tinactive\t-
+                ssd.service\tinactive\tno machine has disk=ssd
+                web@.service\tinactive\t-
+                """, print(UnitTables.unitFiles(false), "unit,state,waiting", UNITS, true));
+    }
+
+    @Test
     void listUnitsDefault() {
         assertEquals("""
                 UNIT\tMACHINE\tACTIVE\tSUB

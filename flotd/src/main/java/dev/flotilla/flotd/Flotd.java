@@ -79,7 +79,8 @@ final class Flotd implements AutoCloseable {
 
         Engine running = engine;
         ApiServer.Config apiConfig = SocketActivation.apiServerConfig(config);
-        ApiServer server = ApiServer.start(apiConfig, registry, this::health, () -> EngineMetrics.of(running.stats()));
+        ApiServer server = ApiServer.start(apiConfig, registry, this::health, () -> EngineMetrics.of(running.stats()),
+                dev.flotilla.systemd.UnitInspector.systemd(), Flotd::previewPass);
         api = server;
         FleetSocketLink.offer(config.fleetSocket(), apiConfig.unixSocket());
         // The cluster-wide gauges need a watch of the whole cluster: only the leading daemon keeps one.
@@ -87,6 +88,14 @@ final class Flotd implements AutoCloseable {
 
         notifier.ready("machine " + machineId + " joined the cluster");
         notifier.startWatchdog(this::alive);
+    }
+
+    /** {@code flotctl plan}'s pass: the engine's planner over the state the API read, writing nothing. */
+    private static dev.flotilla.api.server.SchedulingPass.Outcome previewPass(
+            java.util.Collection<Machine> machines, java.util.Collection<dev.flotilla.model.UnitRecord> units,
+            java.util.Collection<dev.flotilla.model.Assignment> assignments) {
+        dev.flotilla.engine.PassPreview.Outcome o = dev.flotilla.engine.PassPreview.pass(machines, units, assignments);
+        return new dev.flotilla.api.server.SchedulingPass.Outcome(o.machineOf(), o.waiting());
     }
 
     /**

@@ -96,6 +96,9 @@ public final class Cluster implements AutoCloseable {
         if (config.unixApiOnly()) {
             upArgs.add("--unix-api-only");
         }
+        for (String line : config.flotdConf()) {
+            upArgs.addAll(List.of("--flotd-conf", line));
+        }
         // e.g. -Dflotilla.flotd.java.opts="... -XX:NativeMemoryTracking=summary" to see flotd's memory split
         String javaOpts = property("flotilla.flotd.java.opts", "FLOTILLA_FLOTD_JAVA_OPTS", "");
         if (!javaOpts.isBlank()) {

@@ -39,4 +39,10 @@ public @interface ClusterConfig {
      * host can reach a machine's API ({@code cluster up --unix-api-only}); flotctl runs inside.
      */
     boolean unixApiOnly() default false;
+
+    /**
+     * Lines added to every machine's flotd.conf ({@code cluster up --flotd-conf}), e.g.
+     * {@code capacity_memory=1536M}.
+     */
+    String[] flotdConf() default {};
 }

@@ -117,6 +117,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
         private String logLevel = "info";
         private int etcdMembers = 1;
         private boolean unixApiOnly;
+        private String[] flotdConf = {};
 
         public Builder machines(int machines) {
             if (machines < 1) {
@@ -156,6 +157,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             return this;
         }
 
+        public Builder flotdConf(String... lines) {
+            this.flotdConf = lines.clone();
+            return this;
+        }
+
         public ClusterExtension build() {
             return new ClusterExtension(config());
         }
@@ -168,6 +174,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
             String level = logLevel;
             int members = etcdMembers;
             boolean unixOnly = unixApiOnly;
+            String[] conf = flotdConf.clone();
             return new ClusterConfig() {
                 @Override
                 public Class<? extends Annotation> annotationType() {
@@ -207,6 +214,11 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
                 @Override
                 public boolean unixApiOnly() {
                     return unixOnly;
+                }
+
+                @Override
+                public String[] flotdConf() {
+                    return conf.clone();
                 }
             };
         }

@@ -43,7 +43,7 @@ class ClusterScriptTest {
         assertEquals(0, r.exitCode(), r::toString);
         for (String c : List.of("up N", "down", "status", "exec <m>", "kill <m>", "stop <m>", "start <m>",
                 "freeze <m>", "leader", "endpoint <m>", "etcd-restart", "etcd-kill [K]", "etcd-leader", "--etcd-members",
-                "--insecure-api", "logs <m>")) {
+                "--insecure-api", "--flotd-conf", "logs <m>")) {
             assertTrue(r.stdout().contains(c), () -> "help misses " + c + ":\n" + r.stdout());
         }
     }
@@ -67,6 +67,10 @@ class ClusterScriptTest {
         CommandResult members = run("bash", Cluster.locateScript().toString(), "up", "3", "--etcd-members", "9");
         assertEquals(1, members.exitCode(), members::toString);
         assertTrue(members.stderr().contains("--etcd-members must be 1..7"), members::toString);
+
+        CommandResult conf = run("bash", Cluster.locateScript().toString(), "up", "3", "--flotd-conf", "capacity_memory=\"1G\"");
+        assertEquals(1, conf.exitCode(), conf::toString);
+        assertTrue(conf.stderr().contains("--flotd-conf"), conf::toString);
 
         CommandResult kill = run("bash", Cluster.locateScript().toString(), "etcd-kill", "2");
         assertTrue(kill.exitCode() != 0 && kill.stderr().contains("no cluster"), kill::toString);

@@ -43,6 +43,8 @@ final class ApiHandler extends Handler.Abstract {
     private final UnitBatch unitBatch;
     private final MachinePatch machinePatch;
     private final RolloutEndpoints rollouts;
+    private final PlanEndpoint plans;
+    private final Reads reads;
     private final AccessGuard guard;
     private final ApiStats stats;
     private final MetricsEndpoint metrics;
@@ -57,7 +59,7 @@ final class ApiHandler extends Handler.Abstract {
 
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
                MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection, ApiLimits limits,
-               BodyBudget bodies, HeaderDeadline headers, Executor tcpWork, Executor localWork) {
+               BodyBudget bodies, HeaderDeadline headers, Executor tcpWork, Executor localWork, SchedulingPass pass) {
         super(InvocationType.NON_BLOCKING);
         this.tcpWork = tcpWork;
         this.localWork = localWork;
@@ -76,6 +78,8 @@ final class ApiHandler extends Handler.Abstract {
         this.unitBatch = new UnitBatch(registry);
         this.machinePatch = new MachinePatch(registry);
         this.rollouts = new RolloutEndpoints(registry);
+        this.plans = new PlanEndpoint(registry, reads, pass);
+        this.reads = reads;
     }
 
     @Override
@@ -269,6 +273,12 @@ final class ApiHandler extends Handler.Abstract {
         if (s.size() == 3 && resource.equals("engine")) {
             ex.requireMethod("GET");
             ex.json(200, new EngineStatus(registry.engineLeader().orElse("")));
+        } else if (s.size() == 3 && resource.equals("machines")) {
+            ex.requireMethod("GET");
+            ex.json(200, machineDetails());
+        } else if (s.size() == 3 && resource.equals("plan")) {
+            ex.requireMethod("POST");
+            plans.post(ex);
         } else if (s.size() == 3 && resource.equals("events")) {
             ex.requireMethod("GET");
             events.stream(ex);
@@ -308,6 +318,15 @@ final class ApiHandler extends Handler.Abstract {
         } else {
             throw noSuchResource(ex);
         }
+    }
+
+    /** Flotilla's machines: fleet's fields with capacity and allocation (three reads at once). */
+    private dev.flotilla.api.MachineDetails machineDetails() {
+        var machines = reads.start(() -> registry.machines().value());
+        var units = reads.start(() -> registry.units().value());
+        var assignments = reads.start(() -> registry.assignments().value());
+        return new dev.flotilla.api.MachineDetails(MachineAllocations.of(Reads.get(machines), Reads.get(units),
+                Reads.get(assignments)));
     }
 
     private static HttpFailure noSuchResource(Exchange ex) {

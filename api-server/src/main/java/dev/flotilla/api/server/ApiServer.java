@@ -119,6 +119,12 @@ public final class ApiServer implements AutoCloseable {
     /** @param inspector what shows a unit's status and journal on this machine (closed with the server) */
     public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
                                   Supplier<List<Metric>> daemonMetrics, UnitInspector inspector) {
+        return start(config, registry, health, daemonMetrics, inspector, null);
+    }
+
+    /** @param pass the engine's pass for {@code POST /flotilla/v1/plan}; null: plans are answered 501 */
+    public static ApiServer start(Config config, Registry registry, Supplier<Health> health,
+                                  Supplier<List<Metric>> daemonMetrics, UnitInspector inspector, SchedulingPass pass) {
         if (config.tcp().isPresent()) {
             config.security().refusal(config.tcp().get()).ifPresent(why -> {
                 throw new IllegalStateException(why);
@@ -126,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
         }
         ClusterCounts counts = new ClusterCounts(registry);
         try {
-            return startServer(config, registry, health, daemonMetrics, counts, inspector);
+            return startServer(config, registry, health, daemonMetrics, counts, inspector, pass);
         } catch (RuntimeException e) {
             counts.close();
             throw e;
@@ -135,7 +141,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static ApiServer startServer(Config config, Registry registry, Supplier<Health> health,
                                          Supplier<List<Metric>> daemonMetrics, ClusterCounts counts,
-                                         UnitInspector inspector) {
+                                         UnitInspector inspector, SchedulingPass pass) {
         // Jetty's own threads only move bytes: accept, TLS, parsing, body reads, /health. Jetty hands
         // them every new connection too, so no handler may block on them, or a daemon whose handlers
         // all wait for etcd would stop accepting connections (ApiHandler, BusyClientsTest).
@@ -159,7 +165,7 @@ public final class ApiServer implements AutoCloseable {
         HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
                 new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies,
-                headers, tcpWork, localWork));
+                headers, tcpWork, localWork, pass));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

@@ -39,7 +39,7 @@ final class UnitBatch {
     }
 
     /** One unit of the body, checked. */
-    private record Checked(int index, UnitName name, UnitFile file, DesiredState desired, boolean replace) {
+    record Checked(int index, UnitName name, UnitFile file, DesiredState desired, boolean replace) {
     }
 
     void post(Exchange ex) {
@@ -52,7 +52,8 @@ final class UnitBatch {
         ex.json(200, new UnitResults(write(units)));
     }
 
-    private static List<Checked> check(UnitSubmission[] body) {
+    /** Every unit of a body, checked as one PUT would check it; the first bad one is a 400 naming it. */
+    static List<Checked> check(UnitSubmission[] body) {
         List<Checked> checked = new ArrayList<>(body.length);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < body.length; i++) {

@@ -46,10 +46,19 @@ final class ApiCluster implements AutoCloseable {
         socket = dir.resolve("api.sock");
         server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(),
                 Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry,
-                () -> new ApiServer.Health(true, "test", "ok"));
+                () -> new ApiServer.Health(true, "test", "ok"), List::of, dev.flotilla.systemd.UnitInspector.systemd(),
+                ApiCluster::enginePass);
         server.countCluster(true); // as on the engine leader's daemon
         client = FlotillaClient.connect(Endpoint.parse(tcpEndpoint()), Duration.ofSeconds(30));
         unixClient = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30));
+    }
+
+    /** The engine's own pass, as flotd wires it. */
+    static SchedulingPass.Outcome enginePass(java.util.Collection<Machine> machines,
+                                             java.util.Collection<dev.flotilla.model.UnitRecord> units,
+                                             java.util.Collection<dev.flotilla.model.Assignment> assignments) {
+        dev.flotilla.engine.PassPreview.Outcome o = dev.flotilla.engine.PassPreview.pass(machines, units, assignments);
+        return new SchedulingPass.Outcome(o.machineOf(), o.waiting());
     }
 
     String tcpEndpoint() {
@@ -64,6 +73,14 @@ final class ApiCluster implements AutoCloseable {
     MachinePresence machine(String id, String ip, Map<String, String> metadata) {
         MachinePresence p = registry.register(new Machine(id, ip, metadata, "test"), Duration.ofSeconds(30), "s-" + id,
                 Duration.ZERO);
+        toClose.add(0, p);
+        return p;
+    }
+
+    /** Registers a machine that announces a capacity. */
+    MachinePresence machine(String id, String ip, Map<String, String> metadata, dev.flotilla.model.Resources capacity) {
+        MachinePresence p = registry.register(new Machine(id, ip, metadata, "test").withCapacity(capacity),
+                Duration.ofSeconds(30), "s-" + id, Duration.ZERO);
         toClose.add(0, p);
         return p;
     }
