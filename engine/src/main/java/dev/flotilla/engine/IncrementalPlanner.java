@@ -142,6 +142,9 @@ final class IncrementalPlanner {
             if (parsed.global() && (before == null || before.desired() != u.desired())) {
                 return giveUp(); // a global unit weighs on every machine it matches
             }
+            if (before != null && before.desired() != u.desired() && !facts.demand().isNone()) {
+                return giveUp(); // only a launched unit reserves its demand: room comes or goes
+            }
             boolean wants = wantsMachine(u, parsed);
             if (before == null || !wantsMachine(before, parsed) && wants) {
                 added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed, facts.demand()));

@@ -183,7 +183,8 @@ class IncrementalPlannerPropertyTest {
         if (r.nextBoolean()) {
             md.put("disk", "ssd");
         }
-        w.machines.put(id, new Machine(id, "127.0.0.1", md, "t"));
+        Machine m = new Machine(id, "127.0.0.1", md, "t");
+        w.machines.put(id, r.nextBoolean() ? m : m.withCapacity(new dev.flotilla.model.Resources(0, (2L + r.nextInt(4)) << 30)));
     }
 
     /** A unit of a random name not taken yet and random [X-Fleet] rules; null if none was made. */
@@ -203,6 +204,10 @@ class IncrementalPlannerPropertyTest {
             case 7 -> x.append(r.nextInt(4) == 0 ? "Global=true\n" : "Replaces=" + PATTERNS.get(r.nextInt(PATTERNS.size())) + "\n");
             default -> x.append("MachineOf=").append(NAMES.get(r.nextInt(NAMES.size()))).append(".service\nConflicts=")
                     .append(PATTERNS.get(r.nextInt(PATTERNS.size()))).append('\n');
+        }
+        if (r.nextInt(3) == 0) {
+            // a demand: only a launched unit reserves it, so a change of its desired state moves room
+            x.append("MemoryRequest=").append(1 + r.nextInt(3)).append("G\n");
         }
         DesiredState desired = r.nextInt(5) == 0 ? DesiredState.INACTIVE : r.nextInt(4) == 0 ? DesiredState.LOADED : DesiredState.LAUNCHED;
         try {

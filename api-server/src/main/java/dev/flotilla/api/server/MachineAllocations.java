@@ -20,8 +20,10 @@ import java.util.Set;
 
 /**
  * What is allocated on each machine, the one place the API computes it: the sum of the demands of
- * the units there (its assigned non-global units, and every global unit not desired inactive whose
- * MachineMetadata matches it), a percentage of memory resolved against that machine's capacity.
+ * the launched units there (its assigned non-global units, and every global unit not desired
+ * inactive whose MachineMetadata matches it), a percentage of memory resolved against that machine's capacity.
+ * As in the scheduler, a loaded (stopped) unit keeps its machine and counts as one of its units,
+ * but reserves nothing.
  * Pure.
  */
 final class MachineAllocations {
@@ -30,12 +32,12 @@ final class MachineAllocations {
 
     static List<MachineDetail> of(List<Machine> machines, List<UnitRecord> units, List<Assignment> assignments) {
         Map<String, UnitRecord> byName = new HashMap<>(units.size() * 2);
-        List<UnitFacts> globals = new ArrayList<>();
+        List<Global> globals = new ArrayList<>();
         for (UnitRecord u : units) {
             byName.put(u.name(), u);
             UnitFacts f = UnitFacts.of(u);
             if (f.readable() && f.global() && u.desired() != DesiredState.INACTIVE) {
-                globals.add(f);
+                globals.add(new Global(f, u.desired() == DesiredState.LAUNCHED ? f.demand() : Demand.NONE));
             }
         }
         Map<String, Tally> tallies = new HashMap<>();
@@ -52,15 +54,15 @@ final class MachineAllocations {
             }
             UnitFacts f = UnitFacts.of(u);
             if (!f.global()) {
-                t.add(f.demand());
+                t.add(u.desired() == DesiredState.LAUNCHED ? f.demand() : Demand.NONE);
             }
         }
         List<MachineDetail> details = new ArrayList<>(machines.size());
         for (Machine m : machines) {
             Tally t = tallies.get(m.id());
-            for (UnitFacts g : globals) {
-                if (g.fleet().metadata().matches(m.metadata())) {
-                    t.add(g.demand());
+            for (Global g : globals) {
+                if (g.facts().fleet().metadata().matches(m.metadata())) {
+                    t.add(g.reserved());
                 }
             }
             details.add(new MachineDetail(m.id(), m.publicIp(), m.metadata(), m.apiUrl(), amounts(m.capacity()),
@@ -72,6 +74,10 @@ final class MachineAllocations {
 
     private static ResourceAmounts amounts(Resources r) {
         return new ResourceAmounts(r.cpuMillis(), r.memoryBytes());
+    }
+
+    /** A global unit that weighs on the machines it matches, and what it reserves there. */
+    private record Global(UnitFacts facts, Demand reserved) {
     }
 
     private static final class Tally {

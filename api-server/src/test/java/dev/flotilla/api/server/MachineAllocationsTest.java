@@ -50,4 +50,19 @@ class MachineAllocationsTest {
         assertEquals(new ResourceAmounts(0, 256L << 20), d.get(2).allocated());
         assertEquals(ResourceAmounts.NONE, d.get(2).capacity());
     }
+
+    @Test
+    void aLoadedUnitCountsOnItsMachineButReservesNothing() {
+        Machine m = new Machine("m1", "10.0.0.1", Map.of(), "t").withCapacity(new Resources(0, 2 * GIB));
+        UnitRecord stopped = unit("stopped.service", "MemoryMax=1G\n", "", DesiredState.LOADED);
+        UnitRecord running = unit("running.service", "MemoryMax=512M\n", "", DesiredState.LAUNCHED);
+        UnitRecord loadedGlobal = unit("g.service", "MemoryMax=256M\n", "Global=true", DesiredState.LOADED);
+
+        MachineDetail d = MachineAllocations.of(List.of(m), List.of(stopped, running, loadedGlobal),
+                List.of(new Assignment("m1", "stopped.service", stopped.hash(), DesiredState.LOADED),
+                        new Assignment("m1", "running.service", running.hash()))).get(0);
+
+        assertEquals(new ResourceAmounts(0, 512L << 20), d.allocated());
+        assertEquals(3, d.units());
+    }
 }

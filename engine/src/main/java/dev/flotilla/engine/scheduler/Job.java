@@ -57,7 +57,9 @@ final class Job {
         this.name = view.name();
         this.desired = view.desired();
         this.constraints = view.constraints();
-        this.demand = view.demand();
+        // Only a launched unit uses what it demands: a stopped (loaded) one keeps its machine, as in
+        // fleet, but leaves the room to others, and must fit again when it is started.
+        this.demand = view.desired() == WantedState.LAUNCHED ? view.demand() : Demand.NONE;
         this.assignedTo = assignedTo;
     }
 

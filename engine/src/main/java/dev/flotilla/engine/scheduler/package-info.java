@@ -60,7 +60,9 @@
  *       percentage of memory is of that machine's capacity ({@code Demand#memoryOn}). A dimension of
  *       capacity 0 is unknown: room for anything, share 0. A unit with no demand needs nothing, so it
  *       fits anywhere that is not overfilled. A unit that no longer fits where it is (its machine
- *       announces less, or global units reserve more) leaves with {@code NO_ROOM}.</li>
+ *       announces less, or global units reserve more) leaves with {@code NO_ROOM}. Only a launched
+ *       unit reserves its demand: a loaded (stopped) one keeps its machine, as in fleet, but not its
+ *       room, so a waiting unit may take it; started again, it must fit there or it moves.</li>
  *   <li><b>Global units</b> reserve their demand on every machine they run on (their metadata
  *       matches) before anything else is kept or placed there. They are never refused (their agents run
  *       them), but a machine they overfill has less than nothing free and takes no other unit, not

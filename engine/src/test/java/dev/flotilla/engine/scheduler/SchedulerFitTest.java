@@ -94,6 +94,17 @@ class SchedulerFitTest {
                                 .on("a", "x.service")
                                 .unit("u.service", memory(4 * GiB)),
                         Map.of("u.service", "a"), Map.of()),
+                new Case("a stopped (loaded) unit keeps its machine but reserves nothing: a waiting unit takes the room",
+                        () -> SnapshotBuilder.of().machine("a", cap(0, 3 * GiB / 2))
+                                .unit("stopped.service", WantedState.LOADED, Constraints.NONE, memory(GiB))
+                                .assign("stopped.service", "a")
+                                .unit("waiting.service", memory(GiB)),
+                        Map.of("stopped.service", "a", "waiting.service", "a"), Map.of()),
+                new Case("a loaded global reserves nothing either",
+                        () -> SnapshotBuilder.of().machine("a", cap(0, 2 * GiB))
+                                .unit("g.service", WantedState.LOADED, Constraints.NONE.asGlobal(), memory(2 * GiB))
+                                .unit("u.service", memory(GiB)),
+                        Map.of("u.service", "a"), Map.of()),
                 new Case("globals reserve first: what is left is what others get",
                         () -> SnapshotBuilder.of().machine("a", cap(0, 4 * GiB), "region=a").machine("b", cap(0, 4 * GiB))
                                 .unit("g.service", Constraints.NONE.withMetadata(md("region=a")).asGlobal(), memory(3 * GiB))
@@ -198,7 +209,7 @@ class SchedulerFitTest {
     void aFollowerTravelsWithItsPeerWhenThePeerIsReplaced() {
         // p is pushed off a by its replacer; on b it must fit together with its follower f.
         // Alone, p would rank b first (1/1.5 against 3/4); with f it fits only on c.
-        SnapshotBuilder c = SnapshotBuilder.of().machine("a", cap(0, 4 * GiB)).machine("b", cap(0, 1536 * MiB))
+        SnapshotBuilder c = SnapshotBuilder.of().machine("a", cap(0, 4 * GiB)).machine("b", cap(0, 3 * GiB / 2))
                 .machine("c", cap(0, 4 * GiB))
                 .on("c", "z.service", memory(2 * GiB))
                 .on("a", "p.service", memory(GiB))
@@ -220,7 +231,8 @@ class SchedulerFitTest {
             long mem = 0;
             List<String> others = new ArrayList<>();
             for (UnitView g : c.units) {
-                if (g.constraints().global() && g.desired() != WantedState.INACTIVE && g.constraints().metadata().matches(m.metadata())) {
+                // only a launched unit reserves its demand (a loaded one keeps its machine, not its room)
+                if (g.constraints().global() && g.desired() == WantedState.LAUNCHED && g.constraints().metadata().matches(m.metadata())) {
                     cpu += g.demand().cpuMillis();
                     mem += g.demand().memoryOn(m.capacity().memoryBytes());
                 }
@@ -228,8 +240,10 @@ class SchedulerFitTest {
             for (Map.Entry<String, String> e : after.entrySet()) {
                 if (e.getValue().equals(m.id())) {
                     UnitView u = units.get(e.getKey());
-                    cpu += u.demand().cpuMillis();
-                    mem += u.demand().memoryOn(m.capacity().memoryBytes());
+                    if (u.desired() == WantedState.LAUNCHED) {
+                        cpu += u.demand().cpuMillis();
+                        mem += u.demand().memoryOn(m.capacity().memoryBytes());
+                    }
                     others.add(u.name());
                 }
             }

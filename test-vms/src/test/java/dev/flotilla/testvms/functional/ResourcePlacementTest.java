@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 16 on real machines: each announces 1.5 GiB, each unit reserves the 1 GiB systemd enforces
- * (MemoryMax=1G), so one fits per machine; the fourth waits saying why until one is unloaded, and `flotctl plan` of a
+ * (MemoryMax=1G), so one fits per machine; the fourth waits saying why until one is stopped, and `flotctl plan` of a
  * fifth says the same without writing anything.
  */
 @Tag("functional")
@@ -72,12 +72,11 @@ class ResourcePlacementTest {
         assertEquals("mem5.service\twait: " + reason, plan.out().strip());
         assertEquals(before, etcdRevision(cluster), "plan writes nothing");
 
-        // take one off its machine: the waiting unit takes its place. (`stop` leaves a unit loaded on
-        // its machine, as in fleet, and a loaded unit keeps its reservation so that `start` finds room
-        // again; `unload` frees the machine.)
+        // stop one: it stays loaded on its machine, as in fleet, but only a launched unit reserves
+        // its demand, so the waiting unit takes the room.
         String stopped = active.keySet().iterator().next();
         String freed = active.get(stopped);
-        cluster.flotctl("m1", "unload", stopped).requireOk("unload " + stopped);
+        cluster.flotctl("m1", "stop", stopped).requireOk("stop " + stopped);
         await().atMost(WAIT).until(() -> freed.equals(units.machineOf("m1", waiter).orElse(""))
                 && "active".equals(units.systemdActive(freed, waiter)));
         assertTrue(waiting(cluster).isEmpty(), "nothing waits: " + waiting(cluster));

@@ -270,7 +270,7 @@
   }
   // Capacity and allocation, where the daemon's machine JSON has them.
   async function machineDetails() {
-    const res = await get('/fleet/v1/machines');
+    const res = await get('/flotilla/v1/machines');
     if (!res.ok) return;
     const page = await res.json();
     for (const m of page.machines || []) {
@@ -601,7 +601,7 @@
   // snapshot then replaces it; a listing that arrives after the snapshot only adds its fields.
   async function preload() {
     try {
-      const [listing, page, engine] = await Promise.all([json('/flotilla/v1/units'), json('/fleet/v1/machines'),
+      const [listing, page, engine] = await Promise.all([json('/flotilla/v1/units'), json('/flotilla/v1/machines'),
         json('/flotilla/v1/engine')]);
       leader = engine.leader || '';
       if (!stats.snapshotAt) {
