@@ -103,11 +103,11 @@ class ClusterPageBrowserTest {
         await().atMost(BOUND).until(() -> List.of(1, 2, 3).stream().allMatch(i -> rowState("web-" + i + ".service").equals("active")));
         assertTrue(browser.driver().findElement(By.cssSelector(".machine[data-machine='" + "c".repeat(32) + "']"))
                 .getText().contains("3 units"));
-        // the engine leader is marked (one of the two daemons), and there is no rollouts panel
-        // while the daemon has no /flotilla/v1/rollouts (404)
+        // the engine leader is marked (one of the two daemons), and the rollouts panel says there are none
         await().atMost(BOUND).until(() -> browser.js("return [...document.querySelectorAll('.machine')]"
                 + ".filter(c => c.querySelector('.badge')).map(c => c.dataset.machine).join()").toString().matches("a{32}|b{32}"));
-        assertEquals(Boolean.TRUE, browser.js("return document.getElementById('rollouts-section').hidden"));
+        await().atMost(BOUND).until(() -> Boolean.FALSE.equals(browser.js("return document.getElementById('rollouts-section').hidden"))
+                && browser.js("return document.getElementById('rollouts').textContent").toString().contains("no rollouts"));
 
         // a unit started through the API turns active on the page, found by the search box
         WebElement search = browser.driver().findElement(By.id("search"));
