@@ -28,6 +28,10 @@ import java.util.Set;
  *     it the rollout is REVERTED (FAILED if a revert fails or misses its deadline).</li>
  * <li>Requests: PAUSE (RUNNING to PAUSED: units already changing are still watched, no new batch),
  *     RESUME (back to RUNNING), ABORT (to ABORTED: nothing more is changed, units stay as they are).</li>
+ * <li>A global unit rolls as (unit, machine) steps: its record takes the new text, its index (what
+ *     the agents follow) keeps the old one, and each changed machine is pinned at the new hash by an
+ *     assignment; at the end the index moves and the pins go (see {@link #globalEffects}). A global
+ *     has one text outside a rollout, so failure without auto_revert and abort put its machines back too.</li>
  * </ul>
  * Texts are level-triggered: every step asks for each changed unit whose text is not yet its target,
  * so a step cut short by a failover is finished by the next leader, and nothing is written twice
