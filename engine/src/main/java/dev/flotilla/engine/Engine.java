@@ -152,7 +152,8 @@ public final class Engine implements AutoCloseable {
                 t.fullNext = true;
                 requestPass(t, 0);
             }, resyncMs);
-            RolloutDriver rollouts = new RolloutDriver(registry, t.fence, java.time.Clock.systemUTC(), t.view::assignmentsOf);
+            RolloutDriver rollouts = new RolloutDriver(registry, t.fence, java.time.Clock.systemUTC(), t.view::assignmentsOf,
+                    t.view::applied);
             t.rolloutTicks = thread.everyAfter(() -> tickRollouts(t, rollouts), ROLLOUT_TICK_MS);
         } else {
             log.info("this engine no longer leads: {}", ((LeaderElection.Leadership.Lost) change).reason());

@@ -73,6 +73,11 @@ final class Planner {
         // transactions) is dropped, keeping the copy on a live machine.
         Map<String, Assignment> current = new HashMap<>();
         for (Assignment a : assignments) {
+            UnitRecord unit = units.get(a.unit());
+            if (unit != null && UnitFacts.of(unit).global()) {
+                pin(a, unit, unassign, rewrite);
+                continue;
+            }
             Assignment other = current.get(a.unit());
             if (other == null) {
                 current.put(a.unit(), a);
@@ -177,6 +182,20 @@ final class Planner {
     /** The converted constraints, shared with the incremental planner so each unit's are built once. */
     FleetConstraints constraints() {
         return constraints;
+    }
+
+    /**
+     * A global unit's assignment is a rollout's pin ({@link RolloutMachine}): it holds one machine on
+     * the unit record's text while the globals index (which the other agents follow) keeps the old
+     * one. Kept while it is at the record's hash (the driver writes the record before its pins and
+     * deletes them itself); any other (a unit since turned global, a text replaced since) is removed.
+     */
+    private static void pin(Assignment a, UnitRecord unit, List<AssignmentChange> unassign, List<AssignmentChange> rewrite) {
+        if (unit.desired() == DesiredState.INACTIVE || !a.hash().equals(unit.hash())) {
+            unassign.add(new AssignmentChange.Unassign(a.machineId(), a.unit()));
+        } else if (a.desired() != unit.desired()) {
+            rewrite.add(new AssignmentChange.Assign(new Assignment(a.machineId(), a.unit(), a.hash(), unit.desired())));
+        }
     }
 
     /** Of two assignments of one unit: the one on a live machine, else the lower machine id. */

@@ -5,10 +5,12 @@ import dev.flotilla.engine.RolloutMachine.Observed;
 import dev.flotilla.engine.RolloutMachine.Progress;
 import dev.flotilla.engine.RolloutMachine.Transition;
 import dev.flotilla.model.Assignment;
+import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Rollout;
 import dev.flotilla.model.RolloutUnit;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
+import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Rollouts;
 import dev.flotilla.registry.Versioned;
@@ -24,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -44,11 +47,21 @@ final class RolloutDriver {
     private final Map<String, Progress> progress = new HashMap<>();
     private long writes;
 
+    private final Consumer<List<AssignmentChange>> applied;
+
     RolloutDriver(Registry registry, long fence, Clock clock, Function<String, Collection<Assignment>> assignmentsOf) {
+        this(registry, fence, clock, assignmentsOf, changes -> {
+        });
+    }
+
+    /** @param applied told of the pins written (the engine folds them into its view before the watch echoes them) */
+    RolloutDriver(Registry registry, long fence, Clock clock, Function<String, Collection<Assignment>> assignmentsOf,
+                  Consumer<List<AssignmentChange>> applied) {
         this.registry = registry;
         this.fence = fence;
         this.clock = clock;
         this.assignmentsOf = assignmentsOf;
+        this.applied = applied;
     }
 
     /** The rollout records and unit texts this driver wrote. */
@@ -82,7 +95,7 @@ final class RolloutDriver {
         Map<String, Versioned<UnitRecord>> units = readUnits(record.unitNames());
         Map<String, String> hashes = new HashMap<>();
         units.forEach((n, u) -> hashes.put(n, u.value().hash()));
-        Transition next = RolloutMachine.next(current, new Observed(clock.millis(), hashes, states(record)));
+        Transition next = RolloutMachine.next(current, observe(record, hashes));
         for (Effect e : next.effects()) {
             if (e instanceof Effect.Save save) {
                 boolean release = next.effects().stream().anyMatch(x -> x instanceof Effect.Release);
@@ -104,7 +117,8 @@ final class RolloutDriver {
             if (e instanceof Effect.WriteText w && units.containsKey(w.unit())) {
                 Versioned<UnitRecord> now = units.get(w.unit());
                 String text = next.progress().rollout().texts().get(w.hash());
-                texts.add(new Rollouts.UnitWrite(new UnitRecord(w.unit(), text, w.hash(), now.value().desired()), now.revision()));
+                texts.add(new Rollouts.UnitWrite(new UnitRecord(w.unit(), text, w.hash(), now.value().desired()), now.revision(),
+                        w.recordOnly()));
             }
         }
         if (!texts.isEmpty()) {
@@ -115,6 +129,28 @@ final class RolloutDriver {
                 return true;
             }
             writes += texts.size();
+        }
+        List<AssignmentChange> pins = new ArrayList<>();
+        for (Effect e : next.effects()) {
+            if (e instanceof Effect.Pin p && units.containsKey(p.unit())) {
+                DesiredState desired = units.get(p.unit()).value().desired();
+                if (desired != DesiredState.INACTIVE) {
+                    pins.add(new AssignmentChange.Assign(new Assignment(p.machine(), p.unit(), p.hash(), desired)));
+                }
+            } else if (e instanceof Effect.Unpin u) {
+                pins.add(new AssignmentChange.Unassign(u.machine(), u.unit()));
+            }
+        }
+        if (!pins.isEmpty()) {
+            log.info("rollout {}: {}", record.id(), pins.stream().map(c -> c instanceof AssignmentChange.Assign a
+                    ? "pin " + a.assignment().unit() + " on " + a.assignment().machineId() + "@" + RolloutMachine.shortHash(a.assignment().hash())
+                    : "unpin " + ((AssignmentChange.Unassign) c).unit() + " on " + ((AssignmentChange.Unassign) c).machineId()).toList());
+            if (!registry.applyAssignments(fence, pins)) {
+                progress.remove(record.id());
+                return true;
+            }
+            applied.accept(pins);
+            writes += pins.size();
         }
         progress.put(record.id(), next.progress());
         return !next.progress().rollout().phase().ended();
@@ -129,21 +165,51 @@ final class RolloutDriver {
         return found;
     }
 
-    /** Each unit's state on the machine it is assigned to (states of other machines are left from before a move). */
+    /** What the machine needs: for a global unit also its index hash, its pins and the machines. */
+    private Observed observe(Rollout r, Map<String, String> hashes) {
+        if (!r.rollsGlobal()) {
+            return new Observed(clock.millis(), hashes, states(r));
+        }
+        Set<String> names = new HashSet<>(r.unitNames());
+        Map<String, String> index = new HashMap<>();
+        for (UnitRecord g : registry.globalUnits().value()) {
+            if (names.contains(g.name())) {
+                index.put(g.name(), g.hash());
+            }
+        }
+        Map<String, String> pins = new HashMap<>();
+        for (String n : names) {
+            for (Assignment a : assignmentsOf.apply(n)) {
+                pins.put(RolloutUnit.keyOf(n, a.machineId()), a.hash());
+            }
+        }
+        Set<String> machines = new HashSet<>();
+        registry.machines().value().forEach(m -> machines.add(m.id()));
+        return new Observed(clock.millis(), hashes, states(r), index, pins, machines);
+    }
+
+    /**
+     * Each watched step's state, by step key: a unit's on the machine it is assigned to (states of
+     * other machines are left from before a move), a global's on the step's machine.
+     */
     private Map<String, UnitState> states(Rollout r) {
-        Map<String, Set<String>> byMachine = new HashMap<>();
+        Map<String, Map<String, String>> byMachine = new HashMap<>();
         for (RolloutUnit u : r.units()) {
             if (u.step() == RolloutUnit.Step.UPDATING || u.step() == RolloutUnit.Step.REVERTING) {
+                if (u.onMachine()) {
+                    byMachine.computeIfAbsent(u.machine(), m -> new HashMap<>()).put(u.name(), u.key());
+                    continue;
+                }
                 for (Assignment a : assignmentsOf.apply(u.name())) {
-                    byMachine.computeIfAbsent(a.machineId(), m -> new HashSet<>()).add(u.name());
+                    byMachine.computeIfAbsent(a.machineId(), m -> new HashMap<>()).put(u.name(), u.key());
                 }
             }
         }
         Map<String, UnitState> states = new HashMap<>();
         byMachine.forEach((machine, wanted) -> {
             for (UnitState s : registry.unitStates(machine).value()) {
-                if (wanted.contains(s.unit())) {
-                    states.put(s.unit(), s);
+                if (wanted.containsKey(s.unit())) {
+                    states.put(wanted.get(s.unit()), s);
                 }
             }
         });

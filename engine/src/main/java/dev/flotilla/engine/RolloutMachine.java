@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A rollout's steps as a pure function: (progress, what the engine saw) to the next progress and
@@ -27,6 +28,10 @@ import java.util.Optional;
  *     it the rollout is REVERTED (FAILED if a revert fails or misses its deadline).</li>
  * <li>Requests: PAUSE (RUNNING to PAUSED: units already changing are still watched, no new batch),
  *     RESUME (back to RUNNING), ABORT (to ABORTED: nothing more is changed, units stay as they are).</li>
+ * <li>A global unit rolls as (unit, machine) steps: its record takes the new text, its index (what
+ *     the agents follow) keeps the old one, and each changed machine is pinned at the new hash by an
+ *     assignment; at the end the index moves and the pins go (see {@link #globalEffects}). A global
+ *     has one text outside a rollout, so failure without auto_revert and abort put its machines back too.</li>
  * </ul>
  * Texts are level-triggered: every step asks for each changed unit whose text is not yet its target,
  * so a step cut short by a failover is finished by the next leader, and nothing is written twice
@@ -34,6 +39,11 @@ import java.util.Optional;
  * agent publishes it); a new leader starts the health clocks again, so it only ever waits longer.
  */
 final class RolloutMachine {
+    /** The reason of an abort, kept while a global's changed machines are put back. */
+    static final String ABORTED = "aborted on request";
+    /** The detail of a global's step whose machine left: passed over, counted as done. */
+    static final String MACHINE_LEFT = "its machine left";
+
     private RolloutMachine() {
     }
 
@@ -56,9 +66,23 @@ final class RolloutMachine {
      * What the engine saw.
      *
      * @param unitHashes the current hash of each unit of the rollout (absent: the unit is gone)
-     * @param states     the published state of each unit on the machine it is assigned to
+     * @param states      the published state of each watched step (by {@link RolloutUnit#key()}): a unit's on the
+     *                    machine it is assigned to, a global's on the step's machine
+     * @param indexHashes a global unit's hash in the globals index, the text its agents follow
+     * @param pins        the hash of each global step's pin (its assignment on the step's machine), by step key
+     * @param machines    the registered machines (null: not read, every machine counts as present)
      */
-    record Observed(long nowMillis, Map<String, String> unitHashes, Map<String, UnitState> states) {
+    record Observed(long nowMillis, Map<String, String> unitHashes, Map<String, UnitState> states,
+                    Map<String, String> indexHashes, Map<String, String> pins, Set<String> machines) {
+        /** What a rollout without global units needs. */
+        Observed(long nowMillis, Map<String, String> unitHashes, Map<String, UnitState> states) {
+            this(nowMillis, unitHashes, states, Map.of(), Map.of(), null);
+        }
+
+        /** Whether the machine is registered (unknown: taken as registered). */
+        boolean present(String machine) {
+            return machines == null || machines.contains(machine);
+        }
     }
 
     /** What the driver does. */
@@ -67,8 +91,22 @@ final class RolloutMachine {
         record Save(Rollout rollout) implements Effect {
         }
 
-        /** Give the unit the rollout's text of this hash (only if it holds the other of old and new). */
-        record WriteText(String unit, String hash) implements Effect {
+        /**
+         * Give the unit the rollout's text of this hash (only if it holds the other of old and new);
+         * recordOnly: the unit record alone, a global's index (what its agents follow) stays.
+         */
+        record WriteText(String unit, String hash, boolean recordOnly) implements Effect {
+            WriteText(String unit, String hash) {
+                this(unit, hash, false);
+            }
+        }
+
+        /** Hold a global unit on one machine at this hash (an assignment, which wins over the global there). */
+        record Pin(String unit, String machine, String hash) implements Effect {
+        }
+
+        /** Let the machine follow the global again. */
+        record Unpin(String unit, String machine) implements Effect {
         }
 
         /** The rollout ended: its units are free for another rollout. */
@@ -87,6 +125,10 @@ final class RolloutMachine {
         long now = seen.nowMillis();
         Map<String, HealthWatch> watches = new HashMap<>(progress.watches());
         Rollout r = carryOutRequest(before, now);
+        if (r.phase() == Phase.ABORTED && r.rollsGlobal()) {
+            // A global keeps one text outside a rollout: an abort puts its changed machines back first.
+            r = revert(r.withPhase(Phase.REVERTING, ABORTED, now), seen, now);
+        }
         if (!r.phase().ended()) {
             r = observe(r, seen, watches);
             r = decide(r, seen, now);
@@ -99,17 +141,18 @@ final class RolloutMachine {
         if (!r.phase().ended()) {
             for (RolloutUnit u : r.units()) {
                 String current = seen.unitHashes().get(u.name());
-                if (changedByUs(u.step()) && current != null && !current.equals(u.targetHash())
+                if (!u.onMachine() && changedByUs(u.step()) && current != null && !current.equals(u.targetHash())
                         && (current.equals(u.oldHash()) || current.equals(u.newHash()))) {
                     effects.add(new Effect.WriteText(u.name(), u.targetHash()));
                 }
             }
+            globalEffects(r, seen, effects);
         } else {
             effects.add(new Effect.Release(r.unitNames()));
             watches.clear();
         }
         Rollout after = r;
-        watches.keySet().removeIf(name -> after.units().stream().noneMatch(u -> u.name().equals(name) && watched(u.step())));
+        watches.keySet().removeIf(key -> after.units().stream().noneMatch(u -> u.key().equals(key) && watched(u.step())));
         return new Transition(new Progress(after, watches), effects);
     }
 
@@ -132,7 +175,8 @@ final class RolloutMachine {
             case NONE -> r;
             case PAUSE -> r.phase() == Phase.RUNNING ? cleared.withPhase(Phase.PAUSED, "", now) : cleared;
             case RESUME -> r.phase() == Phase.PAUSED ? cleared.withPhase(Phase.RUNNING, "", now) : cleared;
-            case ABORT -> cleared.withPhase(Phase.ABORTED, "aborted on request", now);
+            // A global's revert already puts its machines back: an abort then changes nothing.
+            case ABORT -> r.phase() == Phase.REVERTING && r.rollsGlobal() ? cleared : cleared.withPhase(Phase.ABORTED, ABORTED, now);
         };
     }
 
@@ -144,11 +188,21 @@ final class RolloutMachine {
         return r.withUnits(u -> {
             if (u.step() == Step.PENDING && seen.unitHashes().get(u.name()) != null) {
                 String current = seen.unitHashes().get(u.name());
-                return current.equals(u.oldHash()) ? u : u.failed("changed outside the rollout (now hash " + current + ")");
+                // A global's record takes the new text with its first batch; its pending machines still run the old.
+                boolean ours = current.equals(u.oldHash()) || u.onMachine() && current.equals(u.newHash());
+                if (ours && u.onMachine() && !seen.present(u.machine())) {
+                    return u.at(Step.HEALTHY, now).withDetail(MACHINE_LEFT);
+                }
+                return ours ? u : u.failed("changed outside the rollout (now hash " + current + ")");
             }
             String current = seen.unitHashes().get(u.name());
             if (current == null) {
                 return u.step() == Step.FAILED ? u : u.failed("deleted during the rollout");
+            }
+            if (watched(u.step()) && u.onMachine() && !seen.present(u.machine())) {
+                // Nothing left to watch there; a machine that comes back follows the global (or a pin) anew.
+                watches.remove(u.key());
+                return u.at(u.step() == Step.REVERTING ? Step.REVERTED : Step.HEALTHY, u.changedMillis()).withDetail(MACHINE_LEFT);
             }
             if (!watched(u.step())) {
                 return u;
@@ -157,31 +211,31 @@ final class RolloutMachine {
                 return u.failed("changed outside the rollout (now hash " + current + ")");
             }
             String target = u.targetHash();
-            UnitState s = seen.states().get(u.name());
+            UnitState s = seen.states().get(u.key());
             boolean onTarget = s != null && target.equals(s.hash());
             String doing = u.step() == Step.REVERTING ? "its revert " : "";
             if (onTarget && "failed".equals(s.activeState())) {
-                watches.remove(u.name());
+                watches.remove(u.key());
                 return u.failed(doing + "failed on " + s.machineId() + " (" + s.activeState() + "/" + s.subState() + ")");
             }
             if (onTarget && "active".equals(s.activeState())) {
-                HealthWatch w = watches.get(u.name());
+                HealthWatch w = watches.get(u.key());
                 if (w == null || !w.hash().equals(target) || w.restarts() != s.restarts()) {
                     long since = w != null && w.hash().equals(target) || s.sinceMicros() <= 0 ? now : s.sinceMicros() / 1000;
                     w = new HealthWatch(target, Math.max(since, u.changedMillis()), s.restarts());
-                    watches.put(u.name(), w);
+                    watches.put(u.key(), w);
                 }
                 // A revert puts back a text that ran before: active on it is enough.
                 long needed = u.step() == Step.REVERTING ? 0 : minHealthy;
                 if (now - w.sinceMillis() >= needed) {
-                    watches.remove(u.name());
+                    watches.remove(u.key());
                     return u.at(u.step() == Step.REVERTING ? Step.REVERTED : Step.HEALTHY, u.changedMillis());
                 }
             } else {
-                watches.remove(u.name());
+                watches.remove(u.key());
             }
             if (now - u.changedMillis() >= deadline) {
-                watches.remove(u.name());
+                watches.remove(u.key());
                 return u.failed(doing + "not healthy within " + r.settings().healthyDeadline().toSeconds() + " s (last seen: "
                         + (s == null ? "no state" : s.activeState() + "/" + s.subState() + " on hash " + shortHash(s.hash())) + ")");
             }
@@ -192,28 +246,25 @@ final class RolloutMachine {
     private static Rollout decide(Rollout r, Observed seen, long now) {
         Optional<RolloutUnit> failed = r.units().stream().filter(u -> u.step() == Step.FAILED).findFirst();
         if (r.phase() == Phase.REVERTING) {
-            if (r.units().stream().anyMatch(u -> u.step() == Step.REVERTING)) {
+            if (r.units().stream().anyMatch(u -> u.step() == Step.REVERTING) || !globalsBack(r, seen)) {
                 return r;
             }
-            return failed.isPresent()
-                    ? r.withPhase(Phase.FAILED, r.reason() + "; revert of " + failed.get().name() + ": " + failed.get().detail(), now)
-                    : r.withPhase(Phase.REVERTED, r.reason(), now);
+            if (ABORTED.equals(r.reason())) {
+                return r.withPhase(Phase.ABORTED, ABORTED + "; its changed machines are back on the old text", now);
+            }
+            if (failed.isPresent()) {
+                return r.withPhase(Phase.FAILED, r.reason() + "; revert of " + failed.get().key() + ": " + failed.get().detail(), now);
+            }
+            return r.settings().autoRevert() ? r.withPhase(Phase.REVERTED, r.reason(), now)
+                    : r.withPhase(Phase.FAILED, r.reason() + "; its changed machines are back on the old text"
+                    + " (a global unit keeps one text outside a rollout)", now);
         }
         if (failed.isPresent()) {
-            String why = failed.get().name() + " " + failed.get().detail();
-            if (!r.settings().autoRevert()) {
+            String why = failed.get().key() + " " + failed.get().detail();
+            if (!r.settings().autoRevert() && !r.rollsGlobal()) {
                 return r.withPhase(Phase.FAILED, why, now);
             }
-            // Only units that hold the rollout's text (or were being given it) go back.
-            Rollout reverting = r.withUnits(u -> {
-                String current = seen.unitHashes().get(u.name());
-                boolean ours = current != null && (current.equals(u.oldHash()) || current.equals(u.newHash()));
-                boolean changed = u.step() == Step.UPDATING || u.step() == Step.HEALTHY
-                        || u.step() == Step.FAILED && u.changedMillis() > 0;
-                return changed && ours ? new RolloutUnit(u.name(), u.oldHash(), u.newHash(), Step.REVERTING, now, u.detail()) : u;
-            }, now).withPhase(Phase.REVERTING, why, now);
-            return reverting.units().stream().anyMatch(u -> u.step() == Step.REVERTING)
-                    ? reverting : reverting.withPhase(Phase.REVERTED, why, now);
+            return revert(r.withPhase(Phase.REVERTING, why, now), seen, now);
         }
         if (r.phase() != Phase.RUNNING || r.units().stream().anyMatch(u -> u.step() == Step.UPDATING)) {
             return r;
@@ -222,13 +273,97 @@ final class RolloutMachine {
         List<String> batch = new ArrayList<>();
         for (RolloutUnit u : r.units()) {
             if (u.step() == Step.PENDING && batch.size() < room) {
-                batch.add(u.name());
+                batch.add(u.key());
             }
         }
         if (batch.isEmpty()) {
-            return r.withPhase(Phase.SUCCEEDED, "", now);
+            return globalsDone(r, seen) ? r.withPhase(Phase.SUCCEEDED, "", now) : r;
         }
-        return r.withUnits(u -> batch.contains(u.name()) ? u.at(Step.UPDATING, now) : u, now);
+        return r.withUnits(u -> batch.contains(u.key()) ? u.at(Step.UPDATING, now) : u, now);
+    }
+
+    /** Into REVERTING: only units that hold the rollout's text (or were being given it) go back. */
+    private static Rollout revert(Rollout r, Observed seen, long now) {
+        Rollout reverting = r.withUnits(u -> {
+            String current = seen.unitHashes().get(u.name());
+            boolean ours = current != null && (current.equals(u.oldHash()) || current.equals(u.newHash()));
+            boolean changed = u.step() == Step.UPDATING || u.step() == Step.HEALTHY && !MACHINE_LEFT.equals(u.detail())
+                    || u.step() == Step.FAILED && u.changedMillis() > 0;
+            return changed && ours ? new RolloutUnit(u.name(), u.oldHash(), u.newHash(), Step.REVERTING, now, u.detail(), u.machine()) : u;
+        }, now);
+        boolean done = reverting.units().stream().noneMatch(u -> u.step() == Step.REVERTING);
+        if (!done || r.rollsGlobal()) {
+            return reverting; // a global's record and pins are put back before it ends (decide, next step)
+        }
+        return ABORTED.equals(r.reason()) ? reverting.withPhase(Phase.ABORTED, ABORTED, now)
+                : reverting.withPhase(Phase.REVERTED, r.reason(), now);
+    }
+
+    /**
+     * A global unit's writes, level-triggered like the texts: while it rolls, its record holds the new
+     * text (recordOnly: the index, which every agent follows, keeps the old) and each changed machine a
+     * pin at the new hash; once every step is healthy the index takes the new text, then the pins go; a
+     * revert deletes the pins first and puts the record back last. Each write waits for the one before
+     * it to be seen, so the planner (which keeps a pin only at the record's hash) and the agents never
+     * see them out of order.
+     */
+    private static void globalEffects(Rollout r, Observed seen, List<Effect> effects) {
+        Map<String, List<RolloutUnit>> byUnit = new java.util.LinkedHashMap<>();
+        r.units().stream().filter(RolloutUnit::onMachine).forEach(u -> byUnit.computeIfAbsent(u.name(), n -> new ArrayList<>()).add(u));
+        byUnit.forEach((name, steps) -> {
+            String current = seen.unitHashes().get(name);
+            RolloutUnit any = steps.get(0);
+            if (current == null || !current.equals(any.oldHash()) && !current.equals(any.newHash())) {
+                return; // deleted or changed by someone else: the planner drops the pins
+            }
+            List<RolloutUnit> pinned = steps.stream().filter(u -> seen.pins().containsKey(u.key())).toList();
+            if (r.phase() == Phase.REVERTING) {
+                pinned.forEach(u -> effects.add(new Effect.Unpin(name, u.machine())));
+                if (pinned.isEmpty() && steps.stream().noneMatch(u -> u.step() == Step.REVERTING) && current.equals(any.newHash())) {
+                    effects.add(new Effect.WriteText(name, any.oldHash()));
+                }
+                return;
+            }
+            if (current.equals(any.oldHash())) {
+                if (steps.stream().anyMatch(u -> u.step() != Step.PENDING)) {
+                    effects.add(new Effect.WriteText(name, any.newHash(), true));
+                }
+                return;
+            }
+            boolean allHealthy = steps.stream().allMatch(u -> u.step() == Step.HEALTHY);
+            if (r.phase() == Phase.RUNNING && allHealthy) {
+                if (!any.newHash().equals(seen.indexHashes().get(name))) {
+                    effects.add(new Effect.WriteText(name, any.newHash()));
+                } else {
+                    pinned.forEach(u -> effects.add(new Effect.Unpin(name, u.machine())));
+                }
+                return;
+            }
+            for (RolloutUnit u : steps) {
+                boolean changed = u.step() == Step.UPDATING || u.step() == Step.HEALTHY && !MACHINE_LEFT.equals(u.detail());
+                if (changed && seen.present(u.machine()) && !u.newHash().equals(seen.pins().get(u.key()))) {
+                    effects.add(new Effect.Pin(name, u.machine(), u.newHash()));
+                }
+            }
+        });
+    }
+
+    /** Every global unit of the rollout follows the new text from its index, with no pin left. */
+    private static boolean globalsDone(Rollout r, Observed seen) {
+        return r.units().stream().filter(RolloutUnit::onMachine).allMatch(u -> {
+            String current = seen.unitHashes().get(u.name());
+            boolean ours = current != null && (current.equals(u.oldHash()) || current.equals(u.newHash()));
+            return !ours || u.newHash().equals(seen.indexHashes().get(u.name())) && !seen.pins().containsKey(u.key());
+        });
+    }
+
+    /** Every global unit of the rollout is back on its old record, with no pin left. */
+    private static boolean globalsBack(Rollout r, Observed seen) {
+        return r.units().stream().filter(RolloutUnit::onMachine).allMatch(u -> {
+            String current = seen.unitHashes().get(u.name());
+            boolean ours = current != null && (current.equals(u.oldHash()) || current.equals(u.newHash()));
+            return !ours || current.equals(u.oldHash()) && !seen.pins().containsKey(u.key());
+        });
     }
 
     static String shortHash(String hash) {

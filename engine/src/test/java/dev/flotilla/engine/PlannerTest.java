@@ -47,6 +47,26 @@ class PlannerTest {
                 dev.flotilla.engine.scheduler.Capacity.UNKNOWN), plan.machines().get("m2"));
     }
 
+    @Test
+    void aGlobalsPinsAtItsRecordsHashAreKeptAndAnyOtherAssignmentOfItIsRemoved() {
+        machine("m1");
+        machine("m2");
+        machine("m3");
+        UnitRecord g = unit("g.service", "Global=true", DesiredState.LAUNCHED);
+        add(g);
+        UnitRecord was = unit("was-plain.service", "Global=true", DesiredState.LAUNCHED);
+        add(was);
+        assignments.add(new Assignment("m1", "g.service", g.hash()));
+        assignments.add(new Assignment("m2", "g.service", g.hash()));
+        assignments.add(new Assignment("m3", "g.service", "an-older-hash"));
+        assignments.add(new Assignment("m1", "was-plain.service", "its-plain-text"));
+        Planner.Plan plan = plan();
+        assertEquals(List.of(new AssignmentChange.Unassign("m3", "g.service"), new AssignmentChange.Unassign("m1", "was-plain.service")),
+                plan.changes(), "two pins at the record's hash stay (not duplicates); the others go");
+        units.put("g.service", g.withDesired(DesiredState.INACTIVE));
+        assertEquals(4, plan().unassigns(), "a global turned inactive loses its pins");
+    }
+
     private void machine(String id, String... metadata) {
         Map<String, String> md = new TreeMap<>();
         for (String kv : metadata) {

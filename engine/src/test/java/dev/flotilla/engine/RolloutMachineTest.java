@@ -285,4 +285,52 @@ class RolloutMachineTest {
         assertEquals(List.of(), written(), "a text that holds is not written again");
         assertTrue(last.effects().isEmpty(), "nothing changed: no write at all");
     }
+
+    /** A global on two machines, step by step: the order of its writes, each waiting for the one before. */
+    @Test
+    void aGlobalsRecordComesBeforeItsPinsAndItsIndexBeforeTheyGo() {
+        Map<String, String> index = new HashMap<>(Map.of("g.service", "old"));
+        Map<String, String> pins = new HashMap<>();
+        hashes.put("g.service", "old");
+        Rollout g = new Rollout("g1", List.of(RolloutUnit.pendingOn("m1", "g.service", "old", "new"),
+                RolloutUnit.pendingOn("m2", "g.service", "old", "new")), Map.of("old", "a", "new", "b"),
+                new RolloutSettings(1, Duration.ofMillis(MIN_HEALTHY), Duration.ofMillis(DEADLINE), false),
+                Phase.RUNNING, Rollout.Request.NONE, "", now, now);
+        progress = Progress.of(g);
+        java.util.function.Supplier<List<Effect>> globalStep = () -> {
+            last = RolloutMachine.next(progress, new Observed(now, Map.copyOf(hashes), Map.copyOf(states), Map.copyOf(index),
+                    Map.copyOf(pins), java.util.Set.of("m1", "m2")));
+            progress = last.progress();
+            List<Effect> effects = last.effects().stream().filter(e -> !(e instanceof Effect.Save)).toList();
+            for (Effect e : effects) {
+                if (e instanceof Effect.WriteText w) {
+                    hashes.put(w.unit(), w.hash());
+                    if (!w.recordOnly()) {
+                        index.put(w.unit(), w.hash());
+                    }
+                } else if (e instanceof Effect.Pin p) {
+                    pins.put(RolloutUnit.keyOf(p.unit(), p.machine()), p.hash());
+                } else if (e instanceof Effect.Unpin u) {
+                    pins.remove(RolloutUnit.keyOf(u.unit(), u.machine()));
+                }
+            }
+            return effects;
+        };
+        assertEquals(List.of(new Effect.WriteText("g.service", "new", true)), globalStep.get(), "the record alone first");
+        assertEquals(List.of(new Effect.Pin("g.service", "m1", "new")), globalStep.get(), "then the first machine's pin");
+        assertEquals(List.of(), globalStep.get(), "nothing is written twice");
+        states.put("g.service on m1", new UnitState("m1", "g.service", "new", "loaded", "active", "running", 0, 0, 0));
+        globalStep.get();
+        pass(MIN_HEALTHY);
+        assertEquals(List.of(new Effect.Pin("g.service", "m2", "new")), globalStep.get(), "m1 healthy: m2's turn");
+        states.put("g.service on m2", new UnitState("m2", "g.service", "new", "loaded", "active", "running", 0, 0, 0));
+        globalStep.get();
+        pass(MIN_HEALTHY);
+        assertEquals(List.of(new Effect.WriteText("g.service", "new", false)), globalStep.get(), "all healthy: the index moves");
+        assertEquals(Phase.RUNNING, r().phase(), "not done while pins are left");
+        assertEquals(java.util.Set.of(new Effect.Unpin("g.service", "m1"), new Effect.Unpin("g.service", "m2")),
+                java.util.Set.copyOf(globalStep.get()), "the pins go once the index is seen at the new hash");
+        globalStep.get();
+        assertEquals(Phase.SUCCEEDED, r().phase());
+    }
 }

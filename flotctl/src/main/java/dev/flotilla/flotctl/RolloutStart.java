@@ -52,17 +52,24 @@ final class RolloutStart {
         List<String> names = targets.stream().map(UnitTarget::name).toList();
         Map<String, UnitFileEntry> inCluster = ClusterCommand.found(client, names);
         List<RolloutRequest.RolloutUnitText> rolled = new ArrayList<>();
+        List<RolloutRequest.RolloutUnitText> globals = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         for (UnitTarget t : targets) {
             UnitFileEntry e = inCluster.get(t.name());
-            boolean running = e != null && "launched".equals(e.desiredState()) && !e.global();
+            boolean running = e != null && "launched".equals(e.desiredState());
             if (running && !t.fromCluster() && !UnitFile.parse(t.name(), t.text()).hash().equals(e.hash())) {
-                rolled.add(new RolloutRequest.RolloutUnitText(t.name(), t.text()));
+                (e.global() ? globals : rolled).add(new RolloutRequest.RolloutUnitText(t.name(), t.text()));
             } else {
                 rest.add(t.name());
             }
         }
-        return new Split(rolled, rest);
+        // A global unit rolls machine by machine in a rollout of its own; beside other units it is replaced at once.
+        if (rolled.isEmpty()) {
+            return new Split(globals, rest);
+        }
+        List<String> others = new ArrayList<>(rest);
+        globals.forEach(g -> others.add(g.name()));
+        return new Split(rolled, others);
     }
 
     RolloutRequest request(List<RolloutRequest.RolloutUnitText> units) {

@@ -66,7 +66,13 @@ public record Rollout(String id, List<RolloutUnit> units, Map<String, String> te
         return units.stream().filter(u -> u.step() == step).count();
     }
 
+    /** The units it holds, each once (a global unit has a step per machine). */
     public List<String> unitNames() {
-        return units.stream().map(RolloutUnit::name).toList();
+        return units.stream().map(RolloutUnit::name).distinct().toList();
+    }
+
+    /** Whether it rolls a global unit machine by machine. */
+    public boolean rollsGlobal() {
+        return units.stream().anyMatch(RolloutUnit::onMachine);
     }
 }

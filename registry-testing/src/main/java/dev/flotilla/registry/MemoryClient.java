@@ -580,7 +580,8 @@ final class MemoryClient implements InMemoryRegistry {
                 }
                 MemoryStore.Entry current = store.get(key(keys.unit(w.unit().name())));
                 if ((current == null ? 0 : current.modRevision()) == w.expectedRevision()) {
-                    store.commit(writeUnit(w.unit()), "write a rollout's unit");
+                    store.commit(w.recordOnly() ? List.of(new MemoryStore.Put(key(keys.unit(w.unit().name())), w.unit(), 0))
+                            : writeUnit(w.unit()), "write a rollout's unit");
                 }
                 return true;
             });

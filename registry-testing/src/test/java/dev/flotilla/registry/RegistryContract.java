@@ -746,6 +746,41 @@ abstract class RegistryContract {
     }
 
     @Test
+    void aRecordOnlyWriteLeavesTheGlobalIndexAtTheOldText() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine-1");
+        String old = "[Service]\nExecStart=/bin/a\n[X-Fleet]\nGlobal=true\n";
+        String next = "[Service]\nExecStart=/bin/b\n[X-Fleet]\nGlobal=true\n";
+        r.createUnit(unit("g.service", old));
+        long at = r.unit("g.service").orElseThrow().revision();
+        UnitRecord newG = unit("g.service", next);
+        assertTrue(r.writeRolloutUnits(fence, List.of(new Rollouts.UnitWrite(newG, at, true))));
+        assertEquals(newG.hash(), r.unit("g.service").orElseThrow().value().hash());
+        assertEquals(old, r.globalUnits().value().get(0).text(), "agents still follow the old text");
+        long after = r.unit("g.service").orElseThrow().revision();
+        assertTrue(r.writeRolloutUnits(fence, List.of(new Rollouts.UnitWrite(newG, after))));
+        assertEquals(next, r.globalUnits().value().get(0).text(), "a full write moves the index too");
+    }
+
+    @Test
+    void aGlobalRolloutTakesItsUnitOnceForAllItsMachines() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine-1");
+        dev.flotilla.model.Rollout g = new dev.flotilla.model.Rollout("g1",
+                List.of(dev.flotilla.model.RolloutUnit.pendingOn("m1", "g.service", "old", "new"),
+                        dev.flotilla.model.RolloutUnit.pendingOn("m2", "g.service", "old", "new")),
+                Map.of("old", "a", "new", "b"), dev.flotilla.model.RolloutSettings.DEFAULT,
+                dev.flotilla.model.Rollout.Phase.RUNNING, dev.flotilla.model.Rollout.Request.NONE, "", 1, 1);
+        assertInstanceOf(Rollouts.Creation.Created.class, r.createRollout(g));
+        assertEquals(List.of("m1", "m2"), r.rollout("g1").orElseThrow().value().units().stream()
+                .map(dev.flotilla.model.RolloutUnit::machine).toList(), "each step keeps its machine");
+        assertEquals(new Rollouts.Creation.Busy("g.service", "g1"), r.createRollout(rollout("r2", "g.service")));
+        long rev = r.rollout("g1").orElseThrow().revision();
+        assertTrue(r.advanceRollout(fence, g.withPhase(dev.flotilla.model.Rollout.Phase.SUCCEEDED, "", 2), rev, true) > 0);
+        assertInstanceOf(Rollouts.Creation.Created.class, r.createRollout(rollout("r3", "g.service")), "released");
+    }
+
+    @Test
     void rolloutsAreWatched() throws Exception {
         Registry r = client();
         WatchView<dev.flotilla.model.Rollout> view = new WatchView<>();

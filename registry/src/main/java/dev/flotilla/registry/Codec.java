@@ -159,13 +159,17 @@ final class Codec {
         }
     }
 
-    record RolloutUnitValue(String name, String oldHash, String newHash, String step, long changedMillis, String detail) {
+    /** machine: null in records written before global rollouts (a unit step). */
+    record RolloutUnitValue(String name, String oldHash, String newHash, String step, long changedMillis, String detail,
+                            String machine) {
         static RolloutUnitValue of(RolloutUnit u) {
-            return new RolloutUnitValue(u.name(), u.oldHash(), u.newHash(), u.step().name(), u.changedMillis(), u.detail());
+            return new RolloutUnitValue(u.name(), u.oldHash(), u.newHash(), u.step().name(), u.changedMillis(), u.detail(),
+                    u.machine().isEmpty() ? null : u.machine());
         }
 
         RolloutUnit unit() {
-            return new RolloutUnit(name, oldHash, newHash, RolloutUnit.Step.valueOf(step), changedMillis, detail);
+            return new RolloutUnit(name, oldHash, newHash, RolloutUnit.Step.valueOf(step), changedMillis, detail,
+                    machine == null ? "" : machine);
         }
     }
 

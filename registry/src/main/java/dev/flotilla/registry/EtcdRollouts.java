@@ -142,7 +142,7 @@ final class EtcdRollouts implements Rollouts {
             txns.add(client.getKVClient().txn()
                     .If(stillLeader(fencingRevision),
                             new Cmp(keys.unit(w.unit().name()), Cmp.Op.EQUAL, CmpTarget.modRevision(w.expectedRevision())))
-                    .Then(units.replaceOps(w.unit()))
+                    .Then(w.recordOnly() ? units.recordOnlyOps(w.unit()) : units.replaceOps(w.unit()))
                     .Else(Op.get(keys.engineLeader(), GetOption.DEFAULT))
                     .commit());
         }

@@ -84,6 +84,11 @@ final class EtcdUnits implements Units {
         return writeUnit(unit, true);
     }
 
+    /** The op that replaces the unit's record alone, leaving a global's index entry as it is. */
+    Op[] recordOnlyOps(UnitRecord unit) {
+        return new Op[]{Op.put(keys.unit(unit.name()), Codec.encodeUnit(unit), PutOption.DEFAULT)};
+    }
+
     @Override
     public boolean createUnit(UnitRecord unit) {
         ByteSequence key = keys.unit(unit.name());

@@ -27,8 +27,16 @@ public interface Rollouts {
         }
     }
 
-    /** A unit's new record, written only while the unit is still at expectedRevision. */
-    record UnitWrite(UnitRecord unit, long expectedRevision) {
+    /**
+     * A unit's new record, written only while the unit is still at expectedRevision.
+     *
+     * @param recordOnly write {@code units/<name>} alone and leave a global unit's index entry (the
+     *                   text its agents follow) as it is: a global's rollout moves the index last
+     */
+    record UnitWrite(UnitRecord unit, long expectedRevision, boolean recordOnly) {
+        public UnitWrite(UnitRecord unit, long expectedRevision) {
+            this(unit, expectedRevision, false);
+        }
     }
 
     /** Every rollout record, each with its modification revision, by id. */

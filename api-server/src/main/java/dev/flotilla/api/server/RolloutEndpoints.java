@@ -4,6 +4,7 @@ import dev.flotilla.api.RolloutPage;
 import dev.flotilla.api.RolloutRequest;
 import dev.flotilla.api.RolloutView;
 import dev.flotilla.model.DesiredState;
+import dev.flotilla.model.Machine;
 import dev.flotilla.model.Rollout;
 import dev.flotilla.model.RolloutSettings;
 import dev.flotilla.model.RolloutUnit;
@@ -55,6 +56,9 @@ final class RolloutEndpoints {
                     + body.units().size() + "; roll them in parts");
         }
         Set<String> seen = new HashSet<>();
+        List<String> globals = new ArrayList<>();
+        List<String> plain = new ArrayList<>();
+        List<Machine> machines = registry.machines().value().stream().sorted(Comparator.comparing(Machine::id)).toList();
         List<RolloutUnit> units = new ArrayList<>();
         Map<String, String> texts = new HashMap<>();
         for (RolloutRequest.RolloutUnitText u : body.units()) {
@@ -75,18 +79,37 @@ final class RolloutEndpoints {
                 throw HttpFailure.conflict(name + " is " + current.desired().fleetName()
                         + ", not launched: a rollout replaces running units; replace it directly");
             }
-            if (UnitFacts.of(current).global() || file.fleet().global()) {
-                throw HttpFailure.badRequest(name + " is a global unit: global units are not rolled yet; replace it directly");
+            boolean global = UnitFacts.of(current).global();
+            if (global != file.fleet().global()) {
+                throw HttpFailure.badRequest(name + ": a rollout keeps a unit global or not (Global=" + global
+                        + " now); replace it directly");
             }
             if (current.hash().equals(file.hash())) {
                 continue; // already at this text: passed over
             }
             texts.put(current.hash(), current.text());
             texts.put(file.hash(), file.text());
-            units.add(RolloutUnit.pending(name.value(), current.hash(), file.hash()));
+            if (global) {
+                globals.add(name.value());
+                // One step per machine that runs it now; a machine that joins later follows the global.
+                UnitFacts facts = UnitFacts.of(current);
+                for (Machine m : machines) {
+                    if (facts.fleet().metadata().matches(m.metadata())) {
+                        units.add(RolloutUnit.pendingOn(m.id(), name.value(), current.hash(), file.hash()));
+                    }
+                }
+            } else {
+                plain.add(name.value());
+                units.add(RolloutUnit.pending(name.value(), current.hash(), file.hash()));
+            }
+        }
+        if (!globals.isEmpty() && !plain.isEmpty()) {
+            throw HttpFailure.badRequest("units: global units (" + String.join(", ", globals) + ") are rolled machine by machine"
+                    + " in a rollout of their own, not with " + String.join(", ", plain));
         }
         if (units.isEmpty()) {
-            throw HttpFailure.conflict("nothing to roll: every unit already has its new text");
+            throw HttpFailure.conflict(globals.isEmpty() ? "nothing to roll: every unit already has its new text"
+                    : "nothing to roll: no machine runs " + String.join(", ", globals) + "; replace it directly");
         }
         long now = System.currentTimeMillis();
         Rollout rollout = new Rollout(newId(now), units, texts, settings, Rollout.Phase.RUNNING, Rollout.Request.NONE, "", now, now);
@@ -190,7 +213,7 @@ final class RolloutEndpoints {
         return new RolloutView(r.id(), r.phase().apiName(), r.request().name().toLowerCase(java.util.Locale.ROOT), r.reason(),
                 r.settings().maxParallel(), r.settings().minHealthy().toMillis() / 1000.0,
                 r.settings().healthyDeadline().toMillis() / 1000.0, r.settings().autoRevert(), r.createdMillis(),
-                r.updatedMillis(), r.units().stream().map(u -> new RolloutView.Unit(u.name(), u.oldHash(), u.newHash(),
+                r.updatedMillis(), r.units().stream().map(u -> new RolloutView.Unit(u.key(), u.oldHash(), u.newHash(),
                 u.step().apiName(), u.detail())).toList());
     }
 }

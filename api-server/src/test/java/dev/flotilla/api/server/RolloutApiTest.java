@@ -92,6 +92,39 @@ class RolloutApiTest {
     }
 
     @Test
+    void aGlobalUnitIsRolledWithAStepPerMachineThatRunsIt() {
+        String old = "[Service]\nExecStart=/bin/sleep infinity\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n";
+        String next = "[Service]\nExecStart=/bin/sleep 100000\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n";
+        api.machine("m1", "127.0.0.1", java.util.Map.of("role", "web"));
+        api.machine("m2", "127.0.0.2", java.util.Map.of("role", "db"));
+        api.machine("m3", "127.0.0.3", java.util.Map.of("role", "web"));
+        api.client.submit("g.service", old, DesiredState.LAUNCHED, false);
+        RolloutView r = api.client.startRollout(new RolloutRequest(List.of(new RolloutUnitText("g.service", next)), 1, 2.0, 60.0, null));
+        assertEquals(List.of("g.service on m1", "g.service on m3"), r.units().stream().map(RolloutView.Unit::name).toList(),
+                "one step per machine whose metadata it matches");
+        ApiException busy = assertThrows(ApiException.class, () -> api.client.startRollout(
+                new RolloutRequest(List.of(new RolloutUnitText("g.service", next.replace("100000", "5"))), 1, null, null, null)));
+        assertEquals(409, busy.status());
+        assertTrue(busy.getMessage().contains("g.service is in rollout " + r.id()), busy.getMessage());
+    }
+
+    @Test
+    void aGlobalUnitIsNotRolledTogetherWithOthersNorTurnedGlobalByARollout() {
+        api.machine("m1", "127.0.0.1", java.util.Map.of());
+        api.client.submit("g.service", "[Service]\nExecStart=/bin/sleep 1\n[X-Fleet]\nGlobal=true\n", DesiredState.LAUNCHED, false);
+        ApiException mixed = assertThrows(ApiException.class, () -> api.client.startRollout(new RolloutRequest(List.of(
+                new RolloutUnitText("g.service", "[Service]\nExecStart=/bin/sleep 2\n[X-Fleet]\nGlobal=true\n"),
+                new RolloutUnitText("web@1.service", NEW)), 1, null, null, null)));
+        assertEquals(400, mixed.status());
+        assertTrue(mixed.getMessage().contains("in a rollout of their own"), mixed.getMessage());
+        ApiException turned = assertThrows(ApiException.class, () -> api.client.startRollout(new RolloutRequest(List.of(
+                new RolloutUnitText("web@1.service", NEW + "[X-Fleet]\nGlobal=true\n")), 1, null, null, null)));
+        assertEquals(400, turned.status());
+        assertTrue(turned.getMessage().contains("keeps a unit global or not"), turned.getMessage());
+        assertTrue(api.client.rollouts().isEmpty(), "nothing was written");
+    }
+
+    @Test
     void rolloutChangesAreInTheEventStream() {
         List<dev.flotilla.api.ClusterEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<ApiException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
