@@ -201,7 +201,8 @@ final class AgentBench {
                     double idleSeconds = minutes * 60;
                     report.add(new Figure("idle: lease keep-alive requests", idle.keepAlives() / idleSeconds, "requests/s", "",
                             "LeaseKeepAlive messages etcd received (grpc_server_msg_received_total) over the idle window: " + m
-                            + " machine leases on a " + ttl.toSeconds() + " s TTL (renewed every TTL/3) and the engine's")
+                            + " machine leases on a " + ttl.toSeconds() + " s TTL (a keep-alive every TTL/3) and the engine's; leases renewed "
+                            + String.format("%,.0f/s", idle.renewals() / idleSeconds) + " (etcd_debugging_lease_renewed_total)")
                             .grows("idle: lease keep-alive requests per second (machine TTL " + ttl.toSeconds() + " s)", Figure.Basis.MACHINES));
                     report.add(new Figure("idle: etcd CPU", 100 * idle.cpuSeconds() / idleSeconds, "% of a core", "",
                             "etcd's process_cpu_seconds_total over the idle window: keep-alives, watches' progress, its own timers")

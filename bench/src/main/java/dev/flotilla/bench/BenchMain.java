@@ -125,7 +125,7 @@ public final class BenchMain {
             GrowthTable.SizeRun r = new GrowthTable.SizeRun(size.machines(), size.units(), report, loadStart, loadAverage(),
                     (System.nanoTime() - t) / 1e9, seconds);
             out.printf("%n%s (load average %s at start, %s at the end; %.0f s: %s)%n", r.label(), r.loadStart(), r.loadEnd(),
-                    r.seconds(), seconds);
+                    r.seconds(), String.join(", ", seconds.entrySet().stream().map(e -> e.getKey() + " " + Math.round(e.getValue()) + " s").toList()));
             report.print(out);
             runs.add(r);
         }

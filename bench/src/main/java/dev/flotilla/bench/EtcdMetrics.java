@@ -17,10 +17,10 @@ final class EtcdMetrics {
     }
 
     /**
-     * Keys written (puts + deletes), transactions and ranges, lease keep-alive requests received and
-     * etcd's own CPU seconds so far; and the size of its database file now (a gauge, not a counter).
+     * Keys written (puts + deletes), transactions and ranges, lease keep-alive requests received,
+     * lease renewals done and etcd's own CPU seconds so far; and the size of its database file now (a gauge, not a counter).
      */
-    record Counters(long puts, long deletes, long txns, long ranges, long keepAlives, double cpuSeconds, long dbBytes) {
+    record Counters(long puts, long deletes, long txns, long ranges, long keepAlives, long renewals, double cpuSeconds, long dbBytes) {
         long keyWrites() {
             return puts + deletes;
         }
@@ -28,7 +28,7 @@ final class EtcdMetrics {
         /** What happened since {@code before}; the database size stays this one's. */
         Counters minus(Counters before) {
             return new Counters(puts - before.puts, deletes - before.deletes, txns - before.txns, ranges - before.ranges,
-                    keepAlives - before.keepAlives, cpuSeconds - before.cpuSeconds, dbBytes);
+                    keepAlives - before.keepAlives, renewals - before.renewals, cpuSeconds - before.cpuSeconds, dbBytes);
         }
     }
 
@@ -51,6 +51,8 @@ final class EtcdMetrics {
                 (long) value(body, "etcd_mvcc_txn_total "), (long) value(body, "etcd_mvcc_range_total "),
                 // every LeaseKeepAlive message on the bidirectional streams is one renewal request
                 (long) value(body, "grpc_server_msg_received_total{grpc_method=\"LeaseKeepAlive\","),
+                // leases the leader renewed (a request may renew nothing, or arrive twice)
+                (long) value(body, "etcd_debugging_lease_renewed_total "),
                 value(body, "process_cpu_seconds_total "), (long) value(body, "etcd_mvcc_db_total_size_in_bytes "));
     }
 
