@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Runs the benchmarks and prints one table. Sizes: {@code --machines=N --units=N --idle-seconds=N}
  * (defaults: Flotilla's scale target, 1,000 machines and 10,000 units, 60 s idle). {@code --only=}
- * a comma-separated subset of {@code etcd,engine,agents,flotd,status}; {@code --flotd-opts=} and
+ * a comma-separated subset of {@code etcd,engine,agents,leases,flotd,status}; {@code --flotd-opts=} and
  * {@code --flotctl-opts=} replace the packaged scripts' JVM options (to compare sizings);
  * {@code --machine-ttl=S} the simulated agents' machine TTL (flotd's machine_ttl, default 5 s).
  *
@@ -134,7 +134,7 @@ public final class BenchMain {
 
     private static final String AGENT_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.flotilla.agent";
 
-    static final Set<String> ALL = Set.of("etcd", "engine", "agents", "flotd", "status");
+    static final Set<String> ALL = Set.of("etcd", "engine", "agents", "leases", "flotd", "status");
 
     static Report run(EngineBench.Sizes sizes, Set<String> which, FlotdBench.Jvm jvm) throws Exception {
         return run(sizes, which, jvm, new LinkedHashMap<>(), false);
@@ -156,7 +156,7 @@ public final class BenchMain {
                 ? Files.createTempDirectory(shm, "flotilla-bench-units") : Files.createDirectories(work.resolve("units"));
         try {
             Report report = new Report();
-            for (String part : List.of("etcd", "engine", "agents", "flotd", "status")) {
+            for (String part : List.of("etcd", "engine", "agents", "leases", "flotd", "status")) {
                 if (!which.contains(part)) {
                     continue;
                 }
@@ -166,6 +166,7 @@ public final class BenchMain {
                         case "etcd" -> EtcdCeiling.measure(work).ifPresent(report::etcdCeiling);
                         case "engine" -> new EngineBench(sizes, work).run(report);
                         case "agents" -> new AgentBench(sizes, work, unitDirs).run(report);
+                        case "leases" -> new LeaseBench(sizes, work).run(report);
                         case "flotd" -> new FlotdBench(sizes, work, jvm).run(report);
                         case "status" -> new StatusBench(sizes, work, jvm).run(report);
                         default -> throw new IllegalArgumentException(part);
@@ -209,7 +210,7 @@ public final class BenchMain {
     private static Set<String> parts(String[] kv) {
         Set<String> out = new java.util.LinkedHashSet<>(List.of(kv[1].split(",")));
         if (out.isEmpty() || !ALL.containsAll(out)) {
-            usage(kv[0] + " takes a comma-separated subset of etcd,engine,agents,flotd,status, got '" + kv[1] + "'");
+            usage(kv[0] + " takes a comma-separated subset of etcd,engine,agents,leases,flotd,status, got '" + kv[1] + "'");
         }
         return out;
     }
@@ -242,7 +243,7 @@ public final class BenchMain {
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
-        System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N] [--machine-ttl=S] [--only=etcd,engine,agents,flotd,status]"
+        System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N] [--machine-ttl=S] [--only=etcd,engine,agents,leases,flotd,status]"
                 + " [--flotd-opts='JVM options'] [--flotctl-opts='JVM options']");
         System.err.println("       bench/run --sweep | --size=MACHINESxUNITS... | --machines=N --units=N --machines=N --units=N... [other options]");
         System.exit(2);
