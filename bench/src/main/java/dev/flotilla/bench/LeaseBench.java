@@ -82,7 +82,7 @@ final class LeaseBench {
                         ms(System.nanoTime() - registering), "ms", "", "one after another over " + connections.size()
                         + " connections (lease grant, machine key, metadata); " + retries + " grants retried after etcd answered late"));
                 EtcdMetrics metrics = new EtcdMetrics(etcd.clientUrl());
-                Thread.sleep(ttl.toMillis()); // every keeper in its steady rhythm before counting
+                Thread.sleep(ttl.toMillis() / 3 + 100); // one keep-alive period: every keeper in its rhythm before counting
                 EtcdMetrics.Counters before = metrics.read();
                 long cpuBefore = AgentBench.processCpuNanos();
                 long t = System.nanoTime();

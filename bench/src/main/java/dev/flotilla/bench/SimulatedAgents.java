@@ -81,6 +81,12 @@ final class SimulatedAgents implements AutoCloseable {
             for (Future<?> f : started) {
                 f.get();
             }
+        } catch (Exception e) {
+            // Agents that did start would go on running (threads, leases) through the parts after
+            // this one, as in a sweep: stop them all before giving up.
+            starters.shutdownNow();
+            close();
+            throw e;
         } finally {
             starters.shutdown();
         }

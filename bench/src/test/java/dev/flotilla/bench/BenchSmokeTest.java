@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The benchmarks at CI size, so they keep working; their numbers are printed, not judged. The etcd
  * ceiling (a 60 s etcdctl run) is left out; its parsing is checked on etcdctl's own output. The sweep
  * runs the engine and agents parts at two tiny sizes (its loop and growth table), one run the
- * flotd and status parts (each starts a flotd and a dozen flotctl JVMs): together under a minute.
+ * leases, flotd and status parts (the last two start a flotd and a dozen flotctl JVMs each): together
+ * under a minute.
  */
 @Tag("etcd")
 class BenchSmokeTest {
@@ -57,13 +58,24 @@ class BenchSmokeTest {
     }
 
     @Test
-    void theFlotdAndStatusPartsRunAtSmallSizeAndReportEveryFigure() throws Exception {
-        Report report = BenchMain.run(new EngineBench.Sizes(20, 200, Duration.ofSeconds(1), TTL), Set.of("flotd", "status"),
-                FlotdBench.Jvm.packaged());
+    void theLeasesFlotdAndStatusPartsRunAtSmallSizeAndReportEveryFigure() throws Exception {
+        // flotd's default TTL: at 20 machines the rule's TTL is the same, so the leases part measures once
+        Report report = BenchMain.run(new EngineBench.Sizes(20, 200, Duration.ofSeconds(1), EngineBench.Sizes.DEFAULT_TTL),
+                Set.of("leases", "flotd", "status"), FlotdBench.Jvm.packaged());
         report.print(System.out);
         List<String> names = report.figures().stream().map(Figure::name).toList();
-        assertEquals(5 + 4, names.size(), names::toString);
+        assertEquals(3 + 5 + 4, names.size(), names::toString);
         assertTrue(value(report, "flotd RSS") > 0, report.figures()::toString);
+        assertTrue(value(report, "leases only, 20 machines on a 5 s TTL: keep-alive requests") > 0, report.figures()::toString);
+    }
+
+    @Test
+    void theRulesMachineTtlKeepsTheClustersKeepAlivesWithinTheBudget() {
+        assertEquals(Duration.ofSeconds(5), LeaseBench.ruleTtl(1000));
+        assertEquals(Duration.ofSeconds(5), LeaseBench.ruleTtl(1666));
+        assertEquals(Duration.ofSeconds(6), LeaseBench.ruleTtl(2000));
+        assertEquals(Duration.ofSeconds(15), LeaseBench.ruleTtl(5000));
+        assertEquals(Duration.ofSeconds(30), LeaseBench.ruleTtl(10_000));
     }
 
     @Test
