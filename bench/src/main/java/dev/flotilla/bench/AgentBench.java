@@ -29,8 +29,6 @@ import static dev.flotilla.bench.EngineBench.ms;
  * running when its state in etcd, published by its agent, says active.
  */
 final class AgentBench {
-    /** flotd's default machine TTL: how long a dead machine keeps its units. */
-    static final Duration MACHINE_TTL = Duration.ofSeconds(5);
     /** Units per submission call, and calls at a time: an orchestrator's or flotctl's batch calls. */
     static final int BATCH = 100;
     static final int BATCH_CALLERS = 1;
@@ -107,6 +105,11 @@ final class AgentBench {
         String size = n + " units / " + m + " machines";
         int victimIndex = m / 2;
         String victim = SimulatedCluster.machineId(victimIndex);
+        Duration ttl = sizes.machineTtl();
+        // One agent whose watch events are counted: it should hear (almost) nothing of units placed elsewhere.
+        int observedIndex = m > 1 ? (victimIndex + 1) % m : -1;
+        String observed = observedIndex < 0 ? "" : SimulatedCluster.machineId(observedIndex);
+        CountingWatches counting = new CountingWatches();
         try (EtcdProcess etcd = EtcdProcess.startOnFreePorts(workDir.resolve("etcd-agents"), Duration.ofSeconds(30));
              Registry engineSide = Registry.connect(EtcdConfig.of(etcd.clientUrl()));
              Registry users = Registry.connect(EtcdConfig.of(etcd.clientUrl()));
@@ -114,11 +117,13 @@ final class AgentBench {
              Registry submitters = Registry.connect(EtcdConfig.of(etcd.clientUrl()))) {
             EtcdMetrics metrics = new EtcdMetrics(etcd.clientUrl());
             long t = System.nanoTime();
-            try (SimulatedAgents agents = new SimulatedAgents(etcd.clientUrl(), m, MACHINE_TTL, unitDirs, victimIndex)) {
+            try (SimulatedAgents agents = new SimulatedAgents(etcd.clientUrl(), m, ttl, unitDirs, victimIndex,
+                    observedIndex, counting)) {
                 report.add(new Figure("start " + m + " agents (register, watch)", ms(System.nanoTime() - t), "ms", "",
-                        "Agent.start of every simulated machine, 16 at a time"));
+                        "Agent.start of every simulated machine, 16 at a time").grows("start the agents (register, watch)", Figure.Basis.MACHINES));
                 Engine engine = Engine.start(engineSide, engineSide.leaderElection("bench-engine", Duration.ofSeconds(2)),
-                        EngineOptions.defaults(MACHINE_TTL));
+                        EngineOptions.defaults(ttl));
+                PassSampler passes = new PassSampler(engine);
                 States states = new States();
                 AtomicLong victimGone = new AtomicLong();
                 try (var stateWatch = users.watchStates(states::on);
@@ -133,6 +138,8 @@ final class AgentBench {
                     List<UnitRecord> units = SimulatedCluster.units(n, DesiredState.LAUNCHED);
                     EtcdMetrics.Counters before = metrics.read();
                     EngineStats engineBefore = engine.stats();
+                    long ownEventsBefore = counting.ownAssignmentEvents.get();
+                    long otherEventsBefore = counting.otherEvents.get();
                     long cpuBefore = processCpuNanos();
                     long t0 = System.nanoTime();
                     SimulatedCluster.submitInBatches(submitters, units, BATCH, BATCH_CALLERS);
@@ -154,17 +161,32 @@ final class AgentBench {
                             "< 20,000 ms", "from the first batch call (" + BATCH + " units each, " + BATCH_CALLERS + " at a time, as POST /flotilla/v1/units) "
                             + "until the states watch shows every unit active; "
                             + "submission alone " + String.format("%,d", (long) ms(submitted - t0)) + " ms",
-                            atActive.keyWrites() / seconds));
+                            atActive.keyWrites() / seconds).grows("submit+start until all active: wall", Figure.Basis.UNITS));
                     report.add(new Figure("CPU of this JVM during submit+start", ms(cpu), "ms", "",
                             "all threads (" + m + " agents, engine, submitters, gRPC), not etcd; " + String.format("%.2f", cpu / 1e9 / seconds)
-                            + " cores on average: less load-dependent than the wall time"));
+                            + " cores on average: less load-dependent than the wall time")
+                            .grows("submit+start until all active: JVM CPU (agents, engine, gRPC)", Figure.Basis.UNITS));
                     report.add(new Figure("engine passes during submit+start", engineAfter.passes() - engineBefore.passes(), "passes", "",
                             (engineAfter.fullPasses() - engineBefore.fullPasses()) + " of them over the whole cluster, the rest over the units "
                             + "added since the pass before; " + String.format("%,d", engineAfter.totalPassMillis() - engineBefore.totalPassMillis())
                             + " ms in passes, writes included"));
                     report.add(new Figure("etcd key writes per unit: start of a new unit", (double) spent.keyWrites() / n, "writes",
                             "<= 4 (fleet ~8)", "created launched (flotctl start) -> assigned -> state active; etcd's put+delete "
-                            + "counters over the run and 1 s after, / units"));
+                            + "counters over the run and 1 s after, / units").grows("key writes per unit: new unit, started", Figure.Basis.NONE));
+                    report.add(new Figure("etcd database size after submit+start", Math.round(spent.dbBytes() / 104857.6) / 10.0, "MiB", "",
+                            "etcd_mvcc_db_total_size_in_bytes: " + n + " units, their assignments and states (no compaction ran)")
+                            .grows("etcd database size", Figure.Basis.UNITS));
+                    if (observedIndex >= 0) {
+                        int own = states.unitsOn(observed).size();
+                        long ownEvents = counting.ownAssignmentEvents.get() - ownEventsBefore;
+                        long otherEvents = counting.otherEvents.get() - otherEventsBefore;
+                        report.add(new Figure("watch events one agent receives per 1,000 units placed elsewhere",
+                                1000.0 * otherEvents / Math.max(1, n - own), "events", "~0",
+                                "machine " + observedIndex + "'s agent during submit+start: " + otherEvents + " events on its watches other than its own "
+                                + "assignments (global units, metadata overrides) while " + (n - own) + " units went elsewhere; "
+                                + ownEvents + " assignment events for its own " + own + " units")
+                                .grows("watch events one agent receives per 1,000 units placed elsewhere", Figure.Basis.NONE));
+                    }
 
                     // 2. Idle: nothing changes; count what etcd still writes.
                     EtcdMetrics.Counters idleBefore = metrics.read();
@@ -174,25 +196,42 @@ final class AgentBench {
                     double minutes = (System.nanoTime() - idleStart) / 60e9;
                     report.add(new Figure("idle " + size + " with agents: key writes", idle.keyWrites() / minutes, "writes/min",
                             "< 100 (fleet 1,800 for 300 units)", "over " + sizes.idle().toSeconds() + " s; " + m
-                            + " leases kept alive (not key writes); agents and engine resync every 60 s", idle.keyWrites() / minutes / 60));
+                            + " leases kept alive (not key writes); agents and engine resync every 60 s", idle.keyWrites() / minutes / 60)
+                            .grows("idle: key writes per minute", Figure.Basis.NONE));
+                    double idleSeconds = minutes * 60;
+                    report.add(new Figure("idle: lease keep-alive requests", idle.keepAlives() / idleSeconds, "requests/s", "",
+                            "LeaseKeepAlive messages etcd received (grpc_server_msg_received_total) over the idle window: " + m
+                            + " machine leases on a " + ttl.toSeconds() + " s TTL (a keep-alive every TTL/3) and the engine's; leases renewed "
+                            + String.format("%,.0f/s", idle.renewals() / idleSeconds) + " (etcd_debugging_lease_renewed_total)")
+                            .grows("idle: lease keep-alive requests per second (machine TTL " + ttl.toSeconds() + " s)", Figure.Basis.MACHINES));
+                    report.add(new Figure("idle: etcd CPU", 100 * idle.cpuSeconds() / idleSeconds, "% of a core", "",
+                            "etcd's process_cpu_seconds_total over the idle window: keep-alives, watches' progress, its own timers")
+                            .grows("idle: etcd CPU", Figure.Basis.MACHINES));
 
                     // 3. A machine dies: its units run elsewhere once its lease has run out.
                     Set<String> itsUnits = states.unitsOn(victim);
                     long killed = System.nanoTime();
                     agents.killLoner();
-                    awaitTrue("the dead machine's lease ran out", MACHINE_TTL.plusSeconds(30), () -> victimGone.get() != 0);
+                    awaitTrue("the dead machine's lease ran out", ttl.plusSeconds(30), () -> victimGone.get() != 0);
                     awaitTrue("the dead machine's units active elsewhere", Duration.ofSeconds(60),
                             () -> states.activeElsewhere(itsUnits, victim));
                     long elsewhere = System.nanoTime();
                     report.add(new Figure("dead machine: its " + itsUnits.size() + " units active elsewhere", ms(elsewhere - victimGone.get()),
                             "ms", "< 1,000 ms", "from its machine key's removal (lease expired, " + String.format("%,d", (long) ms(victimGone.get() - killed))
-                            + " ms after its connection closed, TTL " + MACHINE_TTL.toSeconds() + " s) until their states on other machines say active"));
+                            + " ms after its connection closed, TTL " + ttl.toSeconds() + " s) until their states on other machines say active")
+                            .grows("dead machine: its units active elsewhere after expiry", Figure.Basis.NONE));
+                    settle();
+                    List<PassSampler.Pass> full = passes.since(killed, true);
 
                     // 4. flotctl submit, then flotctl start: two batch calls.
                     List<UnitRecord> more = SimulatedCluster.units((n + 19) / 20 * 20, later, DesiredState.INACTIVE);
                     EtcdMetrics.Counters before2 = metrics.read();
                     long engineWrites2 = engine.stats().writes();
                     long t2 = System.nanoTime();
+                    report.add(new Figure("engine pass over the whole cluster", PassSampler.medianMillis(full), "ms", "",
+                            "median of the " + full.size() + " full passes sampled from the machine's death until here (the machine's "
+                            + "removal, the 60 s resync), " + n + " units on " + m + " machines, writes included; engine in this JVM (C2)")
+                            .grows("engine pass: full", Figure.Basis.UNITS));
                     SimulatedCluster.submitInBatches(submitters, more, BATCH, BATCH_CALLERS);
                     SimulatedCluster.setDesiredInBatches(submitters, more, DesiredState.LAUNCHED, BATCH, BATCH_CALLERS);
                     awaitTrue("every later unit reported active", Duration.ofSeconds(Math.max(60, later / 50)), () -> states.allActive(more));
@@ -205,8 +244,14 @@ final class AgentBench {
                     report.add(new Figure("etcd key writes per unit: submit, then start", (double) spent2.keyWrites() / later, "writes",
                             "<= 4 (fleet ~8)", later + " more units: created inactive (flotctl submit), set launched (flotctl start) "
                             + "-> assigned -> active; in " + String.format("%,d", (long) ms(active2 - t2)) + " ms; engine writes beyond "
-                            + "one assignment per unit: " + engineExtra + " (waiting reasons set and cleared)"));
+                            + "one assignment per unit: " + engineExtra + " (waiting reasons set and cleared)")
+                            .grows("key writes per unit: submitted, then started", Figure.Basis.NONE));
+                    List<PassSampler.Pass> incremental = passes.since(t2, false);
+                    report.add(new Figure("engine pass over the units added since the last", PassSampler.medianMillis(incremental), "ms", "",
+                            "median of the " + incremental.size() + " incremental passes sampled while the " + later + " later units were "
+                            + "placed into the full cluster, writes included").grows("engine pass: incremental", Figure.Basis.UNITS));
                 } finally {
+                    passes.close();
                     engine.close();
                 }
             }

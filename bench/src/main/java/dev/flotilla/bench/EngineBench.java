@@ -28,8 +28,15 @@ final class EngineBench {
      * @param machines simulated machines
      * @param units    units submitted (launched)
      * @param idle     how long to watch an idle cluster for writes
+     * @param machineTtl the simulated agents' machine TTL (flotd's machine_ttl)
      */
-    record Sizes(int machines, int units, Duration idle) {
+    record Sizes(int machines, int units, Duration idle, Duration machineTtl) {
+        /** flotd's default machine_ttl. */
+        static final Duration DEFAULT_TTL = Duration.ofSeconds(5);
+
+        Sizes(int machines, int units, Duration idle) {
+            this(machines, units, idle, DEFAULT_TTL);
+        }
     }
 
     /** Concurrent API clients submitting units. */
@@ -104,11 +111,12 @@ final class EngineBench {
                 report.add(new Figure("submit " + n + " units (" + SUBMITTERS + " concurrent clients)", ms(submitted - t0), "ms", "",
                         "createUnit through the registry, one write each"));
                 report.add(new Figure("submit+assign " + size, ms(assigned - t0), "ms", "< 10,000 ms",
-                        "first submit until the assignment watch shows every unit placed"));
+                        "first submit until the assignment watch shows every unit placed").grows("engine only: submit+assign", Figure.Basis.UNITS));
                 report.add(new Figure("assign after the last submit", ms(assigned - submitted), "ms", "",
                         "engine catching up once every unit is in etcd"));
                 report.add(new Figure("etcd key writes per unit (submit+assign)", (double) spent.keyWrites() / n, "writes",
-                        "<= 3 (fleet ~8)", "etcd_mvcc_put_total + delete_total, whole cluster, / units"));
+                        "<= 3 (fleet ~8)", "etcd_mvcc_put_total + delete_total, whole cluster, / units")
+                        .grows("engine only: key writes per unit, submit+assign", Figure.Basis.NONE));
                 report.add(new Figure("etcd write requests per unit", (double) revisions / n, "requests", "",
                         "etcd revisions / units (each write request is one revision; the engine batches 100 keys per txn)"));
                 report.add(new Figure("engine passes while placing", engine.stats().passes(), "passes", "",
@@ -126,7 +134,8 @@ final class EngineBench {
                 awaitTrue("the dead machine's units placed elsewhere", Duration.ofSeconds(60), () -> itsUnits.stream()
                         .allMatch(u -> placement.machineOf.containsKey(u) && !victim.equals(placement.machineOf.get(u))));
                 report.add(new Figure("reassign the " + itsUnits.size() + " units of a dead machine", ms(System.nanoTime() - killed),
-                        "ms", "< 1,000 ms", "from its lease's end until the watch shows them all on other machines"));
+                        "ms", "< 1,000 ms", "from its lease's end until the watch shows them all on other machines")
+                        .grows("engine only: reassign a dead machine's units", Figure.Basis.NONE));
 
                 // Idle: nothing changes; count what etcd still writes.
                 EtcdMetrics.Counters idleBefore = metrics.read();

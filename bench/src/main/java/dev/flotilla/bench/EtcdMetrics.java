@@ -16,14 +16,19 @@ final class EtcdMetrics {
         this.uri = URI.create(clientUrl + "/metrics");
     }
 
-    /** Keys written (puts + deletes) and write requests (revisions) so far. */
-    record Counters(long puts, long deletes, long txns, long ranges) {
+    /**
+     * Keys written (puts + deletes), transactions and ranges, lease keep-alive requests received,
+     * lease renewals done and etcd's own CPU seconds so far; and the size of its database file now (a gauge, not a counter).
+     */
+    record Counters(long puts, long deletes, long txns, long ranges, long keepAlives, long renewals, double cpuSeconds, long dbBytes) {
         long keyWrites() {
             return puts + deletes;
         }
 
+        /** What happened since {@code before}; the database size stays this one's. */
         Counters minus(Counters before) {
-            return new Counters(puts - before.puts, deletes - before.deletes, txns - before.txns, ranges - before.ranges);
+            return new Counters(puts - before.puts, deletes - before.deletes, txns - before.txns, ranges - before.ranges,
+                    keepAlives - before.keepAlives, renewals - before.renewals, cpuSeconds - before.cpuSeconds, dbBytes);
         }
     }
 
@@ -38,14 +43,24 @@ final class EtcdMetrics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        return new Counters(value(body, "etcd_mvcc_put_total"), value(body, "etcd_mvcc_delete_total"),
-                value(body, "etcd_mvcc_txn_total"), value(body, "etcd_mvcc_range_total"));
+        return parse(body);
     }
 
-    private static long value(String body, String name) {
+    static Counters parse(String body) {
+        return new Counters((long) value(body, "etcd_mvcc_put_total "), (long) value(body, "etcd_mvcc_delete_total "),
+                (long) value(body, "etcd_mvcc_txn_total "), (long) value(body, "etcd_mvcc_range_total "),
+                // every LeaseKeepAlive message on the bidirectional streams is one renewal request
+                (long) value(body, "grpc_server_msg_received_total{grpc_method=\"LeaseKeepAlive\","),
+                // leases the leader renewed (a request may renew nothing, or arrive twice)
+                (long) value(body, "etcd_debugging_lease_renewed_total "),
+                value(body, "process_cpu_seconds_total "), (long) value(body, "etcd_mvcc_db_total_size_in_bytes "));
+    }
+
+    /** The value of the first sample line starting with {@code start} (a name and a space, or a name and its first label). */
+    private static double value(String body, String start) {
         for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+            if (line.startsWith(start)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
             }
         }
         return 0;

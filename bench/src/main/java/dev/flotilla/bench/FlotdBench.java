@@ -87,14 +87,15 @@ final class FlotdBench {
                 Rss full = Rss.of(flotd.pid());
                 report.add(new Figure("flotd RSS, engine leader of " + n + " units / " + m + " machines", full.rssMiB(), "MiB",
                         "< 256 MiB", "VmRSS of the flotd process (systemd=off), all units placed; " + empty.rssMiB()
-                        + " MiB before any; JVM: " + flotdOpts));
+                        + " MiB before any; JVM: " + flotdOpts).grows("engine leader (flotd) RSS", Figure.Basis.UNITS));
                 report.add(new Figure("flotd peak RSS, same run", full.hwmMiB(), "MiB", "< 256 MiB", "VmHWM (high-water mark)"));
 
                 String endpoint = "--endpoint=unix://" + socket;
                 report.add(new Figure("flotctl version (JVM start-up)", medianMillis(flotctlOpts, List.of("version")), "ms", "",
-                        "median of 5 runs of the whole process; JVM: " + flotctlOpts));
+                        "median of 5 runs of the whole process; JVM: " + flotctlOpts).grows("flotctl version (JVM floor)", Figure.Basis.NONE));
                 report.add(new Figure("flotctl list-machines (" + m + " machines)", medianMillis(flotctlOpts,
-                        List.of(endpoint, "list-machines", "--no-legend")), "ms", "", "median of 5, over flotd's unix socket"));
+                        List.of(endpoint, "list-machines", "--no-legend")), "ms", "", "median of 5, over flotd's unix socket")
+                        .grows("flotctl list-machines, new JVM", Figure.Basis.MACHINES));
             } finally {
                 flotd.destroy(); // SIGTERM: flotd's clean shutdown
                 if (!flotd.waitFor(30, TimeUnit.SECONDS)) {

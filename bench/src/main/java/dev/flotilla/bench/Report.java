@@ -8,7 +8,17 @@ import java.util.OptionalDouble;
 /** The table the harness prints: one row per figure. */
 final class Report {
     private final List<Figure> figures = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
     private OptionalDouble etcdCeiling = OptionalDouble.empty();
+
+    /** A part that could not finish at this size (the sweep goes on with the next part). */
+    void failed(String part, Exception e) {
+        failures.add(part + ": " + e);
+    }
+
+    List<String> failures() {
+        return List.copyOf(failures);
+    }
 
     void add(Figure f) {
         figures.add(f);
@@ -44,6 +54,7 @@ final class Report {
         for (Figure f : figures) {
             out.printf(row, f.name(), f.formatted() + " " + f.unit(), f.target(), share(f), f.how());
         }
+        failures.forEach(f -> out.println("FAILED " + f));
         out.println(etcdCeiling.isPresent()
                 ? String.format("of etcd: the figure's write rate / %,.0f one-key writes/s (etcdctl check perf --load=l on a fresh etcd here)",
                         etcdCeiling.getAsDouble())

@@ -38,9 +38,11 @@ final class SimulatedAgents implements AutoCloseable {
     private Registry lonerConnection;
 
     /**
-     * @param loner index of the machine that gets a connection of its own (-1: none)
+     * @param loner    index of the machine that gets a connection of its own (-1: none)
+     * @param observed index of the machine whose watch events {@code counting} counts (-1: none)
      */
-    SimulatedAgents(String etcdUrl, int machines, Duration ttl, Path unitDirs, int loner) throws Exception {
+    SimulatedAgents(String etcdUrl, int machines, Duration ttl, Path unitDirs, int loner, int observed, CountingWatches counting)
+            throws Exception {
         this.loner = loner;
         for (int i = 0; i < EVENT_THREADS; i++) {
             int n = i;
@@ -61,6 +63,9 @@ final class SimulatedAgents implements AutoCloseable {
             } else {
                 registry = connections.get(i % CONNECTIONS);
             }
+            if (i == observed) {
+                registry = counting.wrap(registry);
+            }
             InstantSystemd systemd = new InstantSystemd(events[i % EVENT_THREADS]);
             Machine machine = new Machine(SimulatedCluster.machineId(i), "127.0.0.1", SimulatedCluster.metadata(i), "bench");
             systemds.add(systemd);
@@ -76,6 +81,12 @@ final class SimulatedAgents implements AutoCloseable {
             for (Future<?> f : started) {
                 f.get();
             }
+        } catch (Exception e) {
+            // Agents that did start would go on running (threads, leases) through the parts after
+            // this one, as in a sweep: stop them all before giving up.
+            starters.shutdownNow();
+            close();
+            throw e;
         } finally {
             starters.shutdown();
         }

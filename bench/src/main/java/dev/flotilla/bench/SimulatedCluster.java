@@ -3,9 +3,9 @@ package dev.flotilla.bench;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.MachinePresence;
+import dev.flotilla.registry.RealisticUnits;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
-import dev.flotilla.unitfile.UnitFile;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,64 +41,14 @@ final class SimulatedCluster {
                 : Map.of("az", String.valueOf((char) ('a' + i % 4)));
     }
 
-    /**
-     * The unit mix: 70% plain, 15% MachineMetadata (az=a, or disk=ssd and az!=d), 5% Conflicts
-     * among themselves (at most one per machine), 10% MachineOf followers of a plain unit. Every
-     * unit fits somewhere when there are at least as many machines as conflicting units.
-     */
+    /** The unit mix of {@link RealisticUnits#mix} (one source of realistic texts for tests and the bench). */
     static List<UnitRecord> units(int n, DesiredState desired) {
-        return units(0, n, desired);
+        return RealisticUnits.mix(0, n, desired);
     }
 
-    /** Units number from .. from+n-1 of the same mix ({@code from} a multiple of 20 keeps every follower's leader in the batch). */
+    /** Units number from .. from+n-1 of the same mix. */
     static List<UnitRecord> units(int from, int n, DesiredState desired) {
-        List<UnitRecord> units = new ArrayList<>(n);
-        for (int i = from; i < from + n; i++) {
-            String name;
-            String xfleet;
-            int kind = i % 20;
-            if (kind < 14) {
-                name = "app-" + i + ".service";
-                xfleet = "";
-            } else if (kind < 16) {
-                name = "zonal-" + i + ".service";
-                xfleet = "MachineMetadata=az=a\n";
-            } else if (kind < 17) {
-                name = "fast-" + i + ".service";
-                xfleet = "MachineMetadata=disk=ssd\nMachineMetadata=az!=d\n";
-            } else if (kind < 18) {
-                name = "solo-" + i + ".service";
-                xfleet = "Conflicts=solo-*\n";
-            } else {
-                name = "side-" + i + ".service";
-                xfleet = "MachineOf=app-" + (i - kind) + ".service\n";
-            }
-            String text = realisticText(name, i, xfleet);
-            units.add(new UnitRecord(name, text, UnitFile.parse(name, text).hash(), desired));
-        }
-        return units;
-    }
-
-    /**
-     * A unit of the size users write (~550-650 bytes): a description, environment, a pre-start
-     * check and a start command with arguments, a restart policy, and its [X-Fleet] section.
-     */
-    static String realisticText(String name, int i, String xfleet) {
-        return "[Unit]\n"
-                + "Description=" + name + ": order intake worker " + i + " (reads the queue, writes the ledger)\n"
-                + "After=network-online.target\n"
-                + "Wants=network-online.target\n\n"
-                + "[Service]\n"
-                + "Environment=WORKER_ID=" + i + "\n"
-                + "Environment=QUEUE_URL=amqp://queue.internal:5672/orders\n"
-                + "Environment=LEDGER_DIR=/var/lib/ledger/" + i + "\n"
-                + "Environment=LOG_LEVEL=info\n"
-                + "ExecStartPre=/bin/sh -c 'mkdir -p /var/lib/ledger/" + i + "'\n"
-                + "ExecStart=/bin/sh -c 'exec sleep infinity # --worker=" + i + " --queue=$QUEUE_URL --batch=64'\n"
-                + "Restart=on-failure\n"
-                + "RestartSec=2\n"
-                + "TimeoutStopSec=10\n"
-                + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet);
+        return RealisticUnits.mix(from, n, desired);
     }
 
     /** Submits units as many concurrent API calls would; returns when all are in etcd. */

@@ -34,7 +34,6 @@ import static dev.flotilla.bench.EngineBench.ms;
  */
 final class StatusBench {
     private static final String MACHINE_ID = "f107d000000000000000000000000002";
-    private static final int MACHINES = 3;
 
     private final EngineBench.Sizes sizes;
     private final Path workDir;
@@ -48,6 +47,8 @@ final class StatusBench {
 
     void run(Report report) throws Exception {
         int n = sizes.units();
+        // flotd's own machine and the simulated ones: status looks the unit up on every machine but its own.
+        int simulated = Math.max(1, sizes.machines() - 1);
         String flotdOpts = jvm.flotdOpts().orElseGet(() -> FlotdBench.scriptOpts("flotd"));
         String flotctlOpts = jvm.flotctlOpts().orElseGet(() -> FlotdBench.scriptOpts("flotctl"));
         Path dir = Files.createDirectories(workDir.resolve("status"));
@@ -73,39 +74,42 @@ final class StatusBench {
                     }
                     return users.machines().value().size() == 1 && Files.exists(socket);
                 });
-                for (int i = 0; i < MACHINES; i++) {
+                for (int i = 0; i < simulated; i++) {
                     machines.add(users.register(new Machine(String.format("57a7%028d", i), "127.0.0.1", Map.of(), "bench",
                             apiUrl), Duration.ofSeconds(60), "status-bench-" + i, Duration.ZERO));
                 }
-                // Submitted, not launched: the engine leaves them alone; each machine reports a third.
+                // Submitted, not launched: the engine leaves them alone; the simulated machines report them in turn.
                 List<UnitRecord> units = SimulatedCluster.units(n, DesiredState.INACTIVE);
                 long t0 = System.nanoTime();
                 users.createUnits(units);
                 double createMs = ms(System.nanoTime() - t0);
-                for (int i = 0; i < MACHINES; i++) {
+                for (int i = 0; i < simulated; i++) {
                     MachinePresence p = machines.get(i);
                     List<UnitState> states = new ArrayList<>();
-                    for (int u = i; u < n; u += MACHINES) {
+                    for (int u = i; u < n; u += simulated) {
                         states.add(new UnitState(p.machine().id(), units.get(u).name(), units.get(u).hash(), "loaded",
                                 "active", "running"));
                     }
                     users.publishStates(p, states);
                 }
                 report.add(new Figure("createUnits of " + n + " units (registry batch)", createMs, "ms", "",
-                        "Registry.createUnits: transactions of <= 100 operations, 8 in flight"));
+                        "Registry.createUnits: transactions of <= 100 operations, 8 in flight")
+                        .grows("Registry.createUnits (batch)", Figure.Basis.UNITS));
 
                 String endpoint = "--endpoint=unix://" + socket;
                 report.add(new Figure("flotctl version (the floor of the two below)",
                         medianMillis(flotctlOpts, List.of("version"), 0, ""), "ms", "",
                         "new JVM, median of 5, same load as the two below"));
                 String target = units.get(n / 2).name();
-                report.add(new Figure("flotctl status UNIT up to the unit's daemon (" + n + " units)",
+                report.add(new Figure("flotctl status UNIT up to the unit's daemon (" + n + " units, " + (simulated + 1) + " machines)",
                         medianMillis(flotctlOpts, List.of(endpoint, "status", target), 1, "runs on machine"), "ms", "< 1,000",
                         "new JVM, median of 5: lookup + 421 (naming the unit's daemon) on the local daemon, then the "
-                                + "request to that daemon (which answers 421 here: systemctl cannot run on this host)"));
+                                + "request to that daemon (which answers 421 here: systemctl cannot run on this host)")
+                        .grows("flotctl status UNIT, new JVM", Figure.Basis.UNITS));
                 report.add(new Figure("flotctl list-units (" + n + " units, " + n + " states)",
                         medianMillis(flotctlOpts, List.of(endpoint, "list-units", "--no-legend"), 0, ""), "ms", "< 1,000",
-                        "new JVM, median of 5, over flotd's unix socket; JVM: " + flotctlOpts));
+                        "new JVM, median of 5, over flotd's unix socket; JVM: " + flotctlOpts)
+                        .grows("flotctl list-units, new JVM", Figure.Basis.UNITS));
             } finally {
                 flotd.destroy(); // SIGTERM: flotd's clean shutdown
                 if (!flotd.waitFor(30, TimeUnit.SECONDS)) {

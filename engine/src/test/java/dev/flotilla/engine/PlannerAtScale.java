@@ -6,7 +6,6 @@ import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.Machine;
 import dev.flotilla.model.UnitRecord;
-import dev.flotilla.unitfile.UnitFile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,33 +79,7 @@ public final class PlannerAtScale {
     }
 
     private static UnitRecord unit(int i) {
-        int kind = i % 20;
-        String name;
-        String xfleet;
-        if (kind < 14) {
-            name = "app-" + i + ".service";
-            xfleet = "";
-        } else if (kind < 16) {
-            name = "zonal-" + i + ".service";
-            xfleet = "MachineMetadata=az=a\n";
-        } else if (kind < 17) {
-            name = "fast-" + i + ".service";
-            xfleet = "MachineMetadata=disk=ssd\nMachineMetadata=az!=d\n";
-        } else if (kind < 18) {
-            name = "solo-" + i + ".service";
-            xfleet = "Conflicts=solo-*\n";
-        } else {
-            name = "side-" + i + ".service";
-            xfleet = "MachineOf=app-" + (i - kind) + ".service\n";
-        }
-        String text = "[Unit]\nDescription=" + name + ": order intake worker " + i + " (reads the queue, writes the ledger)\n"
-                + "After=network-online.target\nWants=network-online.target\n\n[Service]\n"
-                + "Environment=WORKER_ID=" + i + "\nEnvironment=QUEUE_URL=amqp://queue.internal:5672/orders\n"
-                + "Environment=LEDGER_DIR=/var/lib/ledger/" + i + "\nEnvironment=LOG_LEVEL=info\n"
-                + "ExecStartPre=/bin/sh -c 'mkdir -p /var/lib/ledger/" + i + "'\n"
-                + "ExecStart=/bin/sh -c 'exec sleep infinity # --worker=" + i + " --queue=$QUEUE_URL --batch=64'\n"
-                + "Restart=on-failure\nRestartSec=2\nTimeoutStopSec=10\n\n[X-Fleet]\n" + xfleet;
-        return new UnitRecord(name, text, UnitFile.parse(name, text).hash(), DesiredState.LAUNCHED);
+        return dev.flotilla.registry.RealisticUnits.mixed(i, DesiredState.LAUNCHED);
     }
 
     private static double ms(long nanos) {

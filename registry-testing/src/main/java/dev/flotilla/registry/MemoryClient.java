@@ -455,6 +455,21 @@ final class MemoryClient implements InMemoryRegistry {
     }
 
     @Override
+    public List<UnitState> unitStateOn(String unit, java.util.Collection<String> machineIds) {
+        return store.atomically(() -> {
+            check("read the states of " + unit);
+            List<UnitState> found = new ArrayList<>();
+            for (String m : machineIds) {
+                MemoryStore.Entry e = store.get(Keys.string(keys.state(m, unit)));
+                if (e != null) {
+                    found.add((UnitState) e.value());
+                }
+            }
+            return List.copyOf(found);
+        });
+    }
+
+    @Override
     public void publishState(MachinePresence presence, UnitState state) {
         publishStates(presence, List.of(state), "publish state of " + state.unit());
     }

@@ -37,7 +37,7 @@ class EtcdSizesTest {
         List<UnitRecord> units = RealisticUnits.of("orders", 10_000, 14);
         long bytes = units.stream().mapToLong(u -> u.text().length()).sum();
         assertTrue(bytes > 4 << 20, "more than gRPC's default inbound message: " + bytes);
-        assertTrue(units.stream().allMatch(u -> u.text().length() >= 300 && u.text().length() <= 600),
+        assertTrue(units.stream().allMatch(u -> u.text().length() >= RealisticUnits.MIN_BYTES && u.text().length() <= RealisticUnits.MAX_BYTES),
                 units.stream().mapToInt(u -> u.text().length()).summaryStatistics().toString());
 
         long start = System.nanoTime();

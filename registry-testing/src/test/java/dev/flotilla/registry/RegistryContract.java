@@ -227,6 +227,25 @@ abstract class RegistryContract {
         assertEquals(List.of(), r.unitStates().value(), "a machine's states leave with it");
     }
 
+    @Test
+    void oneUnitsStatesAreReadOnTheMachinesAsked() {
+        Registry r = client();
+        Registry agent = client();
+        MachinePresence a = register(agent, 'a', "s1");
+        MachinePresence b = register(agent, 'b', "s2");
+        agent.publishStates(a, List.of(state(a, "x.service", "active"), state(a, "y.service", "active")));
+        agent.publishState(b, state(b, "x.service", "failed"));
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 2 * UnitStates.POINT_READS_PER_TXN + 1; i++) {
+            many.add(String.format("%032x", i)); // more machines than one transaction's gets
+        }
+        many.add(b.machine().id());
+        assertEquals(List.of(state(b, "x.service", "failed")), r.unitStateOn("x.service", many));
+        assertEquals(List.of(state(a, "y.service", "active")), r.unitStateOn("y.service", List.of(a.machine().id(), b.machine().id())));
+        assertEquals(List.of(), r.unitStateOn("z.service", List.of(a.machine().id(), b.machine().id())));
+        assertEquals(List.of(), r.unitStateOn("x.service", List.of()));
+    }
+
     // ---- units ----
 
     @Test

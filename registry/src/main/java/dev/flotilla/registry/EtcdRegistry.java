@@ -208,6 +208,11 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public List<UnitState> unitStateOn(String unit, java.util.Collection<String> machineIds) {
+        return states.unitStateOn(unit, machineIds);
+    }
+
+    @Override
     public void publishState(MachinePresence presence, UnitState state) {
         states.publishState(presence, state);
     }

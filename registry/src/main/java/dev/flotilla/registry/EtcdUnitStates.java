@@ -32,6 +32,30 @@ final class EtcdUnitStates implements UnitStates {
         return statesUnder(keys.statesPrefix() + machineId + "/");
     }
 
+    @Override
+    public List<UnitState> unitStateOn(String unit, java.util.Collection<String> machineIds) {
+        List<String> machines = List.copyOf(machineIds);
+        List<java.util.concurrent.CompletableFuture<io.etcd.jetcd.kv.TxnResponse>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < machines.size(); i += POINT_READS_PER_TXN) {
+            io.etcd.jetcd.op.Op[] gets = machines.subList(i, Math.min(machines.size(), i + POINT_READS_PER_TXN)).stream()
+                    .map(m -> io.etcd.jetcd.op.Op.get(keys.state(m, unit), io.etcd.jetcd.options.GetOption.DEFAULT))
+                    .toArray(io.etcd.jetcd.op.Op[]::new);
+            sent.add(client.getKVClient().txn().Then(gets).commit());
+        }
+        List<UnitState> found = new java.util.ArrayList<>();
+        for (var txn : sent) {
+            for (var get : await(txn, "read the states of " + unit).getGetResponses()) {
+                for (var kv : get.getKvs()) {
+                    UnitState s = EtcdConnection.decodeState(Keys.string(kv.getKey()).substring(keys.statesPrefix().length()), kv.getValue());
+                    if (s != null) {
+                        found.add(s);
+                    }
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
     private Versioned<List<UnitState>> statesUnder(String prefix) {
         // Keys below states/ are "machine/unit" whichever machine's subtree is listed.
         return etcd.list(prefix, (key, value) -> EtcdConnection.decodeState(prefix.substring(keys.statesPrefix().length()) + key, value),

@@ -13,6 +13,16 @@ public interface UnitStates {
     /** The states one machine published. */
     Versioned<List<UnitState>> unitStates(String machineId);
 
+    /**
+     * The states of one unit on the given machines, by point reads of {@code states/<machine>/<unit>}
+     * (in transactions of at most {@link #POINT_READS_PER_TXN} gets, sent together): no other unit's
+     * state is read, so the cost follows the number of machines asked about, not the units of the cluster.
+     */
+    List<UnitState> unitStateOn(String unit, java.util.Collection<String> machineIds);
+
+    /** Gets per transaction of {@link #unitStateOn}: below etcd's default --max-txn-ops of 128. */
+    int POINT_READS_PER_TXN = 100;
+
     void publishState(MachinePresence presence, UnitState state);
 
     void removeState(MachinePresence presence, String unit);

@@ -166,18 +166,25 @@ final class UnitInspection implements AutoCloseable {
         }
     }
 
-    /** The unit must be in the cluster and reported by this machine's agent. */
+    /**
+     * The unit must be in the cluster and reported by this machine's agent. Found by point reads
+     * (issue 19): the unit's key, its state key on this machine, then its state key on each other
+     * machine (the machine list is read anyway for the daemon's URL). No listing of every state: the
+     * cost follows the machines, not the units (a full read of 100,000 states took seconds).
+     */
     private void requireLocal(String name) {
         if (registry.unit(name).isEmpty()) {
             throw HttpFailure.notFound("unit " + name + " not found in the cluster");
         }
         String me = machineId.get();
-        if (registry.unitStates(me).value().stream().anyMatch(s -> s.unit().equals(name))) {
+        if (!registry.unitStateOn(name, List.of(me)).isEmpty()) {
             return;
         }
-        UnitState elsewhere = registry.unitStates().value().stream().filter(s -> s.unit().equals(name)).findFirst()
+        List<Machine> machines = registry.machines().value();
+        UnitState elsewhere = registry.unitStateOn(name, machines.stream().map(Machine::id).filter(id -> !id.equals(me)).toList())
+                .stream().findFirst()
                 .orElseThrow(() -> HttpFailure.notFound("unit " + name + " is not running on any machine"));
-        String url = registry.machines().value().stream().filter(m -> m.id().equals(elsewhere.machineId()))
+        String url = machines.stream().filter(m -> m.id().equals(elsewhere.machineId()))
                 .map(Machine::apiUrl).findFirst().orElse("");
         throw HttpFailure.misdirected("unit " + name + " runs on machine " + elsewhere.machineId() + "; ask its daemon"
                 + (url.isEmpty() ? " (it has no TCP API: api_listen)" : " at " + url), url);

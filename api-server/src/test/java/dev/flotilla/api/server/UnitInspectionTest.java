@@ -61,6 +61,8 @@ class UnitInspectionTest {
     @TempDir
     Path dir;
     private Registry registry;
+    /** Listings of unit states (every state, or one machine's) the daemon made. */
+    private final java.util.concurrent.atomic.AtomicInteger stateListings = new java.util.concurrent.atomic.AtomicInteger();
     private ApiServer server;
     private FlotillaClient client;
     private MachinePresence here;
@@ -70,7 +72,7 @@ class UnitInspectionTest {
     void start() {
         registry = Registry.connect(etcd.newConfig());
         server = ApiServer.start(new ApiServer.Config(Optional.of(dir.resolve("api.sock")), Optional.empty(), Optional.empty()),
-                registry, () -> new ApiServer.Health(true, HERE, "ok"), List::of, ECHO);
+                countingStateListings(registry), () -> new ApiServer.Health(true, HERE, "ok"), List::of, ECHO);
         client = FlotillaClient.connect(Endpoint.parse("unix://" + dir.resolve("api.sock")), Duration.ofSeconds(30));
         here = registry.register(new Machine(HERE, "127.0.0.11", Map.of(), "t"), Duration.ofSeconds(30), "s1", Duration.ZERO);
         there = registry.register(new Machine(THERE, "127.0.0.12", Map.of(), "t", "https://127.0.0.12:49153"),
@@ -89,6 +91,30 @@ class UnitInspectionTest {
         here.close();
         there.close();
         registry.close();
+    }
+
+    /** The daemon's registry, counting its calls of unitStates() and unitStates(machine). */
+    private Registry countingStateListings(Registry real) {
+        return (Registry) java.lang.reflect.Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("unitStates")) {
+                        stateListings.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void findingAUnitsMachineListsNoStates() {
+        stateListings.set(0);
+        assertEquals("status here.service\n", client.unitStatus("here.service"));
+        assertEquals(421, assertThrows(ApiException.class, () -> client.unitStatus("there.service")).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> client.unitStatus("nowhere.service")).status());
+        assertEquals(0, stateListings.get(), "status reads the unit's own state keys, not every state of the cluster");
     }
 
     @Test
