@@ -86,7 +86,10 @@ final class LeaseBench {
                 EtcdMetrics.Counters before = metrics.read();
                 long cpuBefore = AgentBench.processCpuNanos();
                 long t = System.nanoTime();
-                Thread.sleep(sizes.idle().toMillis()); // the measurement window itself
+                // The window itself: at least a TTL, so it holds every lease's renewals (one per TTL/3)
+                // whatever their phase; a window shorter than TTL/3 could hold none.
+                Duration window = sizes.idle().compareTo(ttl) < 0 ? ttl : sizes.idle();
+                Thread.sleep(window.toMillis());
                 EtcdMetrics.Counters spent = metrics.read().minus(before);
                 double seconds = (System.nanoTime() - t) / 1e9;
                 double jvmCores = (AgentBench.processCpuNanos() - cpuBefore) / 1e9 / seconds;
@@ -94,7 +97,7 @@ final class LeaseBench {
                 String row = ttl.equals(sizes.machineTtl()) ? "" : ", rule";
                 report.add(new Figure("leases only, " + m + " machines on a " + ttl.toSeconds() + " s TTL" + which + ": keep-alive requests",
                         spent.keepAlives() / seconds, "requests/s", "", "LeaseKeepAlive messages etcd received over "
-                        + sizes.idle().toSeconds() + " s; leases renewed " + String.format("%,.0f/s", spent.renewals() / seconds)
+                        + window.toSeconds() + " s; leases renewed " + String.format("%,.0f/s", spent.renewals() / seconds)
                         + "; no agents, units or engine; the keeping JVM used " + String.format("%.2f", jvmCores) + " cores")
                         .grows("leases only: keep-alive requests per second (TTL " + (row.isEmpty() ? "as set" : "by the rule") + ")",
                                 Figure.Basis.MACHINES));

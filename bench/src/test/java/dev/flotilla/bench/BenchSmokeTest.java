@@ -27,8 +27,9 @@ class BenchSmokeTest {
 
     @Test
     void theSweepRunsAtTinySizesAndItsGrowthTableHasEveryRowAtEachSize() throws Exception {
-        List<EngineBench.Sizes> sizes = List.of(new EngineBench.Sizes(10, 100, Duration.ofSeconds(1), TTL),
-                new EngineBench.Sizes(20, 200, Duration.ofSeconds(1), TTL));
+        // Idle windows of a TTL: each holds every lease's renewals (one per TTL/3) whatever their phase.
+        List<EngineBench.Sizes> sizes = List.of(new EngineBench.Sizes(10, 100, TTL, TTL),
+                new EngineBench.Sizes(20, 200, TTL, TTL));
         List<GrowthTable.SizeRun> runs = BenchMain.sweep(sizes, Set.of("engine", "agents"), FlotdBench.Jvm.packaged(), System.out);
         GrowthTable table = new GrowthTable(runs);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
