@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The engine of one daemon: campaigns for the leadership and, while it leads, keeps the
@@ -82,9 +83,9 @@ public final class Engine implements AutoCloseable {
         Map<String, Set<String>> avoid = Map.of();
         ScheduledFuture<?> failureWake;
 
-        Term(long fence, IncrementalPlanner planner, long graceNanos) {
+        Term(long fence, Function<UnitFactsLookup, IncrementalPlanner> planners, long graceNanos) {
             this.fence = fence;
-            this.planner = planner;
+            this.planner = planners.apply(view::facts);
             this.moves = new MoveHold(graceNanos);
             moves.elected(gainedNanos);
         }
@@ -135,7 +136,7 @@ public final class Engine implements AutoCloseable {
         endTerm();
         if (change instanceof LeaderElection.Leadership.Gained gained) {
             log.info("this engine leads (fencing revision {}); loading the cluster state", gained.fencingRevision());
-            Term t = new Term(gained.fencingRevision(), newPlanner(), options.absentGrace().toNanos());
+            Term t = new Term(gained.fencingRevision(), this::newPlanner, options.absentGrace().toNanos());
             term = t;
             t.watches.add(registry.watchMachines(event(t, e -> {
                 noticeDepartures(t, e);
@@ -356,8 +357,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The default scheduler keeps its state between passes; any other (tests) plans every pass from scratch. */
-    private IncrementalPlanner newPlanner() {
-        return scheduler == Scheduler.leastLoaded() ? new IncrementalPlanner() : IncrementalPlanner.fullOnly(scheduler);
+    private IncrementalPlanner newPlanner(UnitFactsLookup facts) {
+        return scheduler == Scheduler.leastLoaded() ? new IncrementalPlanner(facts) : IncrementalPlanner.fullOnly(scheduler, facts);
     }
 
     private void endTerm() {

@@ -44,21 +44,33 @@ final class IncrementalPlanner {
     /** Waiting reasons of unparsable units (the planner's own, not the scheduler's), as of the last full pass. */
     private final Map<String, String> problems = new TreeMap<>();
 
+    private final UnitFactsLookup facts;
+
     IncrementalPlanner() {
-        this.planner = new Planner(scheduler);
+        this(UnitFactsLookup.FROM_TEXT);
+    }
+
+    IncrementalPlanner(UnitFactsLookup facts) {
+        this.facts = facts;
+        this.planner = new Planner(scheduler, facts);
         this.constraints = planner.constraints();
         this.incremental = true;
     }
 
-    private IncrementalPlanner(Scheduler other) {
-        this.planner = new Planner(other);
+    private IncrementalPlanner(Scheduler other, UnitFactsLookup facts) {
+        this.facts = facts;
+        this.planner = new Planner(other, facts);
         this.constraints = planner.constraints();
         this.incremental = false;
     }
 
     /** Plans every pass from scratch with another scheduler. */
     static IncrementalPlanner fullOnly(Scheduler scheduler) {
-        return new IncrementalPlanner(scheduler);
+        return fullOnly(scheduler, UnitFactsLookup.FROM_TEXT);
+    }
+
+    static IncrementalPlanner fullOnly(Scheduler scheduler, UnitFactsLookup facts) {
+        return new IncrementalPlanner(scheduler, facts);
     }
 
     /** A pass from scratch: {@link Planner#plan}; its state serves later incremental passes once committed. */
@@ -79,7 +91,7 @@ final class IncrementalPlanner {
         }
         planned.putAll(units);
         for (UnitRecord u : units.values()) {
-            UnitFacts f = UnitFacts.of(u);
+            UnitFacts f = facts.of(u);
             if (!f.readable() && u.desired() != DesiredState.INACTIVE) {
                 problems.put(u.name(), FleetConstraints.invalid(f));
             }
@@ -131,23 +143,23 @@ final class IncrementalPlanner {
                 }
                 continue; // created and deleted between two passes
             }
-            UnitFacts facts = UnitFacts.of(u);
-            if (!facts.readable()) {
+            UnitFacts known = facts.of(u);
+            if (!known.readable()) {
                 return giveUp();
             }
-            Constraints parsed = constraints.of(facts);
+            Constraints parsed = constraints.of(known);
             if (before != null && !before.hash().equals(u.hash())) {
                 return giveUp(); // a new text may bring new constraints
             }
             if (parsed.global() && (before == null || before.desired() != u.desired())) {
                 return giveUp(); // a global unit weighs on every machine it matches
             }
-            if (before != null && before.desired() != u.desired() && !facts.demand().isNone()) {
+            if (before != null && before.desired() != u.desired() && !known.demand().isNone()) {
                 return giveUp(); // only a launched unit reserves its demand: room comes or goes
             }
             boolean wants = wantsMachine(u, parsed);
             if (before == null || !wantsMachine(before, parsed) && wants) {
-                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed, facts.demand()));
+                added.add(new UnitView(u.name(), Planner.desired(u.desired()), parsed, known.demand()));
             } else if (!wants && wantsMachine(before, parsed)) {
                 return giveUp(); // it leaves its machine, and its MachineOf followers with it
             }

@@ -34,10 +34,16 @@ import java.util.TreeMap;
  */
 final class Planner {
     private final Scheduler scheduler;
+    private final UnitFactsLookup facts;
     private final FleetConstraints constraints = new FleetConstraints();
 
     Planner(Scheduler scheduler) {
+        this(scheduler, UnitFactsLookup.FROM_TEXT);
+    }
+
+    Planner(Scheduler scheduler, UnitFactsLookup facts) {
         this.scheduler = scheduler;
+        this.facts = facts;
     }
 
     /**
@@ -74,7 +80,7 @@ final class Planner {
         Map<String, Assignment> current = new HashMap<>();
         for (Assignment a : assignments) {
             UnitRecord unit = units.get(a.unit());
-            if (unit != null && UnitFacts.of(unit).global()) {
+            if (unit != null && facts.of(unit).global()) {
                 pin(a, unit, unassign, rewrite);
                 continue;
             }
@@ -105,20 +111,20 @@ final class Planner {
         Map<String, String> waiting = new TreeMap<>();
         Map<String, String> scheduled = new HashMap<>(current.size());
         for (UnitRecord u : units.values()) {
-            UnitFacts facts = UnitFacts.of(u);
-            if (!facts.readable()) {
+            UnitFacts known = facts.of(u);
+            if (!known.readable()) {
                 if (u.desired() != DesiredState.INACTIVE) {
-                    waiting.put(u.name(), FleetConstraints.invalid(facts));
+                    waiting.put(u.name(), FleetConstraints.invalid(known));
                 }
                 continue; // not scheduled: an assignment it has is removed below
             }
-            Constraints c = constraints.of(facts);
+            Constraints c = constraints.of(known);
             Set<String> kept = avoid.get(u.name());
-            unitViews.add(new UnitView(u.name(), desired(u.desired()), kept == null ? c : c.withAvoid(kept), facts.demand()));
+            unitViews.add(new UnitView(u.name(), desired(u.desired()), kept == null ? c : c.withAvoid(kept), known.demand()));
         }
         for (Assignment a : current.values()) {
             UnitRecord u = units.get(a.unit());
-            if (u != null && !UnitFacts.of(u).readable()) {
+            if (u != null && !facts.of(u).readable()) {
                 unassign.add(new AssignmentChange.Unassign(a.machineId(), a.unit()));
             } else {
                 scheduled.put(a.unit(), a.machineId());

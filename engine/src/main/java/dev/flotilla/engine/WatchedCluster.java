@@ -3,6 +3,7 @@ package dev.flotilla.engine;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.AssignmentChange;
 import dev.flotilla.model.Machine;
+import dev.flotilla.model.UnitFacts;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.registry.WatchEvent;
 
@@ -23,7 +24,9 @@ import java.util.function.Function;
  */
 final class WatchedCluster {
     private final Map<String, Machine> machines = new TreeMap<>();
+    /** The units without their texts ({@link #slim}); their facts are in {@link #facts}. */
     private final Map<String, UnitRecord> units = new HashMap<>();
+    private final Map<String, UnitFacts> facts = new HashMap<>();
     /** keyed "machine/unit", as the registry's all-machines assignment watch delivers them */
     private final Map<String, Assignment> assignments = new HashMap<>();
     /** unit to machine to assignment: the same assignments, found by unit */
@@ -50,7 +53,12 @@ final class WatchedCluster {
     }
 
     void onUnits(WatchEvent<UnitRecord> event) {
-        apply(units, event, Function.identity());
+        apply(units, event, this::slim);
+        if (event instanceof WatchEvent.Removed<UnitRecord> r) {
+            facts.remove(r.key());
+        } else if (event instanceof WatchEvent.Snapshot<UnitRecord>) {
+            facts.keySet().retainAll(units.keySet());
+        }
         touch(event, key -> key);
         unitsLoaded = true;
     }
@@ -80,6 +88,21 @@ final class WatchedCluster {
     void onWaiting(WatchEvent<String> event) {
         apply(waiting, event, Function.identity());
         waitingLoaded = true;
+    }
+
+    /**
+     * A unit as the view keeps it: its facts read once, its text dropped. The texts of a large
+     * cluster were most of the leader's heap (100,000 units of ~700 bytes), and a pass reads facts.
+     */
+    private UnitRecord slim(UnitRecord unit) {
+        facts.put(unit.name(), UnitFacts.of(unit));
+        return unit.text().isEmpty() ? unit : new UnitRecord(unit.name(), "", unit.hash(), unit.desired());
+    }
+
+    /** The facts of a unit of this view (read when it arrived), else of its text. */
+    UnitFacts facts(UnitRecord unit) {
+        UnitFacts f = facts.get(unit.name());
+        return f != null && f.hash().equals(unit.hash()) ? f : UnitFacts.of(unit);
     }
 
     private static <T> void apply(Map<String, T> target, WatchEvent<T> event, Function<T, T> f) {

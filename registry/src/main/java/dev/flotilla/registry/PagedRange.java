@@ -9,17 +9,33 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * Reads every key below a prefix in pages of at most {@link #PAGE_KEYS} keys, in key order, every
  * page at the revision of the first, so the whole read is one consistent state. One Range of a
  * large prefix exceeded gRPC's inbound message limit (10,000 units of 400 bytes did).
+ *
+ * <p>A prefix of more than one page is read in two steps. etcd (3.4) answers a Range with a limit by
+ * collecting every key from the page's first to the end of the range, then cutting the list to the
+ * limit: read page by page, each page cost as much as the rest of the prefix, and 100,000 unit
+ * states took 1,000 such walks (over a minute). So the keys are listed first, without values, in
+ * large pages ({@link #KEY_PAGE_KEYS}, cheap: names only), and every {@link #PAGE_KEYS}-th key bounds
+ * a value page; each value page is then a Range closed at both ends, which etcd walks no further
+ * than its own keys, and {@link #IN_FLIGHT} of them are asked for at a time. Pages stay
+ * {@link #PAGE_KEYS} keys, so the largest answer is what it was: a page of units at the size limit.
  */
 final class PagedRange {
     /** Keys per page. */
     static final int PAGE_KEYS = 100;
+    /** Keys per page of the names-only listing: ~100 bytes each. */
+    static final int KEY_PAGE_KEYS = 10_000;
+    /** Value pages asked for at a time. */
+    static final int IN_FLIGHT = 4;
     /** Largest key plus value the registry writes: a unit at the size limit with its header and name. */
     static final int MAX_ENTRY_BYTES = UnitFile.MAX_BYTES + Codec.UNIT_HEADER_BYTES + 1024;
     /**
@@ -53,17 +69,94 @@ final class PagedRange {
 
     private static long readOnce(KV kv, ByteSequence prefix, String what, Consumer<List<KeyValue>> each) {
         ByteSequence end = OptionsUtil.prefixEndOf(prefix);
-        ByteSequence from = prefix;
-        long revision = 0;
+        // The first page as it is: most prefixes fit in it, and then one request is all.
+        Page first = limited(kv, prefix, end, 0, what);
+        long revision = first.revision();
+        each.accept(first.kvs());
+        if (!first.more()) {
+            return revision;
+        }
+        ByteSequence rest = after(first.kvs().get(first.kvs().size() - 1).getKey());
+        List<ByteSequence> bounds = valuePageStarts(kv, rest, end, revision, what);
+        ArrayDeque<CompletableFuture<List<KeyValue>>> pending = new ArrayDeque<>();
+        int next = 0;
+        while (next < bounds.size() || !pending.isEmpty()) {
+            while (next < bounds.size() && pending.size() < IN_FLIGHT) {
+                ByteSequence from = bounds.get(next);
+                ByteSequence to = next + 1 < bounds.size() ? bounds.get(next + 1) : end;
+                pending.add(bounded(kv, from, to, revision, what));
+                next++;
+            }
+            each.accept(EtcdConnection.await(pending.poll(), what));
+        }
+        return revision;
+    }
+
+    /** The first key of every value page from {@code from} on: every {@link #PAGE_KEYS}-th key, names only. */
+    private static List<ByteSequence> valuePageStarts(KV kv, ByteSequence from, ByteSequence end, long revision, String what) {
+        List<ByteSequence> starts = new ArrayList<>();
+        long seen = 0;
+        ByteSequence at = from;
+        while (true) {
+            GetOption option = GetOption.builder().withRange(end).withLimit(KEY_PAGE_KEYS).withKeysOnly(true)
+                    .withRevision(revision).build();
+            GetResponse page = EtcdConnection.await(kv.get(at, option), what);
+            List<KeyValue> kvs = page.getKvs();
+            for (KeyValue k : kvs) {
+                if (seen++ % PAGE_KEYS == 0) {
+                    starts.add(k.getKey());
+                }
+            }
+            if (!page.isMore() || kvs.isEmpty()) {
+                return starts;
+            }
+            at = after(kvs.get(kvs.size() - 1).getKey());
+        }
+    }
+
+    /**
+     * The keys in [from, to) at the revision: at most {@link #PAGE_KEYS} of them. Should they not fit
+     * one message (values written by an older version or another client), they are read in smaller
+     * limited pages instead.
+     */
+    private static CompletableFuture<List<KeyValue>> bounded(KV kv, ByteSequence from, ByteSequence to, long revision, String what) {
+        GetOption option = GetOption.builder().withRange(to).withRevision(revision).build();
+        return kv.get(from, option).handle((page, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(page.getKvs());
+            }
+            if (tooLarge(error)) {
+                return CompletableFuture.supplyAsync(() -> {
+                    List<KeyValue> all = new ArrayList<>();
+                    ByteSequence at = from;
+                    while (true) {
+                        Page p = limited(kv, at, to, revision, what);
+                        all.addAll(p.kvs());
+                        if (!p.more() || p.kvs().isEmpty()) {
+                            return all;
+                        }
+                        at = after(p.kvs().get(p.kvs().size() - 1).getKey());
+                    }
+                });
+            }
+            return CompletableFuture.<List<KeyValue>>failedFuture(error);
+        }).thenCompose(f -> f);
+    }
+
+    private record Page(List<KeyValue> kvs, boolean more, long revision) {
+    }
+
+    /** One page of at most {@link #PAGE_KEYS} keys from {@code from} (fewer when the page would not fit a message). */
+    private static Page limited(KV kv, ByteSequence from, ByteSequence end, long revision, String what) {
         int limit = PAGE_KEYS;
         while (true) {
             GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
             if (revision > 0) {
                 option.withRevision(revision);
             }
-            GetResponse page;
             try {
-                page = EtcdConnection.await(kv.get(from, option.build()), what);
+                GetResponse page = EtcdConnection.await(kv.get(from, option.build()), what);
+                return new Page(page.getKvs(), page.isMore(), page.getHeader().getRevision());
             } catch (RegistryException e) {
                 // Values stored by an older version (or another client) may exceed the entry
                 // bound: a smaller page still gets through, down to one key.
@@ -73,16 +166,6 @@ final class PagedRange {
                 }
                 throw e;
             }
-            if (revision == 0) {
-                revision = page.getHeader().getRevision();
-            }
-            List<KeyValue> kvs = page.getKvs();
-            each.accept(kvs);
-            if (!page.isMore() || kvs.isEmpty()) {
-                return revision;
-            }
-            from = after(kvs.get(kvs.size() - 1).getKey());
-            limit = PAGE_KEYS;
         }
     }
 

@@ -48,7 +48,7 @@ final class FlotillaUnits {
         boolean withUnits = parts.contains(UnitListing.Part.UNITS);
         boolean withStates = parts.contains(UnitListing.Part.STATES);
         CompletableFuture<List<UnitRecord>> unitsRead = withUnits ? reads.start(() -> units(only)) : null;
-        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        ClusterView.Pending viewRead = withUnits ? ClusterView.read(registry, reads) : ClusterView.readMachines(registry, reads);
         CompletableFuture<List<UnitState>> statesRead = withStates ? reads.start(() -> registry.unitStates().value()) : null;
         ClusterView view = viewRead.get();
 
