@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -130,23 +129,25 @@ final class PooledLane implements SerialLoop.Lane {
         return f.get(0, TimeUnit.NANOSECONDS);
     }
 
-    /** Waits (until done or the deadline) so that a worker of the pool waiting here is replaced by a spare. */
-    private static void block(BooleanSupplier done, long deadline, Waiting waiting) throws InterruptedException {
-        ForkJoinPool.managedBlock(new ForkJoinPool.ManagedBlocker() {
-            @Override
-            public boolean block() throws InterruptedException {
+    /** Waits until done or the deadline; a worker of the pool waiting here is replaced meanwhile. */
+    private void block(BooleanSupplier done, long deadline, Waiting waiting) throws InterruptedException {
+        boolean worker = pool.onWorker();
+        if (worker) {
+            pool.waiting(1);
+        }
+        try {
+            while (!done.getAsBoolean()) {
                 long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left > 0 && !done.getAsBoolean()) {
-                    waiting.waitAtMost(left);
+                if (left <= 0) {
+                    return;
                 }
-                return isReleasable();
+                waiting.waitAtMost(left);
             }
-
-            @Override
-            public boolean isReleasable() {
-                return done.getAsBoolean() || deadline != Long.MAX_VALUE && System.nanoTime() >= deadline;
+        } finally {
+            if (worker) {
+                pool.waiting(-1);
             }
-        });
+        }
     }
 
     private interface Waiting {

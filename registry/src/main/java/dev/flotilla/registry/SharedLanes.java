@@ -1,39 +1,64 @@
 package dev.flotilla.registry;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Lanes over one pool ({@link Lanes#shared}). The workers are a {@link ForkJoinPool} because a lane
- * that waits for another lane does so in {@link ForkJoinPool#managedBlock}, and the pool then adds a
- * spare worker: with a fixed pool, lanes waiting for lanes queued behind them would hold every
- * worker (the agent's presence waits for the agent's loop on each registration). Plain blocking
- * work (an etcd call) holds its worker, so the pool stays at its size otherwise. The timers are one
- * thread that only hands each due task to its lane.
+ * Lanes over one pool ({@link Lanes#shared}) of a fixed number of workers and one timer thread that
+ * only hands each due task to its lane. Plain blocking work (an etcd call) holds its worker, so the
+ * pool stays at its size. A lane that waits for another lane ({@link SerialLoop#call},
+ * {@link SerialLoop#shutdownAndWait}) on a worker adds one worker for as long as it waits: with a
+ * fixed pool, lanes waiting for lanes queued behind them could hold every worker (the agent's
+ * presence waits for the agent's loop on each registration). (Not a {@code ForkJoinPool}: it would
+ * add a worker for every {@code CompletableFuture.get} too, i.e. for every etcd call.)
  */
 final class SharedLanes implements Lanes {
-    /** Spares the pool may add for lanes waiting on lanes; far above what a process waits at once. */
-    private static final int MAX_SPARES = 10_000;
-
     private final int threads;
-    final ForkJoinPool workers;
+    private final AtomicInteger named = new AtomicInteger();
+    final ThreadPoolExecutor workers;
     final ScheduledThreadPoolExecutor timers;
+    /** Workers waiting for a lane now; guarded by this. */
+    private int waiting;
 
     SharedLanes(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("a shared pool needs at least one thread: " + threads);
         }
         this.threads = threads;
-        this.workers = new ForkJoinPool(threads, pool -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName("flotilla-lanes-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, true, 0, threads + MAX_SPARES, 1, pool -> true, 30, TimeUnit.SECONDS);
+        this.workers = new ThreadPoolExecutor(threads, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Worker(this, r, "flotilla-lanes-" + named.getAndIncrement());
+                    t.setDaemon(true);
+                    return t;
+                });
         this.timers = new ScheduledThreadPoolExecutor(1, SerialLoop.daemonThreads("flotilla-lanes-timer"));
         timers.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A worker of this pool, so that a wait on it is known to hold one of its workers. */
+    private static final class Worker extends Thread {
+        final SharedLanes owner;
+
+        Worker(SharedLanes owner, Runnable r, String name) {
+            super(r, name);
+            this.owner = owner;
+        }
+    }
+
+    /** Whether the calling thread is one of this pool's workers. */
+    boolean onWorker() {
+        return Thread.currentThread() instanceof Worker w && w.owner == this;
+    }
+
+    /** A worker starts or stops waiting for a lane: the pool is that much larger meanwhile. */
+    synchronized void waiting(int delta) {
+        waiting += delta;
+        if (!workers.isShutdown()) {
+            workers.setCorePoolSize(threads + waiting); // larger: starts a worker for what is queued
+        }
     }
 
     @Override
