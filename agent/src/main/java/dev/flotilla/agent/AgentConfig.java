@@ -1,6 +1,7 @@
 package dev.flotilla.agent;
 
 import dev.flotilla.model.Machine;
+import dev.flotilla.registry.Lanes;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,12 +20,16 @@ import java.util.Objects;
  * @param coalesce       events within this delay are handled in one pass
  * @param publishDelay   unit state changes within this delay are published in one write
  * @param resyncInterval a full pass (folder re-read, states re-read) this often, as a safety net
- * @param registerRetry  delay between registration attempts after a lost lease
+ * @param registerRetry  delay between registration attempts after a failed or lost one, each spread
+ *                       at random over [0.5, 1.5] x this (see {@code Membership})
  * @param stopTimeout    how long a clean shutdown waits for its units to stop
+ * @param lanes          where the agent's serial work runs (its loop, state publisher, presence,
+ *                       metadata retries): a thread each by default (flotd); a shared pool for a
+ *                       process that holds thousands of agents (the benchmark)
  */
 public record AgentConfig(Machine machine, Duration machineTtl, String session, Duration conflictWait, Path unitDir,
                           Duration coalesce, Duration publishDelay, Duration resyncInterval, Duration registerRetry,
-                          Duration stopTimeout) {
+                          Duration stopTimeout, Lanes lanes) {
 
     public static final Path DEFAULT_UNIT_DIR = Path.of("/run/flotilla/units");
 
@@ -39,6 +44,7 @@ public record AgentConfig(Machine machine, Duration machineTtl, String session, 
         Objects.requireNonNull(resyncInterval, "resyncInterval");
         Objects.requireNonNull(registerRetry, "registerRetry");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
+        Objects.requireNonNull(lanes, "lanes");
         if (!unitDir.isAbsolute()) {
             throw new IllegalArgumentException("unit folder must be an absolute path (systemd links to it): " + unitDir);
         }
@@ -50,26 +56,31 @@ public record AgentConfig(Machine machine, Duration machineTtl, String session, 
     /** flotd's defaults: conflict wait = TTL + 2 s, 20 ms coalescing, 25 ms publish delay, 60 s resync, 1 s retry, 10 s stop. */
     public static AgentConfig of(Machine machine, Duration machineTtl, String session, Path unitDir) {
         return new AgentConfig(machine, machineTtl, session, machineTtl.plusSeconds(2), unitDir, Duration.ofMillis(20),
-                Duration.ofMillis(25), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(10));
+                Duration.ofMillis(25), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(10), Lanes.dedicated());
     }
 
     public AgentConfig withResyncInterval(Duration value) {
         return new AgentConfig(machine, machineTtl, session, conflictWait, unitDir, coalesce, publishDelay, value, registerRetry,
-                stopTimeout);
+                stopTimeout, lanes);
     }
 
     public AgentConfig withRegisterRetry(Duration value) {
         return new AgentConfig(machine, machineTtl, session, conflictWait, unitDir, coalesce, publishDelay, resyncInterval, value,
-                stopTimeout);
+                stopTimeout, lanes);
     }
 
     public AgentConfig withStopTimeout(Duration value) {
         return new AgentConfig(machine, machineTtl, session, conflictWait, unitDir, coalesce, publishDelay, resyncInterval,
-                registerRetry, value);
+                registerRetry, value, lanes);
     }
 
     public AgentConfig withConflictWait(Duration value) {
         return new AgentConfig(machine, machineTtl, session, value, unitDir, coalesce, publishDelay, resyncInterval,
-                registerRetry, stopTimeout);
+                registerRetry, stopTimeout, lanes);
+    }
+
+    public AgentConfig withLanes(Lanes value) {
+        return new AgentConfig(machine, machineTtl, session, conflictWait, unitDir, coalesce, publishDelay, resyncInterval,
+                registerRetry, stopTimeout, value);
     }
 }

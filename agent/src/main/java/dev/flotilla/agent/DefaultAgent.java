@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 
 /**
  * The agent's I/O shell around {@link AgentLifecycle}: it feeds the lifecycle's events in and carries
- * out the effects that come back. One thread ("flotilla-agent", {@link SerialLoop}) owns all of its
+ * out the effects that come back. One lane ("flotilla-agent", {@link SerialLoop}) owns all of its
  * state. Watch events, job ends, systemd state changes and presence changes are handed to that thread
  * and mark it dirty; bursts within {@link AgentConfig#coalesce()} are handled by one pass
  * ({@link PassRunner}, in mode {@link AgentMode.Running} only): read states, build the desired set,
@@ -53,7 +53,8 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
     private final StatusBoard board = new StatusBoard();
     private final StatePublisher publisher;
     private final Membership membership;
-    private final SerialLoop loop = new SerialLoop("flotilla-agent");
+    /** The agent's lane; it blocks: a pass runs systemd jobs and reads etcd. */
+    private final SerialLoop loop;
     private final List<Consumer<ConnectionState>> presenceListeners = new CopyOnWriteArrayList<>();
     private final AgentLifecycle lifecycle;
     /** Changed only by {@link #fire}, under its lock; read anywhere. */
@@ -73,7 +74,8 @@ final class DefaultAgent implements Agent, Membership.Listener, UnitStateListene
         this.config = config;
         this.systemd = systemd;
         this.dir = new UnitDirectory(config.unitDir());
-        this.publisher = new StatePublisher(registry, config.machine().id(), board, config.publishDelay());
+        this.loop = config.lanes().lane("flotilla-agent");
+        this.publisher = new StatePublisher(registry, config.machine().id(), board, config.publishDelay(), config.lanes());
         this.membership = new Membership(registry, config, this);
         this.lifecycle = new AgentLifecycle(systemd != null);
         this.executor = systemd == null ? null

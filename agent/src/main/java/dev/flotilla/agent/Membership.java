@@ -9,15 +9,22 @@ import dev.flotilla.registry.RegistryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.flotilla.registry.SerialLoop;
+
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * This machine's registration over time. A lost lease is final for its presence object, so after
- * LOST this registers again, every {@code registerRetry}, until it works; the listener then learns
- * whether the lease was resumed (the cluster never saw the machine leave) or is new.
+ * LOST this registers again at once, then after each failure again {@code registerRetry} later
+ * (spread, see {@link #retryDelayMs}), until it works; the listener then learns whether the lease
+ * was resumed (the cluster never saw the machine leave) or is new.
+ *
+ * <p>Its lane blocks: a registration waits for etcd (up to {@code conflictWait} when the id is
+ * still held), and the listener's {@code registered} runs there too.
  *
  * <p>The announced metadata is the configured one with the API's overrides laid over it
  * ({@link MetadataOverrides}).
@@ -44,11 +51,9 @@ final class Membership implements AutoCloseable {
     private final Machines registry;
     private final AgentConfig config;
     private final Listener listener;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flotilla-agent-presence");
-        t.setDaemon(true);
-        return t;
-    });
+    private final SerialLoop thread;
+    /** Uniform in [0, 1): the spread of each retry. */
+    private final DoubleSupplier random;
     private volatile MachinePresence current;
     /** The machine as announced; changes with {@link #update}. */
     private volatile Machine machine;
@@ -58,9 +63,16 @@ final class Membership implements AutoCloseable {
 
     /** @param config its machine carries the configured metadata; the overrides are laid over it */
     Membership(Machines registry, AgentConfig config, Listener listener) {
+        this(registry, config, listener, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** @param random uniform in [0, 1), spreads the retries (a test makes it predictable) */
+    Membership(Machines registry, AgentConfig config, Listener listener, DoubleSupplier random) {
         this.registry = registry;
         this.config = config;
         this.listener = listener;
+        this.random = random;
+        this.thread = config.lanes().lane("flotilla-agent-presence");
         this.machine = config.machine();
         this.metadata = new MetadataOverrides(registry, machine.id(), machine.metadata(), new MetadataOverrides.Target() {
             @Override
@@ -77,7 +89,20 @@ final class Membership implements AutoCloseable {
             public void update(Machine updated) {
                 Membership.this.update(updated);
             }
-        }, listener::metadataAnnounced);
+        }, listener::metadataAnnounced, config.lanes());
+    }
+
+    /**
+     * The wait before the next attempt: {@code registerRetry} x a uniform factor in [0.5, 1.5).
+     * Machines that lost their leases together (an etcd restart, a loaded host) would otherwise
+     * retry in lockstep, every second, all at once; spread over a second they come as a steady
+     * stream. Uniform around the configured value rather than an exponential backoff: the mean
+     * stays {@code registerRetry}, so a lone machine is back as soon as before, and each attempt
+     * already waits for etcd's answer (a slow etcd slows the retries by itself).
+     */
+    long retryDelayMs() {
+        double factor = 0.5 + Math.min(Math.max(random.getAsDouble(), 0), 1);
+        return Math.round(config.registerRetry().toMillis() * factor);
     }
 
     /**
@@ -125,11 +150,12 @@ final class Membership implements AutoCloseable {
             } catch (MachineIdConflictException e) {
                 throw e;
             } catch (RegistryException e) {
-                long retry = config.registerRetry().toNanos();
+                long retryMs = retryDelayMs();
+                long retry = TimeUnit.MILLISECONDS.toNanos(retryMs);
                 if (System.nanoTime() + retry >= deadline) {
                     throw e;
                 }
-                log.warn("cannot register yet: {}; retrying in {} ms", e.getMessage(), config.registerRetry().toMillis());
+                log.warn("cannot register yet: {}; retrying in {} ms", e.getMessage(), retryMs);
                 try {
                     TimeUnit.NANOSECONDS.sleep(retry); // the retry delay, on the starting thread
                 } catch (InterruptedException interrupted) {
@@ -155,7 +181,7 @@ final class Membership implements AutoCloseable {
             }
             listener.stateChanged(p, state);
             if (state == ConnectionState.LOST) {
-                log.warn("machine lease lost: units keep running; registering again every {} ms",
+                log.warn("machine lease lost: units keep running; registering again every {} ms or so",
                         config.registerRetry().toMillis());
                 retryLogged = false;
                 schedule(0);
@@ -169,8 +195,8 @@ final class Membership implements AutoCloseable {
 
     private void schedule(long delayMs) {
         try {
-            thread.schedule(this::attempt, delayMs, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            thread.schedule(this::attempt, delayMs);
+        } catch (RejectedExecutionException e) {
             // closed
         }
     }
@@ -188,11 +214,12 @@ final class Membership implements AutoCloseable {
                 log.error("cannot register again: {}", e.getMessage());
                 retryLogged = true;
             }
-            schedule(config.registerRetry().toMillis());
+            schedule(retryDelayMs());
             return;
         } catch (RegistryException e) {
             if (!retryLogged) {
-                log.warn("cannot register again yet: {}; retrying every {} ms", e.getMessage(), config.registerRetry().toMillis());
+                log.warn("cannot register again yet: {}; retrying every {} ms or so", e.getMessage(),
+                        config.registerRetry().toMillis());
                 retryLogged = true;
             } else {
                 log.debug("cannot register again yet: {}", e.getMessage());
@@ -200,7 +227,7 @@ final class Membership implements AutoCloseable {
             // An attempt that waited out its bound tries again at once: one is then always waiting
             // for etcd, and is answered the moment etcd serves again.
             long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            schedule(Math.max(0, config.registerRetry().toMillis() - waitedMs));
+            schedule(Math.max(0, retryDelayMs() - waitedMs));
             return;
         }
         if (closed) {

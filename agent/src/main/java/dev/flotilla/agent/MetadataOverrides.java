@@ -9,12 +9,12 @@ import dev.flotilla.registry.WatchEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.flotilla.registry.Lanes;
+import dev.flotilla.registry.SerialLoop;
+
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The machine's metadata as announced: the configured metadata (flotd's config file, re-read on
@@ -44,11 +44,8 @@ final class MetadataOverrides implements AutoCloseable {
     private final String machineId;
     private final Target target;
     private final Runnable announced;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flotilla-agent-metadata");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Where the retries run; they block (an announcement is an etcd write). */
+    private final SerialLoop retries;
     // guarded by this
     private Map<String, String> configured;
     /** Key to value ("" = removed), as last read or watched. */
@@ -60,8 +57,10 @@ final class MetadataOverrides implements AutoCloseable {
     private boolean closed;
 
     /** @param announced hears every announcement of new metadata (global units match against it) */
-    MetadataOverrides(Machines registry, String machineId, Map<String, String> configured, Target target, Runnable announced) {
+    MetadataOverrides(Machines registry, String machineId, Map<String, String> configured, Target target, Runnable announced,
+                      Lanes lanes) {
         this.registry = registry;
+        this.retries = lanes.lane("flotilla-agent-metadata");
         this.machineId = machineId;
         this.configured = Map.copyOf(configured);
         this.target = target;
@@ -146,7 +145,7 @@ final class MetadataOverrides implements AutoCloseable {
                         retryScheduled = false;
                         announce("metadata announcement retried");
                     }
-                }, RETRY_MS, TimeUnit.MILLISECONDS);
+                }, RETRY_MS);
             } catch (RejectedExecutionException e) {
                 // closed
             }

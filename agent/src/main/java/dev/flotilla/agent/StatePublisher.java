@@ -1,8 +1,10 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.registry.Lanes;
 import dev.flotilla.registry.MachinePresence;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.RegistryException;
+import dev.flotilla.registry.SerialLoop;
 import dev.flotilla.model.UnitState;
 import dev.flotilla.systemd.UnitStatus;
 import org.slf4j.Logger;
@@ -13,10 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,8 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code active} waits until the unit has been active for {@link #SETTLE_MS} (a service that exits at
  * once, e.g. {@code ExecStart=/bin/false}, then answers {@code failed}, never a passing
  * {@code active}); restarts and since that a bulk read does not know are kept from what was published.
- * Changes are coalesced for a short delay and written in one batch, on the publisher's own thread, so
- * an unreachable etcd never holds up systemd work. Nothing is written while detached (no registration).
+ * Changes are coalesced for a short delay and written in one batch, on the publisher's own lane, so
+ * an unreachable etcd never holds up systemd work (that lane blocks on etcd's writes). Nothing is written while detached (no registration).
  */
 final class StatePublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatePublisher.class);
@@ -47,7 +46,7 @@ final class StatePublisher implements AutoCloseable {
     private final String machineId;
     private final StatusBoard board;
     private final long delayMs;
-    private final ScheduledExecutorService thread;
+    private final SerialLoop thread;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /**
      * Unit name to the hash of its installed file: the units whose states are published. Null until the
@@ -62,16 +61,12 @@ final class StatePublisher implements AutoCloseable {
     private boolean failing;
     private long writes;
 
-    StatePublisher(Registry registry, String machineId, StatusBoard board, Duration delay) {
+    StatePublisher(Registry registry, String machineId, StatusBoard board, Duration delay, Lanes lanes) {
         this.registry = registry;
         this.machineId = machineId;
         this.board = board;
         this.delayMs = Math.max(0, delay.toMillis());
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "flotilla-agent-states");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = lanes.lane("flotilla-agent-states");
     }
 
     /**
@@ -79,7 +74,7 @@ final class StatePublisher implements AutoCloseable {
      * machine (a resumed lease keeps its states), so unchanged states are not written again.
      */
     void attach(MachinePresence p) {
-        thread.execute(() -> {
+        thread.post(() -> {
             presence = p;
             published.clear();
             try {
@@ -97,7 +92,7 @@ final class StatePublisher implements AutoCloseable {
 
     /** Stops publishing (the registration is lost): its states die with its lease. */
     void detach() {
-        thread.execute(() -> {
+        thread.post(() -> {
             presence = null;
             published.clear();
         });
@@ -136,8 +131,8 @@ final class StatePublisher implements AutoCloseable {
     void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
-                thread.schedule(this::flush, delayMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+                thread.schedule(this::flush, delayMs);
+            } catch (RejectedExecutionException e) {
                 // closed
             }
         }
@@ -146,11 +141,9 @@ final class StatePublisher implements AutoCloseable {
     /** How many puts and deletes this publisher sent (for tests and figures). */
     long writes() {
         try {
-            return thread.submit(() -> writes).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        } catch (ExecutionException | TimeoutException e) {
+            Long n = thread.call(() -> writes, Duration.ofSeconds(5));
+            return n == null ? -1 : n;
+        } catch (TimeoutException e) {
             return -1;
         }
     }
@@ -183,7 +176,7 @@ final class StatePublisher implements AutoCloseable {
             put.add(s);
         }
         if (settleIn != Long.MAX_VALUE) {
-            thread.schedule(this::schedule, settleIn, TimeUnit.MILLISECONDS);
+            laterSchedule(settleIn);
         }
         List<String> remove = new ArrayList<>();
         for (String name : published.keySet()) {
@@ -213,7 +206,15 @@ final class StatePublisher implements AutoCloseable {
                 log.warn("cannot publish unit states: {}; retrying every {} ms", e.getMessage(), RETRY_MS);
                 failing = true;
             }
-            thread.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
+            laterSchedule(RETRY_MS);
+        }
+    }
+
+    private void laterSchedule(long delay) {
+        try {
+            thread.schedule(this::schedule, delay);
+        } catch (RejectedExecutionException e) {
+            // closed
         }
     }
 
@@ -245,7 +246,7 @@ final class StatePublisher implements AutoCloseable {
     /** Removes every state this machine published (clean shutdown), waiting at most {@code timeout}. */
     void removeAll(Duration timeout) {
         try {
-            thread.submit(() -> {
+            thread.call(() -> {
                 tracked = Map.of();
                 MachinePresence p = presence;
                 if (p != null && !published.isEmpty()) {
@@ -256,10 +257,9 @@ final class StatePublisher implements AutoCloseable {
                         log.warn("cannot remove this machine's unit states: {} (they go with its lease)", e.getMessage());
                     }
                 }
-            }).get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+                return null;
+            }, timeout);
+        } catch (TimeoutException e) {
             log.warn("removing unit states did not finish in time (they go with the lease)");
         }
     }

@@ -2,6 +2,7 @@ package dev.flotilla.agent;
 
 import dev.flotilla.model.Machine;
 import dev.flotilla.model.UnitState;
+import dev.flotilla.registry.Lanes;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
 import dev.flotilla.registry.WatchEvent;
@@ -31,6 +32,8 @@ final class AgentHarness implements AutoCloseable {
     final FakeSystemd systemd = new FakeSystemd();
     private final Path tmp;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    /** Where the agents' lanes run: a thread each, as flotd (default), or a shared pool. */
+    Lanes lanes = Lanes.dedicated();
 
     /** @param engineRegistry the engine's own client, closed with the harness */
     AgentHarness(Registry engineRegistry, Path tmp) {
@@ -44,7 +47,7 @@ final class AgentHarness implements AutoCloseable {
 
     AgentConfig agentConfig(Duration ttl) {
         return AgentConfig.of(new Machine(ME, "127.0.0.70", Map.of("az", "a"), "test"), ttl, "session-1", tmp.resolve("units"))
-                .withRegisterRetry(Duration.ofMillis(200));
+                .withRegisterRetry(Duration.ofMillis(200)).withLanes(lanes);
     }
 
     /** Closed with the harness, in reverse order (agents before their registries). */

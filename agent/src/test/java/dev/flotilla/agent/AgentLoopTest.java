@@ -5,6 +5,7 @@ import dev.flotilla.model.DesiredState;
 import dev.flotilla.registry.ConnectionState;
 import dev.flotilla.registry.InMemoryCluster;
 import dev.flotilla.registry.InMemoryRegistry;
+import dev.flotilla.registry.Lanes;
 import dev.flotilla.registry.MachinePresence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,9 +46,15 @@ class AgentLoopTest {
     private TestEngine engine;
     private FakeSystemd systemd;
 
+    /** Where the agents' lanes run; {@link AgentLoopOnSharedLanesTest} runs every test on a shared pool. */
+    Lanes lanes() {
+        return Lanes.dedicated();
+    }
+
     @BeforeEach
     void setUp() {
         h = new AgentHarness(cluster.connect(), tmp);
+        h.lanes = lanes();
         engine = h.engine;
         systemd = h.systemd;
     }
@@ -56,6 +63,7 @@ class AgentLoopTest {
     void tearDown() throws Exception {
         h.close();
         cluster.close();
+        h.lanes.close();
     }
 
     /** One daemon's connection to the cluster (closed with it). */

@@ -18,8 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,6 +88,10 @@ class MembershipTest {
     }
 
     private Membership membership(Machines machines, Duration conflictWait) {
+        return membership(machines, conflictWait, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    private Membership membership(Machines machines, Duration conflictWait, DoubleSupplier random) {
         AgentConfig config = AgentConfig.of(new Machine(ME, "127.0.0.71", Map.of(), "test"), Duration.ofSeconds(1), "s1",
                 tmp.resolve("units")).withRegisterRetry(Duration.ofMillis(100)).withConflictWait(conflictWait);
         return new Membership(machines, config, new Membership.Listener() {
@@ -94,7 +102,7 @@ class MembershipTest {
             @Override
             public void stateChanged(MachinePresence presence, ConnectionState state) {
             }
-        });
+        }, random);
     }
 
     @Test
@@ -115,5 +123,46 @@ class MembershipTest {
         }
         // retried every 100 ms until conflictWait (500 ms here) ran out, then the last failure is thrown
         assertTrue(calls.get() > 1, "attempts: " + calls.get());
+    }
+
+    /** Machines that lost their leases together must not retry in lockstep: each wait is spread. */
+    @Test
+    void retriesAreSpreadUniformlyOverHalfToOneAndAHalfTheRetryDelay() {
+        double[] script = {0.0, 0.5, 0.999_999, -1, 7};
+        AtomicInteger next = new AtomicInteger();
+        try (Membership m = membership(memory, Duration.ofSeconds(3), () -> script[next.getAndIncrement()])) {
+            // registerRetry is 100 ms here
+            assertEquals(50, m.retryDelayMs());
+            assertEquals(100, m.retryDelayMs());
+            assertEquals(150, m.retryDelayMs());
+            assertEquals(50, m.retryDelayMs(), "below 0 counts as 0");
+            assertEquals(150, m.retryDelayMs(), "above 1 counts as 1");
+        }
+        Random seeded = new Random(17);
+        try (Membership m = membership(memory, Duration.ofSeconds(3), seeded::nextDouble)) {
+            long[] delays = LongStream.range(0, 2000).map(i -> m.retryDelayMs()).toArray();
+            long min = LongStream.of(delays).min().orElseThrow();
+            long max = LongStream.of(delays).max().orElseThrow();
+            double mean = LongStream.of(delays).average().orElseThrow();
+            assertTrue(min >= 50 && max <= 150, min + ".." + max);
+            assertTrue(min < 55 && max > 145, "spread over the whole range: " + min + ".." + max);
+            assertTrue(Math.abs(mean - 100) < 3, "the mean stays the configured delay: " + mean);
+            long firstTenth = LongStream.of(delays).filter(d -> d < 60).count();
+            long lastTenth = LongStream.of(delays).filter(d -> d >= 140).count();
+            assertTrue(firstTenth > 120 && lastTenth > 120, "uniform: " + firstTenth + " and " + lastTenth + " of 2000");
+        }
+    }
+
+    @Test
+    void theFirstRegistrationsRetriesAreSpreadToo() {
+        AtomicInteger draws = new AtomicInteger();
+        try (Membership m = membership(slowAtFirst(3), Duration.ofSeconds(3), () -> {
+            draws.incrementAndGet();
+            return 0.0;
+        })) {
+            m.registerFirst();
+            assertEquals(4, calls.get());
+            assertEquals(3, draws.get(), "one spread wait per failed attempt");
+        }
     }
 }

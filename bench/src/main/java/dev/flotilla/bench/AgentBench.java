@@ -120,7 +120,13 @@ final class AgentBench {
             try (SimulatedAgents agents = new SimulatedAgents(etcd.clientUrl(), m, ttl, unitDirs, victimIndex,
                     observedIndex, counting)) {
                 report.add(new Figure("start " + m + " agents (register, watch)", ms(System.nanoTime() - t), "ms", "",
-                        "Agent.start of every simulated machine, 16 at a time").grows("start the agents (register, watch)", Figure.Basis.MACHINES));
+                        "Agent.start of every simulated machine, 16 at a time; their lanes on a shared pool of "
+                        + SimulatedAgents.laneThreads() + " threads").grows("start the agents (register, watch)", Figure.Basis.MACHINES));
+                int threads = SimulatedAgents.jvmThreads();
+                report.add(new Figure("JVM threads with " + m + " agents started", threads, "threads", "",
+                        "every thread of this JVM once the agents are up (the agents' shared pool and its timer, a lease thread "
+                        + "and gRPC's threads per etcd connection, the harness); flotd has a thread per lane instead, ~6 per agent")
+                        .grows("JVM threads with the agents started", Figure.Basis.MACHINES));
                 Engine engine = Engine.start(engineSide, engineSide.leaderElection("bench-engine", Duration.ofSeconds(2)),
                         EngineOptions.defaults(ttl));
                 PassSampler passes = new PassSampler(engine);

@@ -3,6 +3,7 @@ package dev.flotilla.bench;
 import dev.flotilla.agent.Agent;
 import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.registry.EtcdConfig;
+import dev.flotilla.registry.Lanes;
 import dev.flotilla.model.Machine;
 import dev.flotilla.registry.Registry;
 
@@ -23,6 +24,11 @@ import java.util.concurrent.Future;
  * thousand gRPC channels in one JVM would measure the JVM, not Flotilla), so etcd sees the same keys,
  * leases and watches over fewer TCP connections.
  *
+ * <p>The agents' serial work (each agent's loop, publisher, presence, metadata retries, and each of
+ * its watches) runs as lanes over one shared pool of {@link #laneThreads()} threads rather than a
+ * thread each, as flotd has: 5,000 agents would be some 30,000 threads on the benchmark's cores,
+ * and the lease keep-alives (a thread per connection, never a lane) would starve among them.
+ *
  * <p>One machine can be given a connection of its own, so that closing it plays that machine's death
  * (keep-alives stop, the lease runs out) without touching the others.
  */
@@ -35,7 +41,17 @@ final class SimulatedAgents implements AutoCloseable {
     private final List<InstantSystemd> systemds = new ArrayList<>();
     private final ExecutorService[] events = new ExecutorService[EVENT_THREADS];
     private final int loner;
+    private final Lanes lanes = Lanes.shared(laneThreads());
     private Registry lonerConnection;
+
+    /**
+     * The shared pool's size: {@code -Dbench.laneThreads=N}, else 8 per core. Blocking work
+     * (registrations, state writes, listings) holds a worker while etcd answers, so a pool of the
+     * cores alone would serialise the agents on etcd's latency; far more only adds threads.
+     */
+    static int laneThreads() {
+        return Integer.getInteger("bench.laneThreads", 8 * Runtime.getRuntime().availableProcessors());
+    }
 
     /**
      * @param loner    index of the machine that gets a connection of its own (-1: none)
@@ -53,12 +69,12 @@ final class SimulatedAgents implements AutoCloseable {
             });
         }
         for (int i = 0; i < CONNECTIONS; i++) {
-            connections.add(Registry.connect(EtcdConfig.of(etcdUrl)));
+            connections.add(Registry.connect(EtcdConfig.of(etcdUrl).withLanes(lanes)));
         }
         for (int i = 0; i < machines; i++) {
             Registry registry;
             if (i == loner) {
-                lonerConnection = Registry.connect(EtcdConfig.of(etcdUrl));
+                lonerConnection = Registry.connect(EtcdConfig.of(etcdUrl).withLanes(lanes));
                 registry = lonerConnection;
             } else {
                 registry = connections.get(i % CONNECTIONS);
@@ -69,7 +85,8 @@ final class SimulatedAgents implements AutoCloseable {
             InstantSystemd systemd = new InstantSystemd(events[i % EVENT_THREADS]);
             Machine machine = new Machine(SimulatedCluster.machineId(i), "127.0.0.1", SimulatedCluster.metadata(i), "bench");
             systemds.add(systemd);
-            agents.add(Agent.create(AgentConfig.of(machine, ttl, "bench-" + i, unitDirs.resolve("m" + i)), registry, systemd));
+            agents.add(Agent.create(AgentConfig.of(machine, ttl, "bench-" + i, unitDirs.resolve("m" + i)).withLanes(lanes),
+                    registry, systemd));
         }
         // flotd starts its agent before anything else; here many start at once, as a booting cluster would.
         ExecutorService starters = Executors.newFixedThreadPool(16);
@@ -142,5 +159,11 @@ final class SimulatedAgents implements AutoCloseable {
         for (ExecutorService e : events) {
             e.shutdownNow();
         }
+        lanes.close();
+    }
+
+    /** The threads of this JVM now (all of them: agents' pool, gRPC, engine, the harness). */
+    static int jvmThreads() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
     }
 }

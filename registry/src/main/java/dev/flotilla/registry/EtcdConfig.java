@@ -13,9 +13,12 @@ import java.util.Optional;
  * @param caFile    CA bundle for TLS to etcd (https endpoints), optional
  * @param certFile  client certificate, optional
  * @param keyFile   client key (PKCS#8 PEM), optional
+ * @param lanes     where the registry's serial work runs (each watch's delivery): a thread per watch
+ *                  by default; a process with thousands of watches gives them a shared pool. The
+ *                  lease keep-alives never run there (their own thread per connection).
  */
 public record EtcdConfig(List<String> endpoints, String prefix, Optional<Path> caFile,
-                         Optional<Path> certFile, Optional<Path> keyFile) {
+                         Optional<Path> certFile, Optional<Path> keyFile, Lanes lanes) {
     public static final String DEFAULT_PREFIX = "/flotilla/";
 
     public EtcdConfig {
@@ -24,9 +27,16 @@ public record EtcdConfig(List<String> endpoints, String prefix, Optional<Path> c
             throw new IllegalArgumentException("at least one etcd endpoint is needed");
         }
         Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(lanes, "lanes");
         if (!prefix.endsWith("/")) {
             prefix = prefix + "/";
         }
+    }
+
+    /** With a thread per watch ({@link Lanes#dedicated()}). */
+    public EtcdConfig(List<String> endpoints, String prefix, Optional<Path> caFile, Optional<Path> certFile,
+                      Optional<Path> keyFile) {
+        this(endpoints, prefix, caFile, certFile, keyFile, Lanes.dedicated());
     }
 
     public static EtcdConfig of(String... endpoints) {
@@ -34,6 +44,10 @@ public record EtcdConfig(List<String> endpoints, String prefix, Optional<Path> c
     }
 
     public EtcdConfig withPrefix(String newPrefix) {
-        return new EtcdConfig(endpoints, newPrefix, caFile, certFile, keyFile);
+        return new EtcdConfig(endpoints, newPrefix, caFile, certFile, keyFile, lanes);
+    }
+
+    public EtcdConfig withLanes(Lanes value) {
+        return new EtcdConfig(endpoints, prefix, caFile, certFile, keyFile, value);
     }
 }

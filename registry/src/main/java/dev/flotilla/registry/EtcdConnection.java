@@ -43,6 +43,7 @@ final class EtcdConnection implements AutoCloseable {
     private final Keys keys;
     private final ScheduledExecutorService scheduler;
     private final EtcdReconnector reconnector;
+    private final Lanes lanes;
 
     EtcdConnection(EtcdConfig config) {
         ClientBuilder builder = Client.builder()
@@ -62,6 +63,7 @@ final class EtcdConnection implements AutoCloseable {
         this.client = builder.build();
         this.reconnector = EtcdReconnector.start(client, config.endpoints());
         this.keys = new Keys(config.prefix());
+        this.lanes = config.lanes();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flotilla-leases");
             t.setDaemon(true);
@@ -84,6 +86,11 @@ final class EtcdConnection implements AutoCloseable {
 
     Keys keys() {
         return keys;
+    }
+
+    /** Where the watches deliver (never the lease scheduler's thread). */
+    Lanes lanes() {
+        return lanes;
     }
 
     ScheduledExecutorService scheduler() {

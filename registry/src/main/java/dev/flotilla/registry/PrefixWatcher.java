@@ -11,15 +11,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
  * List-then-watch over one key prefix. Lists (a {@link WatchEvent.Snapshot}), watches from the
  * list's revision + 1, and on any break (compaction, etcd restart, stream end) lists again.
- * Events are delivered on one thread, in revision order (all keys of a multi-key write share its
+ * Events are delivered on one serial lane ({@link EtcdConfig#lanes()}), in revision order (all keys of a multi-key write share its
  * revision); anything at or below a revision already delivered is dropped, so nothing is seen twice.
  */
 final class PrefixWatcher<T> implements Subscription {
@@ -35,7 +34,7 @@ final class PrefixWatcher<T> implements Subscription {
     private final String prefix;
     private final Decoder<T> decoder;
     private final Consumer<WatchEvent<T>> listener;
-    private final ScheduledExecutorService thread;
+    private final SerialLoop thread;
     private final String what;
     private long lastRevision;
     private Watch.Watcher watcher;
@@ -51,15 +50,11 @@ final class PrefixWatcher<T> implements Subscription {
         this.decoder = decoder;
         this.listener = listener;
         this.what = what;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "flotilla-watch-" + what);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = etcd.lanes().lane("flotilla-watch-" + what);
     }
 
     PrefixWatcher<T> start() {
-        thread.execute(this::list);
+        thread.post(this::list);
         return this;
     }
 
@@ -71,7 +66,7 @@ final class PrefixWatcher<T> implements Subscription {
         if (afterRevision <= 0) {
             return start();
         }
-        thread.execute(() -> {
+        thread.post(() -> {
             if (!closed) {
                 lastRevision = afterRevision;
                 watchFrom(afterRevision + 1);
@@ -142,11 +137,7 @@ final class PrefixWatcher<T> implements Subscription {
 
     /** Callbacks from jetcd may still arrive after close (e.g. when the client shuts down). */
     private void onThread(Runnable task) {
-        try {
-            thread.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed: nothing more to deliver
-        }
+        thread.post(task); // closed: nothing more to deliver
     }
 
     private void onEvents(WatchResponse response) {
@@ -202,7 +193,7 @@ final class PrefixWatcher<T> implements Subscription {
         generation++;
         if (error instanceof CompactedException || error != null && error.getCause() instanceof CompactedException) {
             log.info("watch of {} fell behind a compaction; listing again", what);
-            thread.execute(this::list);
+            thread.post(this::list);
             return;
         }
         retryLater("watch of " + what + " broke: " + (error == null ? "stream ended" : LeaseKeeper.rootMessage(error)));
@@ -216,7 +207,11 @@ final class PrefixWatcher<T> implements Subscription {
             log.warn("{}; retrying until etcd answers", why);
             failing = true;
         }
-        thread.schedule(this::list, backoffMs, TimeUnit.MILLISECONDS);
+        try {
+            thread.schedule(this::list, backoffMs);
+        } catch (RejectedExecutionException e) {
+            return; // closed
+        }
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     }
 
@@ -252,11 +247,6 @@ final class PrefixWatcher<T> implements Subscription {
     public void close() {
         closed = true;
         onThread(this::closeWatcher);
-        thread.shutdown();
-        try {
-            thread.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.shutdownAndWait(Duration.ofSeconds(2));
     }
 }

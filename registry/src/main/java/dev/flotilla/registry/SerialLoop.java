@@ -5,34 +5,37 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One daemon thread that owns a component's state (the engine's, the agent's, a watch's): every
- * change to that state is posted here, so it needs no locks. Posting after close does nothing,
- * since watch callbacks and timers may still fire while a component shuts down; a failed task is
- * logged and the loop goes on.
+ * A serial lane that owns a component's state (the engine's, the agent's, a watch's): every change
+ * to that state is posted here, so it needs no locks. Its tasks never overlap and run in the order
+ * posted. Posting after close does nothing, since watch callbacks and timers may still fire while a
+ * component shuts down; closing cancels the lane's timers; a failed task (posted or timed) is logged
+ * and the lane goes on.
+ *
+ * <p>{@code new SerialLoop(name)} is one daemon thread of that name; {@link Lanes#shared} makes
+ * lanes over a shared pool, with the same semantics ({@link Lanes}).
  */
 public final class SerialLoop {
     private static final Logger log = LoggerFactory.getLogger(SerialLoop.class);
 
     private final String name;
-    private volatile Thread thread;
-    private final ScheduledExecutorService executor;
+    private final Lane lane;
 
+    /** A lane of its own thread, named {@code threadName}. */
     public SerialLoop(String threadName) {
-        this.name = threadName;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = daemonThreads(threadName).newThread(r);
-            thread = t;
-            return t;
-        });
+        this(threadName, new ThreadLane(threadName));
+    }
+
+    SerialLoop(String name, Lane lane) {
+        this.name = name;
+        this.lane = lane;
     }
 
     /** Threads that do not keep the JVM alive, all of one name (what every pool of the daemon uses). */
@@ -44,25 +47,45 @@ public final class SerialLoop {
         };
     }
 
-    /** Runs the task on the loop's thread, unless the loop is closed; a failure is logged. */
+    public String name() {
+        return name;
+    }
+
+    /** Runs the task on the lane, unless it is closed; a failure is logged. */
     public void post(Runnable task) {
         try {
-            executor.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.error("{}: task failed", name, e);
-                }
-            });
+            lane.execute(logged(task));
         } catch (RejectedExecutionException e) {
             // closed
         }
     }
 
-    /** Runs on the loop's thread and waits; null if the loop is closed. */
+    /** Runs on the lane and waits; null if the lane is closed (or closes before running it). */
     public <T> T call(Callable<T> task) {
         try {
-            return executor.submit(task).get();
+            return call(task, null);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e); // no bound, no timeout
+        }
+    }
+
+    /**
+     * Runs on the lane and waits at most {@code bound} (null: no bound); null if the lane is closed.
+     *
+     * @throws TimeoutException the task did not finish within the bound (it may still run)
+     */
+    public <T> T call(Callable<T> task, Duration bound) throws TimeoutException {
+        if (lane.onLane()) { // waiting for itself would never end
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return lane.await(lane.submit(task), bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -72,14 +95,14 @@ public final class SerialLoop {
                 throw r;
             }
             throw new IllegalStateException(c);
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException | CancellationException e) {
             return null;
         }
     }
 
-    /** Runs the task here if this is the loop's thread, else on it and waits (not at all if it is closed). */
+    /** Runs the task here if this is the lane, else on it and waits (not at all if it is closed). */
     public void run(Runnable task) {
-        if (Thread.currentThread() == thread) {
+        if (lane.onLane()) {
             task.run();
         } else {
             call(() -> {
@@ -89,33 +112,71 @@ public final class SerialLoop {
         }
     }
 
-    /** @throws RejectedExecutionException if the loop is closed */
+    /** Whether the calling thread is running this lane's task now. */
+    public boolean onLane() {
+        return lane.onLane();
+    }
+
+    /** @throws RejectedExecutionException if the lane is closed */
     public ScheduledFuture<?> schedule(Runnable task, long delayMs) {
-        return executor.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        return lane.schedule(logged(task), delayMs);
     }
 
-    /** At a fixed rate. @throws RejectedExecutionException if the loop is closed */
+    /** At a fixed rate (a run that is late is not made up twice). @throws RejectedExecutionException if the lane is closed */
     public ScheduledFuture<?> every(Runnable task, long periodMs) {
-        return executor.scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        return lane.every(logged(task), periodMs);
     }
 
-    /** With a fixed pause between the end of one run and the start of the next. */
+    /** With a fixed pause between the end of one run and the start of the next. @throws RejectedExecutionException if closed */
     public ScheduledFuture<?> everyAfter(Runnable task, long pauseMs) {
-        return executor.scheduleWithFixedDelay(task, pauseMs, pauseMs, TimeUnit.MILLISECONDS);
+        return lane.everyAfter(logged(task), pauseMs);
     }
 
-    /** Stops at once: queued tasks are dropped. */
+    /** Stops at once: queued tasks are dropped, timers cancelled. */
     public void shutdownNow() {
-        executor.shutdownNow();
+        lane.shutdownNow();
     }
 
-    /** Runs what is queued, then stops; waits up to the bound for that. */
+    /** Refuses new tasks, cancels the timers, runs what is queued; waits up to the bound for that. */
     public void shutdownAndWait(Duration bound) {
-        executor.shutdown();
         try {
-            executor.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
+            lane.shutdownAndWait(bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{}: task failed", name, e);
+            }
+        };
+    }
+
+    /** How a lane runs: a thread of its own, or a turn on a shared pool. */
+    sealed interface Lane permits ThreadLane, PooledLane {
+        /** @throws RejectedExecutionException if closed */
+        void execute(Runnable task);
+
+        /** @throws RejectedExecutionException if closed; the future is cancelled if the lane drops it */
+        <T> java.util.concurrent.Future<T> submit(Callable<T> task);
+
+        boolean onLane();
+
+        <T> T await(java.util.concurrent.Future<T> f, Duration bound)
+                throws InterruptedException, ExecutionException, TimeoutException;
+
+        ScheduledFuture<?> schedule(Runnable task, long delayMs);
+
+        ScheduledFuture<?> every(Runnable task, long periodMs);
+
+        ScheduledFuture<?> everyAfter(Runnable task, long pauseMs);
+
+        void shutdownNow();
+
+        void shutdownAndWait(Duration bound) throws InterruptedException;
     }
 }
