@@ -32,6 +32,7 @@ final class FlotillaUnits {
 
     private final Registry registry;
     private final Reads reads;
+    private final ListingGate wholeListings = new ListingGate();
 
     FlotillaUnits(Registry registry, Reads reads) {
         this.registry = registry;
@@ -44,6 +45,11 @@ final class FlotillaUnits {
      */
     void list(Exchange ex) {
         Set<String> only = new HashSet<>(ex.queryAll("unit"));
+        // Every listing with states reads all of them (a few named units too: states are kept by machine).
+        wholeListings.run(() -> list(ex, only));
+    }
+
+    private void list(Exchange ex, Set<String> only) {
         Set<UnitListing.Part> parts = parts(ex.queryAll("include"));
         boolean withUnits = parts.contains(UnitListing.Part.UNITS);
         boolean withStates = parts.contains(UnitListing.Part.STATES);
