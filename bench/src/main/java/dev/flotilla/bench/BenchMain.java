@@ -18,7 +18,8 @@ import java.util.Set;
  * (defaults: Flotilla's scale target, 1,000 machines and 10,000 units, 60 s idle). {@code --only=}
  * a comma-separated subset of {@code etcd,engine,agents,leases,flotd,status}; {@code --flotd-opts=} and
  * {@code --flotctl-opts=} replace the packaged scripts' JVM options (to compare sizings);
- * {@code --machine-ttl=S} the simulated agents' machine TTL (flotd's machine_ttl, default 5 s).
+ * {@code --machine-ttl=S} the simulated agents' machine TTL (flotd's machine_ttl, default 5 s);
+ * {@code --machine-ttl=rule}: at each size the TTL {@link LeaseBench#ruleTtl} gives.
  *
  * <p>Several sizes make a sweep: {@code --sweep} (1,000 x 10,000, 2,000 x 20,000, 5,000 x 50,000 and
  * 5,000 x 100,000), {@code --size=MACHINESxUNITS} repeated, or {@code --machines}/{@code --units}
@@ -26,6 +27,8 @@ import java.util.Set;
  * size's table is printed when it is done, and at the end the {@link GrowthTable} of all of them.
  */
 public final class BenchMain {
+    /** {@code --machine-ttl=rule}. */
+    private static final int RULE_TTL = -1;
     private BenchMain() {
     }
 
@@ -61,7 +64,7 @@ public final class BenchMain {
                 case "--units" -> units.add(positive(kv));
                 case "--size" -> sizes.add(size(kv));
                 case "--idle-seconds" -> idleSeconds = positive(kv);
-                case "--machine-ttl" -> ttlSeconds = positive(kv);
+                case "--machine-ttl" -> ttlSeconds = "rule".equals(kv[1]) ? RULE_TTL : positive(kv);
                 case "--only" -> only = parts(kv);
                 case "--flotd-opts" -> flotdOpts = Optional.of(kv[1]);
                 case "--flotctl-opts" -> flotctlOpts = Optional.of(kv[1]);
@@ -83,13 +86,15 @@ public final class BenchMain {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version"), loadAverage());
         Duration idle = Duration.ofSeconds(idleSeconds);
-        Duration ttl = Duration.ofSeconds(ttlSeconds);
+        int chosenTtl = ttlSeconds;
+        java.util.function.IntFunction<Duration> ttlFor = count -> chosenTtl == RULE_TTL
+                ? LeaseBench.ruleTtl(count) : Duration.ofSeconds(chosenTtl);
         FlotdBench.Jvm jvm = new FlotdBench.Jvm(flotdOpts, flotctlOpts);
         if (sizes.size() == 1) {
-            Report report = run(new EngineBench.Sizes(sizes.get(0)[0], sizes.get(0)[1], idle, ttl), only, jvm);
+            Report report = run(new EngineBench.Sizes(sizes.get(0)[0], sizes.get(0)[1], idle, ttlFor.apply(sizes.get(0)[0])), only, jvm);
             report.print(System.out);
         } else {
-            List<EngineBench.Sizes> each = sizes.stream().map(s -> new EngineBench.Sizes(s[0], s[1], idle, ttl)).toList();
+            List<EngineBench.Sizes> each = sizes.stream().map(s -> new EngineBench.Sizes(s[0], s[1], idle, ttlFor.apply(s[0]))).toList();
             List<GrowthTable.SizeRun> runs = sweep(each, only, jvm, System.out);
             System.out.println();
             System.out.println("Growth table (" + runs.size() + " sizes, idle windows of " + idleSeconds + " s, machine TTL " + ttlSeconds + " s):");
