@@ -97,7 +97,7 @@ public final class BenchMain {
             List<EngineBench.Sizes> each = sizes.stream().map(s -> new EngineBench.Sizes(s[0], s[1], idle, ttlFor.apply(s[0]))).toList();
             List<GrowthTable.SizeRun> runs = sweep(each, only, jvm, System.out);
             System.out.println();
-            System.out.println("Growth table (" + runs.size() + " sizes, idle windows of " + idleSeconds + " s, machine TTL " + ttlSeconds + " s):");
+            System.out.println("Growth table (" + runs.size() + " sizes, idle windows of " + idleSeconds + " s, machine TTL " + (ttlSeconds == RULE_TTL ? "by the rule max(5 s, 3 x machines / 1,000)" : ttlSeconds + " s") + "):");
             new GrowthTable(runs).print(System.out);
         }
         System.out.println("load average at the end: " + loadAverage());
