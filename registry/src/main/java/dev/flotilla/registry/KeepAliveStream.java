@@ -33,8 +33,9 @@ import java.util.function.Function;
  * stay one even if answers came out of order: once n answers for a lease have come, n distinct
  * requests were renewed, and the latest-sent of them was sent no earlier than the n-th oldest.)
  * Every stream keeps its own queue of sends: when one breaks, or is abandoned for answering nothing
- * for a TTL, its unanswered sends are failed and nothing it delivers afterwards is counted; the next
- * keep-alive opens a new stream.
+ * for the longest TTL of the leases sent on it (by then each of them is LOST anyway, so a short
+ * engine TTL does not throw away the machine lease's keep-alives), its unanswered sends are failed
+ * and nothing it delivers afterwards is counted; the next keep-alive opens a new stream.
  */
 final class KeepAliveStream implements AutoCloseable {
     /** What becomes of one keep-alive: exactly one of these is called, once. */
@@ -78,7 +79,8 @@ final class KeepAliveStream implements AutoCloseable {
 
     /**
      * Sends one keep-alive of {@code leaseId}, on the open stream or a new one. A stream that has had
-     * unanswered sends for longer than {@code stallNanos} is abandoned first.
+     * unanswered sends and no answer for longer than {@code stallNanos} (and than the bound of every
+     * earlier send on it) is abandoned first.
      */
     void send(long leaseId, long stallNanos, Answer answer) {
         List<Runnable> after = new ArrayList<>();
@@ -97,7 +99,7 @@ final class KeepAliveStream implements AutoCloseable {
                     // It failed as it opened (its failure is in the queue of this thread's callbacks).
                     after.add(() -> answer.failed("the keep-alive stream could not be opened"));
                 } else {
-                    c.add(leaseId, new Pending(answer, System.nanoTime()));
+                    c.add(leaseId, new Pending(answer, System.nanoTime()), stallNanos);
                     sent++;
                     try {
                         c.requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(leaseId).build());
@@ -110,7 +112,7 @@ final class KeepAliveStream implements AutoCloseable {
         after.forEach(Runnable::run);
     }
 
-    /** Abandons the open stream if it has had unanswered sends for longer than {@code stallNanos}. */
+    /** Abandons the open stream if it has answered nothing for longer than {@code stallNanos} (see {@link #send}). */
     void abandonIfStalled(long stallNanos) {
         List<Runnable> after = new ArrayList<>();
         synchronized (this) {
@@ -121,8 +123,9 @@ final class KeepAliveStream implements AutoCloseable {
 
     private void abandonIfStalled(long stallNanos, List<Runnable> after) {
         Call c = call;
-        if (c != null && c.unanswered > 0 && System.nanoTime() - c.waitingSince > stallNanos) {
-            c.end("no keep-alive answered on the stream for " + stallNanos / 1_000_000 + " ms", true, after);
+        long bound = c == null ? 0 : Math.max(stallNanos, c.stallBound);
+        if (c != null && c.unanswered > 0 && System.nanoTime() - c.waitingSince >= bound) {
+            c.end("no keep-alive answered on the stream for " + bound / 1_000_000 + " ms", true, after);
         }
     }
 
@@ -158,6 +161,8 @@ final class KeepAliveStream implements AutoCloseable {
         private int unanswered;
         /** Since when the stream has had unanswered sends and answered none. */
         private long waitingSince;
+        /** The longest stall bound of the sends so far. */
+        private long stallBound;
         private boolean dead;
 
         void open() {
@@ -169,7 +174,8 @@ final class KeepAliveStream implements AutoCloseable {
             }
         }
 
-        void add(long leaseId, Pending p) {
+        void add(long leaseId, Pending p, long stallNanos) {
+            stallBound = Math.max(stallBound, stallNanos);
             if (unanswered++ == 0) {
                 waitingSince = p.sentNanos();
             }

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * of large transactions etcd answers renewals late (it lets its applied index catch up first);
  * dropping those answers after a third of the TTL made a loaded engine give up a lease the server
  * still held. So keep-alives overlap (a few at a time) and each may wait up to the TTL: a stream
- * that answers nothing for a TTL is abandoned, its keep-alives failed, and a new one opened.
+ * that answers nothing for the longest TTL of its leases is abandoned, its keep-alives failed, and
+ * a new one opened.
  */
 final class LeaseKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);

@@ -159,24 +159,37 @@ class KeepAliveStreamTest {
     @Test
     void aStreamThatAnswersNothingForTheBoundIsAbandoned() {
         Outcomes a = new Outcomes();
-        stream.send(1, NEVER, a);
-        stream.abandonIfStalled(NEVER);
-        assertEquals(List.of(), a.seen);
+        stream.send(1, 0, a);
         stream.abandonIfStalled(0);
         assertEquals(List.of("failed"), a.seen);
         assertTrue(calls.get(0).cancelled != null, "the abandoned stream is cancelled");
         calls.get(0).answer(1, 5);
-        assertEquals(List.of("failed"), a.seen);
+        assertEquals(List.of("failed"), a.seen, "nothing from the abandoned stream counts");
     }
 
     @Test
     void aSendOnAStalledStreamAbandonsItAndGoesOnANewOne() {
         Outcomes a = new Outcomes();
-        stream.send(1, NEVER, a);
+        stream.send(1, 0, a);
         stream.send(1, 0, a);
         assertEquals(List.of("failed"), a.seen);
         assertEquals(2, calls.size());
         assertEquals(List.of(1L), calls.get(1).written);
+    }
+
+    @Test
+    void aShortBoundDoesNotAbandonTheKeepAlivesOfALongerOne() {
+        Outcomes machine = new Outcomes();
+        Outcomes engine = new Outcomes();
+        stream.send(1, NEVER, machine);
+        stream.send(2, 0, engine);
+        stream.abandonIfStalled(0);
+        assertEquals(1, calls.size());
+        assertEquals(List.of(), machine.seen);
+        calls.get(0).answer(1, 5);
+        calls.get(0).answer(2, 5);
+        assertEquals(List.of("renewed"), machine.seen);
+        assertEquals(List.of("renewed"), engine.seen);
     }
 
     @Test
