@@ -69,6 +69,15 @@ public final class EtcdFixture implements BeforeAllCallback, AfterAllCallback {
         etcd.kill();
     }
 
+    /** SIGSTOP: etcd stops answering, its connections stay open. */
+    public void freeze() {
+        etcd.freeze();
+    }
+
+    public void thaw() {
+        etcd.thaw();
+    }
+
     public void start() {
         etcd.startAgain(START);
     }

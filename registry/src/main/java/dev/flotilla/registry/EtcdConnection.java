@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * What every part of the etcd registry shares: the client, the key layout, the lease scheduler,
- * the bounded call, paged listing and batched writes, and the decoders the listings and the
+ * What every part of the etcd registry shares: the client, the key layout, the lease scheduler and
+ * keep-alive stream, the bounded call, paged listing and batched writes, and the decoders the listings and the
  * watches have in common.
  */
 final class EtcdConnection implements AutoCloseable {
@@ -44,6 +44,7 @@ final class EtcdConnection implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final EtcdReconnector reconnector;
     private final Lanes lanes;
+    private final KeepAliveStream keepAlives;
 
     EtcdConnection(EtcdConfig config) {
         ClientBuilder builder = Client.builder()
@@ -62,6 +63,14 @@ final class EtcdConnection implements AutoCloseable {
         }
         this.client = builder.build();
         this.reconnector = EtcdReconnector.start(client, config.endpoints());
+        io.grpc.ManagedChannel channel = EtcdReconnector.channelOf(client);
+        if (channel == null) {
+            client.close();
+            reconnector.close();
+            throw new IllegalStateException("cannot reach the etcd client's channel for the lease keep-alive stream"
+                    + " (a jetcd upgrade moved it: update EtcdReconnector.channelOf)");
+        }
+        this.keepAlives = KeepAliveStream.on(channel);
         this.keys = new Keys(config.prefix());
         this.lanes = config.lanes();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -95,6 +104,11 @@ final class EtcdConnection implements AutoCloseable {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** The one stream all leases of this connection are kept alive on. */
+    KeepAliveStream keepAlives() {
+        return keepAlives;
     }
 
     /**
@@ -226,6 +240,7 @@ final class EtcdConnection implements AutoCloseable {
     public void close() {
         reconnector.close();
         scheduler.shutdownNow();
+        keepAlives.close();
         client.close();
     }
 }

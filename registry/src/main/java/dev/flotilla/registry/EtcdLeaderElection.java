@@ -99,7 +99,7 @@ final class EtcdLeaderElection implements LeaderElection {
 
     private void lead(Consumer<Leadership> listener, long lease, long fencingRevision) {
         CompletableFuture<String> lost = new CompletableFuture<>();
-        LeaseKeeper k = new LeaseKeeper(etcd.client().getLeaseClient(), lease, ttl, etcd.scheduler(), "engine");
+        LeaseKeeper k = new LeaseKeeper(etcd.keepAlives(), lease, ttl, etcd.scheduler(), "engine");
         k.onStateChange(state -> {
             if (state == ConnectionState.LOST) {
                 lost.complete("the engine lease was lost");

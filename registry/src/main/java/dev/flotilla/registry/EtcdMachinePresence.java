@@ -85,7 +85,7 @@ final class EtcdMachinePresence implements MachinePresence {
 
     private static MachinePresence start(EtcdConnection etcd, Machine machine, Duration ttl, String session, long lease,
                                          boolean resumed) {
-        LeaseKeeper keeper = new LeaseKeeper(etcd.client().getLeaseClient(), lease, ttl, etcd.scheduler(),
+        LeaseKeeper keeper = new LeaseKeeper(etcd.keepAlives(), lease, ttl, etcd.scheduler(),
                 "machine " + machine.id().substring(0, Math.min(8, machine.id().length())));
         keeper.start();
         return new EtcdMachinePresence(etcd, machine, keeper, session, resumed);

@@ -330,6 +330,33 @@ public final class EtcdProcess implements AutoCloseable {
         process = null;
     }
 
+    /** SIGSTOP: etcd hangs as a frozen or overloaded machine does; its connections stay open. */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("etcd is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new RegistryException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new RegistryException("cannot signal etcd: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while signalling etcd", e);
+        }
+    }
+
     /** Starts it again on the same ports and data. */
     public synchronized void restart(Duration startTimeout) {
         stop();

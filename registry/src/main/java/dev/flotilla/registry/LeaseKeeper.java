@@ -1,6 +1,5 @@
 package dev.flotilla.registry;
 
-import io.etcd.jetcd.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,16 +15,21 @@ import java.util.function.Consumer;
  * Keeps one lease alive with a keep-alive every ttl/3 and turns what it sees into an explicit
  * {@link ConnectionState}. Each state change is logged once; LOST is final for this lease.
  *
- * <p>A keep-alive that etcd acknowledges late still counts: the server renewed the lease when it
- * handled it, which is after we sent it, so its send time stays a safe bound. Under a burst of
- * large transactions etcd answers renewals late (it lets its applied index catch up first);
- * dropping those answers after a third of the TTL made a loaded engine give up a lease the
- * server still held. So attempts overlap (a few at a time) and each may take up to the TTL.
+ * <p>The keep-alives go over the connection's one {@link KeepAliveStream}, which hands each answer
+ * back with the send time of the request it answers (its javadoc says why that match is exact).
+ * A keep-alive that etcd acknowledges late still counts: the server renewed the lease when it
+ * handled it, which is after we sent it, so its send time stays a safe bound, and
+ * {@code lastGoodSend} only ever moves to the send time of an acknowledged request. Under a burst
+ * of large transactions etcd answers renewals late (it lets its applied index catch up first);
+ * dropping those answers after a third of the TTL made a loaded engine give up a lease the server
+ * still held. So keep-alives overlap (a few at a time) and each may wait up to the TTL: a stream
+ * that answers nothing for the longest TTL of its leases is abandoned, its keep-alives failed, and
+ * a new one opened.
  */
 final class LeaseKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
 
-    private final Lease leases;
+    private final KeepAliveStream stream;
     private final long leaseId;
     private final long ttlNanos;
     private final ScheduledExecutorService scheduler;
@@ -38,9 +42,35 @@ final class LeaseKeeper implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean lastAttemptFailed;
     private volatile ScheduledFuture<?> ticker;
+    private volatile boolean closed;
+    private final KeepAliveStream.Answer answer = new KeepAliveStream.Answer() {
+        @Override
+        public void renewed(long sentNanos) {
+            inFlight.decrementAndGet();
+            lastGoodSend.accumulateAndGet(sentNanos, Math::max);
+            lastAttemptFailed = false;
+            evaluate();
+        }
 
-    LeaseKeeper(Lease leases, long leaseId, Duration ttl, ScheduledExecutorService scheduler, String what) {
-        this.leases = leases;
+        @Override
+        public void gone() {
+            inFlight.decrementAndGet();
+            transition(ConnectionState.LOST, "the lease expired on the server");
+        }
+
+        @Override
+        public void failed(String why) {
+            inFlight.decrementAndGet();
+            lastAttemptFailed = true;
+            if (state == ConnectionState.CONNECTED && !closed) {
+                log.debug("{}: keep-alive failed: {}", what, why);
+            }
+            evaluate();
+        }
+    };
+
+    LeaseKeeper(KeepAliveStream stream, long leaseId, Duration ttl, ScheduledExecutorService scheduler, String what) {
+        this.stream = stream;
         this.leaseId = leaseId;
         this.ttlNanos = ttl.toNanos();
         this.scheduler = scheduler;
@@ -68,36 +98,19 @@ final class LeaseKeeper implements AutoCloseable {
     private long ticks;
 
     private void tick() {
-        if (state == ConnectionState.LOST) {
+        if (state == ConnectionState.LOST || closed) {
             return;
         }
-        if (ticks++ % 2 == 0 && inFlight.get() < MAX_IN_FLIGHT) {
-            sendKeepAlive();
+        if (ticks++ % 2 == 0) {
+            if (inFlight.get() < MAX_IN_FLIGHT) {
+                inFlight.incrementAndGet();
+                stream.send(leaseId, ttlNanos, answer);
+            } else {
+                // As many keep-alives as allowed wait on a stream that may be dead without knowing it.
+                stream.abandonIfStalled(ttlNanos);
+            }
         }
         evaluate();
-    }
-
-    private void sendKeepAlive() {
-        inFlight.incrementAndGet();
-        long sent = System.nanoTime();
-        leases.keepAliveOnce(leaseId)
-                .orTimeout(Math.max(1, ttlNanos / 1_000_000), TimeUnit.MILLISECONDS)
-                .whenComplete((response, error) -> {
-                    inFlight.decrementAndGet();
-                    if (error == null && response.getTTL() > 0) {
-                        lastGoodSend.accumulateAndGet(sent, Math::max);
-                        lastAttemptFailed = false;
-                    } else if (error == null || isLeaseGone(error)) {
-                        transition(ConnectionState.LOST, "the lease expired on the server");
-                        return;
-                    } else {
-                        lastAttemptFailed = true;
-                        if (state == ConnectionState.CONNECTED) {
-                            log.debug("{}: keep-alive failed: {}", what, rootMessage(error));
-                        }
-                    }
-                    evaluate();
-                });
     }
 
     static boolean isLeaseGone(Throwable error) {
@@ -114,12 +127,15 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     private void evaluate() {
+        if (closed) {
+            return;
+        }
         ConnectionState next = LeaseHealth.evaluate(System.nanoTime() - lastGoodSend.get(), ttlNanos, lastAttemptFailed);
         transition(next, next == ConnectionState.LOST ? "no keep-alive acknowledged within the TTL" : "");
     }
 
     private synchronized void transition(ConnectionState next, String why) {
-        if (state == next || state == ConnectionState.LOST) {
+        if (state == next || state == ConnectionState.LOST || closed) {
             return;
         }
         ConnectionState previous = state;
@@ -149,9 +165,13 @@ final class LeaseKeeper implements AutoCloseable {
         }
     }
 
-    /** Stops keeping the lease alive (it then expires on its own unless revoked). */
+    /**
+     * Stops keeping the lease alive (it then expires on its own unless revoked); answers still on
+     * their way change nothing.
+     */
     @Override
     public void close() {
+        closed = true;
         stopTicker();
     }
 }
