@@ -219,12 +219,14 @@ final class AgentBench {
                     long killed = System.nanoTime();
                     agents.killLoner();
                     awaitTrue("the dead machine's lease ran out", ttl.plusSeconds(30), () -> victimGone.get() != 0);
+                    MovedOrWaiting moved = new MovedOrWaiting(users, itsUnits);
                     awaitTrue("the dead machine's units active elsewhere", Duration.ofSeconds(60),
-                            () -> states.activeElsewhere(itsUnits, victim));
+                            () -> moved.done(u -> states.activeElsewhere(Set.of(u), victim)));
                     long elsewhere = System.nanoTime();
                     report.add(new Figure("dead machine: its " + itsUnits.size() + " units active elsewhere", ms(elsewhere - victimGone.get()),
                             "ms", "< 1,000 ms", "from its machine key's removal (lease expired, " + String.format("%,d", (long) ms(victimGone.get() - killed))
-                            + " ms after its connection closed, TTL " + ttl.toSeconds() + " s) until their states on other machines say active")
+                            + " ms after its connection closed, TTL " + ttl.toSeconds() + " s) until their states on other machines say active"
+                            + (moved.waiting().isEmpty() ? "" : "; " + moved.waiting().size() + " of them wait instead (no other machine fits them)"))
                             .grows("dead machine: its units active elsewhere after expiry", Figure.Basis.NONE));
                     settle();
                     List<PassSampler.Pass> full = passes.since(killed, true);
