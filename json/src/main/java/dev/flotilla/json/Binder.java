@@ -36,6 +36,8 @@ final class Binder {
     private static final class Shape {
         final Class<?> type;
         final String[] names;
+        /** each name as written: {@code "name":} in UTF-8 */
+        final byte[][] keys;
         final Method[] accessors;
         final Type[] types;
         final Class<?>[] raw;
@@ -50,6 +52,7 @@ final class Binder {
             RecordComponent[] components = type.getRecordComponents();
             int n = components.length;
             names = new String[n];
+            keys = new byte[n][];
             accessors = new Method[n];
             types = new Type[n];
             raw = new Class<?>[n];
@@ -59,6 +62,10 @@ final class Binder {
             for (int i = 0; i < n; i++) {
                 RecordComponent c = components[i];
                 names[i] = c.getName();
+                Output key = new Output(null, 64);
+                key.string(names[i]);
+                key.put(':');
+                keys[i] = key.toBytes();
                 accessors[i] = c.getAccessor();
                 accessors[i].setAccessible(true);
                 types[i] = c.getGenericType();
@@ -168,8 +175,7 @@ final class Binder {
                 out.put(',');
             }
             first = false;
-            out.string(shape.names[i]);
-            out.put(':');
+            out.raw(shape.keys[i]);
             write(value, out);
         }
         out.put('}');

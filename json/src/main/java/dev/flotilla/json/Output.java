@@ -78,6 +78,13 @@ final class Output {
         }
     }
 
+    /** Bytes already in JSON form (a field name with its quotes and colon). */
+    void raw(byte[] bytes) {
+        room(bytes.length);
+        System.arraycopy(bytes, 0, buf, len, bytes.length);
+        len += bytes.length;
+    }
+
     /** Text known to be ASCII with nothing to escape: numbers, literals. */
     void ascii(String s) {
         int n = s.length();
@@ -89,13 +96,12 @@ final class Output {
 
     void string(String s) {
         int n = s.length();
-        // worst case is six bytes a char (\\u00XX); reserve in steps rather than all at once
-        room(n + 2);
+        // at most six bytes a char (a six-character escape): reserve once, then no bounds checks per char
+        room(n * 6 + 2);
+        byte[] buf = this.buf;
+        int len = this.len;
         buf[len++] = '"';
         for (int i = 0; i < n; i++) {
-            if (buf.length - len < 12) {
-                room(12);
-            }
             char c = s.charAt(i);
             if (c < 0x80) {
                 byte e = ESCAPE[c];
@@ -134,8 +140,8 @@ final class Output {
                 buf[len++] = (byte) (0x80 | (c & 0x3f));
             }
         }
-        room(1);
         buf[len++] = '"';
+        this.len = len;
         if (sink != null && len >= FLUSH_AT) {
             flush();
         }

@@ -117,7 +117,7 @@ final class Parser {
             String key = string();
             if (fields.containsKey(key)) {
                 pos = keyAt;
-                throw error("duplicate key '" + key + "': each key may appear once per object");
+                throw new JsonException(where(pos) + ": duplicate key '" + key + "': each key may appear once per object");
             }
             skipSpace();
             if (pos >= end || in.charAt(pos) != ':') {

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class JsonGoldenTest {
     static final String FILE = "json-golden.txt";
 
-    static String encode(Object value) throws IOException {
-        return Exchange.JSON.writeValueAsString(value);
+    static String encode(Object value) {
+        return dev.flotilla.json.Json.writeString(value);
     }
 
     @Test

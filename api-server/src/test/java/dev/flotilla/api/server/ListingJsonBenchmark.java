@@ -25,8 +25,8 @@ import java.util.List;
 class ListingJsonBenchmark {
     static final int UNITS = 10_000;
 
-    static byte[] encode(Object value) throws Exception {
-        return Exchange.JSON.writeValueAsBytes(value);
+    static byte[] encode(Object value) {
+        return dev.flotilla.json.Json.write(value);
     }
 
     @Test
