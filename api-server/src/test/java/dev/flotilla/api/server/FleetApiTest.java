@@ -23,7 +23,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -302,7 +301,7 @@ class FleetApiTest {
         JsonValue raw = Json.parse(api.raw("GET", "/fleet/v1/state?unitName=db.service", null, (String) null).body());
         assertEquals(Set.of("name", "hash", "machineID", "systemdLoadState", "systemdActiveState", "systemdSubState"),
                 fieldNames(raw.path("states").get(0)));
-        assertNull(raw.get("nextPageToken"));
+        assertTrue(raw.path("nextPageToken").isMissing(), "fleet leaves an empty nextPageToken out");
     }
 
     @Test
