@@ -1,13 +1,13 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 /**
  * fleet v1's error body: {"error":{"code":404,"message":"..."}}. A 421 (the unit runs on another
  * machine) also names that machine's daemon: {@code "apiURL"}, empty when it has no TCP API.
  */
 public record ApiError(Detail error) {
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonOmit(JsonOmit.When.EMPTY)
     public record Detail(int code, String message, String apiURL) {
     }
 

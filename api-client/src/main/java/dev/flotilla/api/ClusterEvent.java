@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
  * {@code changes} written in that revision. Resume with {@code since=<revision>} of the last
  * line handled: nothing is lost or repeated.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonOmit(JsonOmit.When.NULL)
 public record ClusterEvent(long revision, String reason, Snapshot snapshot, List<Change> changes) {
 
     /** Every unit, machine and unit state at the event's revision (units by name, machines by id, states by machine then unit). */
@@ -23,7 +23,7 @@ public record ClusterEvent(long revision, String reason, Snapshot snapshot, List
      * {@code state}) or {@code rollout} ({@code name} is its id, {@code rollout}); {@code action} is
      * {@code updated} or {@code removed} (no value then). Snapshots do not list rollouts (GET /flotilla/v1/rollouts does).
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonOmit(JsonOmit.When.NULL)
     public record Change(String kind, String action, String name, String machineID, EventUnit unit, MachineEntity machine,
                          UnitStateEntity state, RolloutView rollout) {
         public Change(String kind, String action, String name, String machineID, EventUnit unit, MachineEntity machine,

@@ -1,7 +1,7 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
+import dev.flotilla.json.JsonException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,8 +18,6 @@ import java.util.function.Consumer;
  * reconnection neither loses nor repeats anything.
  */
 final class HttpEventStream implements EventStream {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** Three missed heartbeats of the server (15 s each) mean the connection is dead. */
     static final Duration IDLE = Duration.ofSeconds(45);
     private static final long MAX_BACKOFF_MS = 5000;
@@ -85,7 +83,12 @@ final class HttpEventStream implements EventStream {
                 if (line.isBlank()) {
                     continue; // heartbeat
                 }
-                ClusterEvent event = JSON.readValue(line, ClusterEvent.class);
+                ClusterEvent event;
+                try {
+                    event = Json.read(line, ClusterEvent.class, Json.Unknown.IGNORE);
+                } catch (JsonException e) {
+                    throw new IOException("unreadable event: " + e.getMessage(), e);
+                }
                 // before the listener: whoever has seen an event must find lastRevision() at it or later
                 lastRevision = event.revision();
                 listener.accept(event);

@@ -1,8 +1,7 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
+import dev.flotilla.json.JsonException;
 import dev.flotilla.model.DesiredState;
 
 import java.io.IOException;
@@ -16,8 +15,6 @@ import java.util.Optional;
 
 /** The client over {@link HttpTransport} (unix socket, TCP or TLS); safe to share between threads. */
 final class HttpFlotillaClient implements FlotillaClient {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /**
      * Beyond this, names are not put in the URL (servers limit the request line, Jetty to 8 KiB):
      * everything is asked for and filtered here.
@@ -289,8 +286,8 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     private static byte[] encode(Object body) {
         try {
-            return JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
+            return Json.write(body);
+        } catch (JsonException e) {
             throw new ApiException("cannot encode the request: " + e.getMessage(), e);
         }
     }
@@ -340,11 +337,12 @@ final class HttpFlotillaClient implements FlotillaClient {
     static ApiException failure(int status, byte[] body) {
         String apiUrl = "";
         try {
-            ApiError error = JSON.readValue(body, ApiError.class);
+            // a newer daemon's answers may carry fields this client does not know
+            ApiError error = Json.read(body, ApiError.class, Json.Unknown.IGNORE);
             if (error != null && error.error() != null && error.error().apiURL() != null) {
                 apiUrl = error.error().apiURL();
             }
-        } catch (IOException e) {
+        } catch (JsonException e) {
             // not a fleet error body: no URL
         }
         return new ApiException(status, errorMessage(status, body), apiUrl);
@@ -352,19 +350,25 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     static String errorMessage(int status, byte[] body) {
         try {
-            ApiError error = JSON.readValue(body, ApiError.class);
+            ApiError error = Json.read(body, ApiError.class, Json.Unknown.IGNORE);
             if (error != null && error.error() != null && error.error().message() != null) {
                 return error.error().message();
             }
-        } catch (IOException e) {
+        } catch (JsonException e) {
             // not a fleet error body: fall through to the raw text
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
         return "HTTP " + status + (text.isEmpty() ? "" : ": " + text);
     }
 
+    /** Unknown fields are skipped: a newer daemon may answer with more than this client knows. */
     private static <T> T decode(HttpTransport.Answer answer, Class<T> type) throws IOException {
-        return JSON.readValue(answer.body, type);
+        byte[] body = answer.body.readAllBytes();
+        try {
+            return Json.read(body, type, Json.Unknown.IGNORE);
+        } catch (JsonException e) {
+            throw new IOException("not the JSON expected: " + e.getMessage(), e);
+        }
     }
 
     @Override

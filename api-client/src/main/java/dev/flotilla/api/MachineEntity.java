@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * give to units. The fleet v1 API never fills it, so its machine JSON stays exactly fleet's; it is
  * null (and left out) there and for a machine that announces none.
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonOmit(JsonOmit.When.EMPTY)
 public record MachineEntity(String id, String primaryIP, Map<String, String> metadata, String apiURL, Capacity capacity) {
     public MachineEntity(String id, String primaryIP, Map<String, String> metadata) {
         this(id, primaryIP, metadata, "");

@@ -1,11 +1,11 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 import java.util.List;
 
 /** One page of machines (fleet v1's MachinePage). */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonOmit(JsonOmit.When.EMPTY)
 public record MachinePage(List<MachineEntity> machines, String nextPageToken) {
     public MachinePage {
         machines = machines == null ? List.of() : List.copyOf(machines);

@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 import java.util.List;
 
@@ -8,7 +8,7 @@ import java.util.List;
  * The body of {@code POST /flotilla/v1/rollouts}: the units to roll, each with its new text, and
  * the settings (null: the default of each).
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonOmit(JsonOmit.When.NULL)
 public record RolloutRequest(List<RolloutUnitText> units, Integer maxParallel, Double minHealthySeconds,
                              Double healthyDeadlineSeconds, Boolean autoRevert) {
 

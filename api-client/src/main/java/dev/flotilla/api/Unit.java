@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 import java.util.List;
 
@@ -13,14 +13,14 @@ import java.util.List;
  *                     there (and until its machine has stopped it), else {@code loaded}
  * @param machineID    the machine it is scheduled to, empty when none
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonOmit(JsonOmit.When.EMPTY)
 public record Unit(String name, List<Option> options, String desiredState, String currentState, String machineID) {
     public Unit {
         options = options == null ? List.of() : List.copyOf(options);
     }
 
     /** One {@code Name=Value} line of the unit file and its section. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonOmit(JsonOmit.When.EMPTY)
     public record Option(String section, String name, String value) {
     }
 }

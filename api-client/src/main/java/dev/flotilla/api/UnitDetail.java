@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 /**
  * One unit as Flotilla keeps it: the exact text submitted, with what the cluster made of it.
@@ -15,7 +15,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param lastFailure  the last failure the engine saw (machine and state), empty when none is remembered
  * @param lastFailureAt when, ISO-8601 UTC, empty when none
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonOmit(JsonOmit.When.NULL)
 public record UnitDetail(String name, String text, String hash, String desiredState, String currentState,
                          String machineID, String machineIP, boolean global, String description, String waiting,
                          int rescheduleAttempts, String lastFailure, String lastFailureAt) {

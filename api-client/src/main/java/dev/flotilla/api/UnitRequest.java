@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 /**
  * The body of {@code PUT /flotilla/v1/units/{name}}.
@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param desiredState inactive, loaded or launched; null to keep it (a new unit starts inactive)
  * @param replace      allow replacing an existing unit whose text differs
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonOmit(JsonOmit.When.NULL)
 public record UnitRequest(String text, String desiredState, Boolean replace) {
     public boolean replaceAllowed() {
         return replace != null && replace;

@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 /**
  * What {@code POST /flotilla/v1/units} did with one unit: the status a PUT of that unit alone
@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param error  the reason, on 4xx
  * @param revision as in {@link UnitChange#revision()}, on 2xx
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonOmit(JsonOmit.When.EMPTY)
 public record UnitResult(String name, int code, String change, String hash, String desiredState, String error,
                          long revision) {
     public UnitResult(String name, int code, String change, String hash, String desiredState, String error) {

@@ -1,6 +1,6 @@
 package dev.flotilla.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flotilla.json.JsonOmit;
 
 /**
  * One unit of {@code POST /flotilla/v1/units}: {@link UnitRequest}'s fields with the unit's name.
@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param desiredState inactive, loaded or launched; null to keep it (a new unit starts inactive)
  * @param replace      allow replacing an existing unit whose text differs
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonOmit(JsonOmit.When.NULL)
 public record UnitSubmission(String name, String text, String desiredState, Boolean replace) {
     public boolean replaceAllowed() {
         return replace != null && replace;

@@ -1,11 +1,11 @@
 package dev.flotilla.flotctl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.ClusterEvent;
 import dev.flotilla.api.EventStream;
 import dev.flotilla.api.FlotillaClient;
+import dev.flotilla.json.Json;
+import dev.flotilla.json.JsonException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,8 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
                 "unless --since is given). Reconnects by itself, resuming after the last line printed;",
                 "stop with Ctrl-C. Resume a later run with --since=<the last line's revision>."})
 final class EventsCommand extends ClusterCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = "--since", paramLabel = "REVISION", defaultValue = "0",
             description = "Start after this etcd revision (default 0: a snapshot of the current state first).")
     long since;
@@ -66,8 +64,8 @@ final class EventsCommand extends ClusterCommand {
 
     private void print(ClusterEvent event) {
         try {
-            out().println(JSON.writeValueAsString(event));
-        } catch (JsonProcessingException e) {
+            out().println(Json.writeString(event));
+        } catch (JsonException e) {
             throw new CommandFailure("cannot print an event: " + e.getMessage());
         }
         out().flush();

@@ -1,7 +1,7 @@
 package dev.flotilla.flotctl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
+import dev.flotilla.json.JsonException;
 
 import java.io.PrintWriter;
 
@@ -9,12 +9,10 @@ import java.io.PrintWriter;
 enum OutputFormat {
     table, json;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static void printJson(PrintWriter out, Object value) {
         try {
-            out.println(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
+            out.println(Json.writeString(value));
+        } catch (JsonException e) {
             throw new CommandFailure("cannot write JSON: " + e.getMessage());
         }
         out.flush();

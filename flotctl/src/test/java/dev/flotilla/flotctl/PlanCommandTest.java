@@ -1,7 +1,7 @@
 package dev.flotilla.flotctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.server.ApiSecurity;
 import dev.flotilla.api.server.ApiServer;
 import dev.flotilla.api.server.SchedulingPass;
@@ -151,10 +151,10 @@ class PlanCommandTest {
 
         Run json = flotctl("plan", "-o", "json", "ssd.service");
         assertEquals(PlanCommand.SOME_WAIT, json.exit(), json.err());
-        JsonNode plan = new ObjectMapper().readTree(json.out());
-        assertEquals("wait", plan.at("/units/0/verdict").asText());
-        assertEquals("ssd.service", plan.at("/units/0/name").asText());
-        assertTrue(plan.at("/affected").isArray());
+        JsonValue plan = Json.parse(json.out());
+        assertEquals("wait", plan.path("units").path(0).path("verdict").asText());
+        assertEquals("ssd.service", plan.path("units").path(0).path("name").asText());
+        assertTrue(plan.path("affected").isArray());
     }
 
     @Test

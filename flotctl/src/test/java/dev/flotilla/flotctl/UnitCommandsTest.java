@@ -1,7 +1,7 @@
 package dev.flotilla.flotctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.server.ApiSecurity;
 import dev.flotilla.api.server.ApiServer;
 import dev.flotilla.model.DesiredState;
@@ -41,7 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnitCommandsTest {
     @RegisterExtension
     static final EtcdFixture etcd = new EtcdFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String A = "a".repeat(32);
     private static final String B = "b".repeat(32);
     private static final String WEB = "[Unit]\nDescription=Web server\n\n[Service]\nExecStart=/bin/sleep infinity\n";
@@ -117,7 +116,7 @@ class UnitCommandsTest {
         assertEquals(0, cat.exit(), cat.err());
         assertEquals(odd, cat.out());
 
-        JsonNode json = JSON.readTree(flotctl("cat", "web.service", "--output", "json").out());
+        JsonValue json = Json.parse(flotctl("cat", "web.service", "--output", "json").out());
         assertEquals(odd, json.path("text").asText());
         assertEquals(UnitFile.parse("web.service", odd).hash(), json.path("hash").asText());
 
@@ -504,11 +503,11 @@ class UnitCommandsTest {
         assertEquals("web.service\t" + A + "/127.0.0.10\tloaded\t" + hash + "\n",
                 flotctl("list-units", "-l", "--no-legend", "--fields", "unit,machine,load,hash").out());
 
-        JsonNode units = JSON.readTree(flotctl("list-unit-files", "--output", "json").out());
+        JsonValue units = Json.parse(flotctl("list-unit-files", "--output", "json").out());
         assertEquals("web.service", units.get(0).path("name").asText());
         assertEquals(A, units.get(0).path("machineID").asText());
         assertEquals("Web server", units.get(0).path("description").asText());
-        JsonNode states = JSON.readTree(flotctl("list-units", "-o", "json").out());
+        JsonValue states = Json.parse(flotctl("list-units", "-o", "json").out());
         assertEquals("running", states.get(0).path("systemdSubState").asText());
         assertEquals("127.0.0.10", states.get(0).path("machineIP").asText());
     }

@@ -98,7 +98,7 @@ class EtcdSizesTest {
     void aUnitStoredInTheOlderJsonFormIsStillRead() throws Exception {
         EtcdRegistry registry = (EtcdRegistry) closer.add(Registry.connect(etcd.newConfig()));
         UnitRecord unit = RealisticUnits.record("old.service", "[Service]\nExecStart=/bin/echo \"hi\"\n", DesiredState.LOADED);
-        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+        String json = dev.flotilla.json.Json.writeString(
                 Map.of("text", unit.text(), "hash", unit.hash(), "desired", "loaded"));
         registry.client().getKVClient().put(registry.keys().unit(unit.name()), Keys.bytes(json)).get();
         assertEquals(unit, registry.unit(unit.name()).orElseThrow().value());

@@ -10,17 +10,18 @@ import dev.flotilla.model.Rollout;
 import dev.flotilla.model.RolloutSettings;
 import dev.flotilla.model.RolloutUnit;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
+import dev.flotilla.json.JsonException;
 import io.etcd.jetcd.ByteSequence;
 
-import java.io.IOException;
 import java.util.Map;
 
-/** JSON values in etcd: readable with etcdctl, tolerant of fields added by newer versions. */
+/**
+ * JSON values in etcd: readable with etcdctl, tolerant of fields added by newer versions (and
+ * of fields older ones did not write: null, 0 or false). The names and their order are what
+ * every version writes, older ones through Jackson: keep them.
+ */
 final class Codec {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /**
      * Most bytes a stored unit value adds to its text: the header line {@code {"hash":..,"desired":..}}
@@ -64,12 +65,7 @@ final class Codec {
      * copy could be six times the text) and etcdctl shows the unit file readably.
      */
     static ByteSequence encodeUnit(UnitRecord u) {
-        byte[] header;
-        try {
-            header = JSON.writeValueAsBytes(new UnitHeader(u.hash(), u.desired().fleetName()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode the header of unit " + u.name(), e);
-        }
+        byte[] header = Json.write(new UnitHeader(u.hash(), u.desired().fleetName()));
         byte[] text = u.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] value = new byte[header.length + 1 + text.length];
         System.arraycopy(header, 0, value, 0, header.length);
@@ -93,8 +89,8 @@ final class Codec {
         }
         UnitHeader header;
         try {
-            header = JSON.readValue(value, 0, lineEnd, UnitHeader.class);
-        } catch (IOException e) {
+            header = Json.bind(Json.parse(value, 0, lineEnd), UnitHeader.class, Json.Unknown.IGNORE);
+        } catch (JsonException e) {
             throw new RegistryException("unreadable unit header in etcd: " + e.getMessage(), e);
         }
         String text = new String(value, lineEnd + 1, value.length - lineEnd - 1, java.nio.charset.StandardCharsets.UTF_8);
@@ -175,16 +171,16 @@ final class Codec {
 
     static ByteSequence encode(Object value) {
         try {
-            return ByteSequence.from(JSON.writeValueAsBytes(value));
-        } catch (IOException e) {
+            return ByteSequence.from(Json.write(value));
+        } catch (JsonException e) {
             throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
     static <T> T decode(ByteSequence bytes, Class<T> type) {
         try {
-            return JSON.readValue(bytes.getBytes(), type);
-        } catch (IOException e) {
+            return Json.read(bytes.getBytes(), type, Json.Unknown.IGNORE);
+        } catch (JsonException e) {
             throw new RegistryException("unreadable " + type.getSimpleName() + " in etcd: " + e.getMessage(), e);
         }
     }

@@ -1,6 +1,7 @@
 package dev.flotilla.api.server;
 
 import dev.flotilla.api.ClusterEvent;
+import dev.flotilla.json.Json;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.registry.Subscription;
 import org.eclipse.jetty.http.HttpHeader;
@@ -123,20 +124,28 @@ final class EventsEndpoint implements AutoCloseable {
             if (next == null) {
                 out.write('\n');
             } else {
-                out.write(Exchange.JSON.writeValueAsBytes(next));
-                out.write('\n');
+                writeLine(next, out);
                 // Write what else is waiting before flushing: fewer, larger writes under load.
                 for (Object more = queue.poll(); more != null; more = queue.poll()) {
                     if (more == END) {
                         out.close();
                         return;
                     }
-                    out.write(Exchange.JSON.writeValueAsBytes(more));
-                    out.write('\n');
+                    writeLine(more, out);
                 }
             }
             out.flush();
         }
+    }
+
+    /** One event as a JSON line, written as it is encoded (a snapshot of a large cluster is big). */
+    private static void writeLine(Object event, OutputStream out) throws IOException {
+        try {
+            Json.write(event, out);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.write('\n');
     }
 
     /** Ends every stream (their clients reconnect elsewhere or later). */

@@ -1,13 +1,9 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.flotilla.api.ApiError;
+import dev.flotilla.json.Json;
+import dev.flotilla.json.JsonException;
+import dev.flotilla.json.JsonUnknownFieldException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -30,20 +26,6 @@ final class Exchange {
      * larger than its text, and a POST of many units needs room for all of them.
      */
     static final int MAX_BODY_BYTES = ApiLimits.DEFAULTS.maxBodyBytes();
-
-    static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * fleet's clients may send fields we do not know: ignore them, as fleet did. A key given twice
-     * is refused in both families ("last wins" would let a body say two things at once).
-     */
-    private static final ObjectReader LENIENT = JSON.reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    /** Our own API names a misspelled field instead of ignoring it. */
-    private static final ObjectReader STRICT = JSON.reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     final Request request;
     final Response response;
@@ -151,17 +133,19 @@ final class Exchange {
         }
         T value;
         try {
-            value = (strict ? STRICT : LENIENT).readValue(bytes, type);
-        } catch (UnrecognizedPropertyException e) {
-            throw HttpFailure.badRequest("unknown field '" + e.getPropertyName() + "' in the request body (known: "
-                    + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()) + ")");
-        } catch (IOException e) {
-            String duplicate = duplicateKey(e);
-            if (duplicate != null) {
-                throw HttpFailure.badRequest("duplicate key '" + duplicate + "' in the request body; each key may"
-                        + " appear once per object");
-            }
-            throw HttpFailure.badRequest("unable to decode the body as JSON: " + firstLine(e.getMessage()));
+            value = strict
+                    // Our own API names a misspelled field instead of ignoring it, and refuses trailing text.
+                    ? Json.read(bytes, type, Json.Unknown.REFUSE)
+                    // fleet's clients may send fields we do not know: ignore them, and what follows the
+                    // body's value, as fleet (Go's json.Decoder) did.
+                    : Json.bind(Json.parseFirst(bytes), type, Json.Unknown.IGNORE);
+        } catch (JsonUnknownFieldException e) {
+            throw HttpFailure.badRequest("unknown field '" + e.field() + "'"
+                    + (e.where().isEmpty() ? "" : " at " + e.where()) + " in the request body (known: "
+                    + String.join(", ", e.known()) + ")");
+        } catch (JsonException e) {
+            // a key given twice is refused in both families ("last wins" would let a body say two things)
+            throw HttpFailure.badRequest("unable to decode the body as JSON: " + e.getMessage());
         }
         if (value == null) {
             throw HttpFailure.badRequest("the request body is null; expected a JSON object");
@@ -169,37 +153,11 @@ final class Exchange {
         return value;
     }
 
-    /**
-     * The key a duplicate-detecting parser refused, else null. The parser stands on that key when
-     * it throws; inside an array or a nested object databind wraps its exception.
-     */
-    private static String duplicateKey(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StreamReadException read && read.getOriginalMessage() != null
-                    && read.getOriginalMessage().startsWith("Duplicate") && read.getProcessor() != null) {
-                try {
-                    return read.getProcessor().currentName();
-                } catch (IOException unreadable) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed JSON";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
-
     void json(int status, Object body) {
         byte[] bytes;
         try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
+            bytes = Json.write(body);
+        } catch (JsonException e) {
             status = 500;
             bytes = "{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}".getBytes(StandardCharsets.UTF_8);
         }
@@ -236,8 +194,8 @@ final class Exchange {
 
     static byte[] errorBytes(int status, String message, String apiUrl) {
         try {
-            return JSON.writeValueAsBytes(ApiError.of(status, message, apiUrl));
-        } catch (JsonProcessingException e) {
+            return Json.write(ApiError.of(status, message, apiUrl));
+        } catch (JsonException e) {
             return ("{\"error\":{\"code\":" + status + "}}").getBytes(StandardCharsets.UTF_8);
         }
     }

@@ -1,6 +1,6 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.json.JsonValue;
 import dev.flotilla.model.MetadataOverride;
 import dev.flotilla.registry.Registry;
 
@@ -28,7 +28,7 @@ final class MachinePatch {
     }
 
     void patch(Exchange ex) {
-        JsonNode body = ex.jsonBody(JsonNode.class, false);
+        JsonValue body = ex.jsonBody(JsonValue.class, false);
         if (!body.isArray()) {
             throw HttpFailure.badRequest("expected a JSON array of operations");
         }
@@ -65,7 +65,7 @@ final class MachinePatch {
         });
     }
 
-    private static MetadataOverride check(JsonNode op, String where) {
+    private static MetadataOverride check(JsonValue op, String where) {
         if (!op.isObject()) {
             throw HttpFailure.badRequest(where + ": expected an object {op, path, value}");
         }
@@ -83,8 +83,8 @@ final class MachinePatch {
             return new MetadataOverride(m.group(1), m.group(2), "");
         }
         // fleet's shape is {"value": {"value": "v"}}; a plain string is taken as well.
-        JsonNode value = op.path("value");
-        JsonNode inner = value.isObject() ? value.path("value") : value;
+        JsonValue value = op.path("value");
+        JsonValue inner = value.isObject() ? value.path("value") : value;
         if (!inner.isTextual() || inner.asText().isEmpty()) {
             throw HttpFailure.badRequest(where + ": invalid value: add and replace require a value");
         }

@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.Credentials;
 import dev.flotilla.api.Endpoint;
@@ -44,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ApiAccessTest {
     @RegisterExtension
     static final EtcdFixture etcd = new EtcdFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RW = "rw-0123456789abcdef";
     private static final String RO = "ro-0123456789abcdef";
     private static final String TEXT = "[Service]\nExecStart=/bin/sleep infinity\n";
@@ -198,7 +197,7 @@ class ApiAccessTest {
             out.flush();
             String answer = readAll(s.getInputStream());
             assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
-            JsonNode body = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            JsonValue body = Json.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4));
             assertEquals(400, body.path("error").path("code").asInt());
             assertTrue(body.path("error").path("message").asText().contains("use https://"), answer);
         }

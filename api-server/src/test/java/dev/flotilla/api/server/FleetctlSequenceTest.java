@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.model.DesiredState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FleetctlSequenceTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String V1 = "[{\"section\":\"Unit\",\"name\":\"Description\",\"value\":\"Web\"},"
@@ -68,7 +67,7 @@ class FleetctlSequenceTest {
         }
     }
 
-    private JsonNode unit(String name) {
+    private JsonValue unit(String name) {
         ApiCluster.Raw r = call("GET", "/fleet/v1/units/" + name, null);
         if (r.status() == 404) {
             return null;
@@ -77,12 +76,8 @@ class FleetctlSequenceTest {
         return json(r.body());
     }
 
-    private static JsonNode json(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static JsonValue json(String body) {
+        return Json.parse(body);
     }
 
     private void setTargetState(String name, String state) {
@@ -98,7 +93,7 @@ class FleetctlSequenceTest {
     /** fleetctl's checkUnitState: GET the unit until its currentState is the one wanted. */
     private void waitForCurrentState(String name, String state) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            JsonNode u = unit(name);
+            JsonValue u = unit(name);
             return u != null && state.equals(u.path("currentState").asText());
         });
     }
@@ -107,8 +102,8 @@ class FleetctlSequenceTest {
      * fleetctl's assertSystemdActiveState: GET the unit's state until it is active and loaded. A
      * 404 here crashes fleetctl (its client turns it into a nil state it then reads).
      */
-    private JsonNode waitForSystemdActive(String name) {
-        JsonNode[] last = new JsonNode[1];
+    private JsonValue waitForSystemdActive(String name) {
+        JsonValue[] last = new JsonValue[1];
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
             ApiCluster.Raw r = call("GET", "/fleet/v1/state/" + name, null);
             assertEquals(200, r.status(), "fleetctl would crash on this answer: " + r.body());
@@ -121,12 +116,12 @@ class FleetctlSequenceTest {
 
     /** fleetctl start NAME (blocking), after the unit's file was read from disk. */
     private void fleetctlStart(String name, String options, boolean replace) {
-        JsonNode existing = unit(name); // checkUnitCreation
+        JsonValue existing = unit(name); // checkUnitCreation
         if (existing == null || replace) {
             createUnit(name, options);
             waitForCurrentState(name, "inactive"); // lazyCreateUnits waits for the new unit
         }
-        JsonNode u = unit(name); // setTargetStateOfUnits
+        JsonValue u = unit(name); // setTargetStateOfUnits
         if (!"launched".equals(u.path("desiredState").asText())) {
             setTargetState(name, "launched");
         }
@@ -152,7 +147,7 @@ class FleetctlSequenceTest {
 
         agent.releaseAgent();
         waitForCurrentState("web.service", "launched");
-        JsonNode state = waitForSystemdActive("web.service");
+        JsonValue state = waitForSystemdActive("web.service");
         assertEquals(M1, state.path("machineID").asText());
         assertEquals("running", state.path("systemdSubState").asText());
         assertEquals(api.registry.unit("web.service").orElseThrow().value().hash(), state.path("hash").asText());
@@ -179,7 +174,7 @@ class FleetctlSequenceTest {
         assertEquals("PUT /fleet/v1/units/web.service -> 201", log.get(1), "the new options, no desiredState");
         String newHash = api.registry.unit("web.service").orElseThrow().value().hash();
         assertFalse(newHash.equals(oldHash));
-        JsonNode u = unit("web.service");
+        JsonValue u = unit("web.service");
         assertEquals("launched", u.path("desiredState").asText());
         assertEquals("launched", u.path("currentState").asText());
         assertEquals(newHash, json(call("GET", "/fleet/v1/state/web.service", null).body()).path("hash").asText(),
@@ -193,9 +188,9 @@ class FleetctlSequenceTest {
         fleetctlStart("web.service", V1, false);
         createUnit("web.service", V2);
         waitForCurrentState("web.service", "inactive");
-        JsonNode u = unit("web.service");
+        JsonValue u = unit("web.service");
         assertEquals("inactive", u.path("desiredState").asText());
-        assertTrue(u.path("machineID").isMissingNode(), "unscheduled: fleet leaves machineID out");
+        assertTrue(u.path("machineID").isMissing(), "unscheduled: fleet leaves machineID out");
         await().atMost(WAIT).until(() -> api.registry.unitStates(M1).value().isEmpty()); // stopped on its machine
     }
 
@@ -245,7 +240,7 @@ class FleetctlSequenceTest {
         // --no-block polls GET until the unit is gone: it is gone with the DELETE's answer.
         assertEquals(404, call("GET", "/fleet/v1/units/web.service", null).status());
         await().atMost(WAIT).until(() -> call("GET", "/fleet/v1/state/web.service", null).status() == 404);
-        JsonNode gone = json(call("GET", "/fleet/v1/state/web.service", null).body());
+        JsonValue gone = json(call("GET", "/fleet/v1/state/web.service", null).body());
         assertEquals("unit state does not exist", gone.path("error").path("message").asText());
         assertEquals(404, call("DELETE", "/fleet/v1/units/web.service", null).status(), "fleetctl ignores this 404");
     }

@@ -1,8 +1,7 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.UnitChange;
 import dev.flotilla.api.UnitDetail;
@@ -36,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlotillaApiTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
     private static final String M2 = "b".repeat(32);
     /** CRLF, a comment, trailing blanks, a continuation, non-ASCII, no final newline: all kept. */
@@ -51,9 +49,9 @@ class FlotillaApiTest {
         api = cluster;
     }
 
-    private static JsonNode error(ApiCluster.Raw r, int code) throws Exception {
+    private static JsonValue error(ApiCluster.Raw r, int code) throws Exception {
         assertEquals(code, r.status(), r.body());
-        JsonNode body = JSON.readTree(r.body());
+        JsonValue body = Json.parse(r.body());
         assertEquals(code, body.path("error").path("code").asInt(), r.body());
         return body;
     }
@@ -63,7 +61,7 @@ class FlotillaApiTest {
     }
 
     private static String put(String text, String desired, Boolean replace) throws Exception {
-        ObjectNode body = JSON.createObjectNode();
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
         if (text != null) {
             body.put("text", text);
         }
@@ -73,7 +71,7 @@ class FlotillaApiTest {
         if (replace != null) {
             body.put("replace", replace);
         }
-        return JSON.writeValueAsString(body);
+        return Json.writeString(body);
     }
 
     @Test
@@ -351,16 +349,16 @@ class FlotillaApiTest {
         assertEquals(started.revision(), s.answers());
         assertEquals(3, s.restarts());
         assertEquals(1_700_000_000_000_000L, s.sinceMicros());
-        JsonNode flotilla = JSON.readTree(api.raw("GET", "/flotilla/v1/units", null, (String) null).body());
+        JsonValue flotilla = Json.parse(api.raw("GET", "/flotilla/v1/units", null, (String) null).body());
         assertTrue(flotilla.toString().contains("\"answers\":" + started.revision()), flotilla.toString());
-        JsonNode fleet = JSON.readTree(api.raw("GET", "/fleet/v1/state", null, (String) null).body());
+        JsonValue fleet = Json.parse(api.raw("GET", "/fleet/v1/state", null, (String) null).body());
         assertEquals(List.of("hash", "machineID", "name", "systemdActiveState", "systemdLoadState", "systemdSubState"),
                 sortedFields(fleet.get("states").get(0)), "fleet's v1 state is fleet's, nothing added");
     }
 
-    private static List<String> sortedFields(JsonNode node) {
+    private static List<String> sortedFields(JsonValue node) {
         List<String> names = new java.util.ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
+        names.addAll(node.fieldNames());
         java.util.Collections.sort(names);
         return names;
     }

@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpLayerErrorsTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiCluster api;
 
@@ -63,7 +62,7 @@ class HttpLayerErrorsTest {
         ApiCluster.Raw r = api.rawRequest(request.getBytes(StandardCharsets.ISO_8859_1), unix);
         assertEquals(code, r.status(), what + ": " + r.body());
         assertTrue(r.headers().getOrDefault("Content-Type", "").startsWith("application/json"), what + ": " + r.headers());
-        JsonNode body = JSON.readTree(r.body());
+        JsonValue body = Json.parse(r.body());
         assertEquals(code, body.path("error").path("code").asInt(), what + ": " + r.body());
         assertFalse(body.path("error").path("message").asText().isBlank(), what + ": " + r.body());
         assertTrue(api.registry.units().value().isEmpty(), "nothing written");

@@ -1,6 +1,6 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MachinePatchApiTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
     private static final String M2 = "b".repeat(32);
 
@@ -38,7 +37,7 @@ class MachinePatchApiTest {
 
     private String message(ApiCluster.Raw r, int code) throws Exception {
         assertEquals(code, r.status(), r.body());
-        return JSON.readTree(r.body()).path("error").path("message").asText();
+        return Json.parse(r.body()).path("error").path("message").asText();
     }
 
     @Test

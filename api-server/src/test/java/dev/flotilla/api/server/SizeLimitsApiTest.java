@@ -1,7 +1,7 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.UnitResult;
 import dev.flotilla.api.UnitSubmission;
 import dev.flotilla.model.MetadataOverride;
@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SizeLimitsApiTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "a".repeat(32);
 
     private ApiCluster api;
@@ -36,11 +35,11 @@ class SizeLimitsApiTest {
     }
 
     private static String unitRequest(String text) throws Exception {
-        return JSON.writeValueAsString(Map.of("text", text, "desiredState", "launched"));
+        return Json.writeString(Map.of("text", text, "desiredState", "launched"));
     }
 
     private static String message(ApiCluster.Raw r) throws Exception {
-        return JSON.readTree(r.body()).path("error").path("message").asText();
+        return Json.parse(r.body()).path("error").path("message").asText();
     }
 
     @Test
@@ -52,10 +51,10 @@ class SizeLimitsApiTest {
         ApiCluster.Raw listing = api.raw("GET", "/flotilla/v1/units", null, (String) null);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(200, listing.status(), listing.body().substring(0, Math.min(300, listing.body().length())));
-        assertEquals(10_000, JSON.readTree(listing.body()).path("units").size());
+        assertEquals(10_000, Json.parse(listing.body()).path("units").size());
         ApiCluster.Raw fleet = api.raw("GET", "/fleet/v1/units", null, (String) null);
         assertEquals(200, fleet.status());
-        assertEquals(100, JSON.readTree(fleet.body()).path("units").size());
+        assertEquals(100, Json.parse(fleet.body()).path("units").size());
         assertEquals(10_000, api.client.listing().units().size());
         System.out.printf("listing of 10,000 realistic units over the API: %d ms (load %s)%n", ms,
                 RealisticUnits.loadAverage());
@@ -77,7 +76,7 @@ class SizeLimitsApiTest {
         assertEquals(413, r.status(), r.body());
         assertTrue(message(r).contains("the limit is " + UnitFile.MAX_BYTES + " bytes"), message(r));
         ApiCluster.Raw post = api.raw("POST", "/flotilla/v1/units", "application/json",
-                JSON.writeValueAsString(List.of(new UnitSubmission("small.service", "[Service]\nExecStart=/bin/true\n", null, null),
+                Json.writeString(List.of(new UnitSubmission("small.service", "[Service]\nExecStart=/bin/true\n", null, null),
                         new UnitSubmission("over.service", over.text(), null, null))));
         assertEquals(413, post.status(), post.body());
         assertTrue(message(post).contains("units[1] (over.service)"), message(post));
@@ -134,7 +133,7 @@ class SizeLimitsApiTest {
     }
 
     private static String op(String machine, String key, String value) throws Exception {
-        JsonNode path = JSON.valueToTree("/" + machine + "/metadata/" + key);
-        return "{\"op\":\"add\",\"path\":" + path + ",\"value\":{\"value\":" + JSON.valueToTree(value) + "}}";
+        JsonValue path = Json.tree("/" + machine + "/metadata/" + key);
+        return "{\"op\":\"add\",\"path\":" + path + ",\"value\":{\"value\":" + Json.tree(value) + "}}";
     }
 }

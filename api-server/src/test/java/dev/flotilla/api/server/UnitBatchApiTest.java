@@ -1,6 +1,6 @@
 package dev.flotilla.api.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.ApiException;
 import dev.flotilla.api.UnitResult;
 import dev.flotilla.api.UnitSubmission;
@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnitBatchApiTest {
     @RegisterExtension
     static final ApiClusterFixture fixture = new ApiClusterFixture();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "[Service]\nExecStart=/bin/sleep infinity\n";
     private static final String GLOBAL = "[Service]\nExecStart=/bin/true\n[X-Fleet]\nGlobal=true\n";
 
@@ -155,6 +154,6 @@ class UnitBatchApiTest {
         assertEquals(405, wrong.status());
         assertEquals("GET, POST", wrong.headers().get("Allow"));
         assertEquals(List.of(), api.registry.units().value());
-        JSON.readTree(wrong.body());
+        Json.parse(wrong.body());
     }
 }

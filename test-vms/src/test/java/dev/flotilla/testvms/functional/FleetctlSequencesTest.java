@@ -1,7 +1,7 @@
 package dev.flotilla.testvms.functional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.JsonValue;
+import dev.flotilla.json.Json;
 import dev.flotilla.testvms.Cluster;
 import dev.flotilla.testvms.ClusterConfig;
 import dev.flotilla.testvms.ClusterExtension;
@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FleetctlSequencesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(250); // fleetctl's
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Cluster cluster;
     private UnitsInCluster units;
@@ -50,12 +47,8 @@ class FleetctlSequencesTest {
         return cluster.apiRequest("m1", method, path + "?alt=json", json);
     }
 
-    private static JsonNode json(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static JsonValue json(String body) {
+        return Json.parse(body);
     }
 
     private static String options(String execStart, String description) {
@@ -82,8 +75,8 @@ class FleetctlSequencesTest {
     }
 
     /** fleetctl's systemd check: every answer must be 200 (a 404 crashes fleetctl). */
-    private JsonNode waitForSystemdActive(String name) {
-        JsonNode[] last = new JsonNode[1];
+    private JsonValue waitForSystemdActive(String name) {
+        JsonValue[] last = new JsonValue[1];
         await().atMost(WAIT).pollInterval(POLL).until(() -> {
             HttpResponse<String> r = call("GET", "/fleet/v1/state/" + name, null);
             assertEquals(200, r.statusCode(), "fleetctl would crash on this answer: " + r.body());
@@ -94,7 +87,7 @@ class FleetctlSequencesTest {
         return last[0];
     }
 
-    private String machineOf(JsonNode state) {
+    private String machineOf(JsonValue state) {
         return units.machineNamed(state.path("machineID").asText());
     }
 
@@ -104,7 +97,7 @@ class FleetctlSequencesTest {
             create(name, options);
             waitForCurrentState(name, "inactive");
         }
-        JsonNode u = json(call("GET", "/fleet/v1/units/" + name, null).body());
+        JsonValue u = json(call("GET", "/fleet/v1/units/" + name, null).body());
         if (!"launched".equals(u.path("desiredState").asText())) {
             setTargetState(name, "launched");
         }
@@ -120,7 +113,7 @@ class FleetctlSequencesTest {
         String oldPid = cluster.exec(where, "systemctl", "show", "-p", "MainPID", "--value", "fc-web.service").out();
 
         fleetctlStart("fc-web.service", options("/bin/sleep 86400", "second"), true);
-        JsonNode state = json(call("GET", "/fleet/v1/state/fc-web.service", null).body());
+        JsonValue state = json(call("GET", "/fleet/v1/state/fc-web.service", null).body());
         String now = machineOf(state);
         assertEquals("active", units.systemdActive(now, "fc-web.service"));
         assertTrue(cluster.exec(now, "systemctl", "cat", "fc-web.service").out().contains("Description=second"),

@@ -3,8 +3,7 @@ package dev.flotilla.testvms.functional;
 import dev.flotilla.testvms.Cluster;
 import dev.flotilla.testvms.ClusterConfig;
 import dev.flotilla.testvms.ClusterExtension;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.json.Json;
 import dev.flotilla.api.ClusterEvent;
 import dev.flotilla.testvms.CommandResult;
 import dev.flotilla.testvms.FollowedCommand;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -39,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InspectCommandsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     @Test
     @Order(1)
@@ -158,10 +154,6 @@ class InspectCommandsTest {
     }
 
     private static ClusterEvent parse(String line) {
-        try {
-            return JSON.readValue(line.lines().findFirst().orElseThrow(), ClusterEvent.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not an event line: " + line, e);
-        }
+        return Json.read(line.lines().findFirst().orElseThrow(), ClusterEvent.class, Json.Unknown.IGNORE);
     }
 }
