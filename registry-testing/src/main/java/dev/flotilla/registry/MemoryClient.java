@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -239,6 +240,11 @@ final class MemoryClient implements InMemoryRegistry {
     }
 
     @Override
+    public Page<UnitRecord> unitsAfter(String after, int limit) {
+        return page("list units", keys.unitsPrefix(), after, limit, UnitRecord.class::cast);
+    }
+
+    @Override
     public Optional<Versioned<UnitRecord>> unit(String name) {
         return store.atomically(() -> {
             check("read unit " + name);
@@ -452,6 +458,37 @@ final class MemoryClient implements InMemoryRegistry {
     @Override
     public Versioned<List<UnitState>> unitStates(String machineId) {
         return list("list unit states", keys.statesPrefix() + machineId + "/", UnitState.class::cast);
+    }
+
+    @Override
+    public Page<UnitState> unitStatesAfter(String machineId, String after, int limit) {
+        if (machineId.isEmpty()) {
+            return page("list unit states", keys.statesPrefix(), after, limit, UnitState.class::cast);
+        }
+        String machinePart = machineId + "/";
+        if (!after.isEmpty() && after.compareTo(machinePart) < 0) {
+            after = "";
+        } else if (!after.isEmpty() && !after.startsWith(machinePart)) {
+            return new Page<>(List.of(), false, after, 0);
+        }
+        Page<UnitState> p = page("list unit states", keys.statesPrefix() + machinePart,
+                after.isEmpty() ? "" : after.substring(machinePart.length()), limit, UnitState.class::cast);
+        return new Page<>(p.items(), p.more(), machinePart + p.next(), p.revision());
+    }
+
+    @Override
+    public List<UnitState> unitStatesAt(Map<String, String> machineByUnit) {
+        return store.atomically(() -> {
+            check("read the states of " + machineByUnit.size() + " units");
+            List<UnitState> found = new ArrayList<>();
+            machineByUnit.forEach((unit, machine) -> {
+                MemoryStore.Entry e = store.get(Keys.string(keys.state(machine, unit)));
+                if (e != null) {
+                    found.add((UnitState) e.value());
+                }
+            });
+            return List.copyOf(found);
+        });
     }
 
     @Override
@@ -704,6 +741,31 @@ final class MemoryClient implements InMemoryRegistry {
             check(what);
             List<T> items = store.range(prefix).values().stream().map(e -> decoder.apply(e.value())).toList();
             return new Versioned<>(items, store.revision());
+        });
+    }
+
+    private <T> Page<T> page(String what, String prefix, String after, int limit, Function<Object, T> decoder) {
+        if (limit < 1 || limit > Page.MAX_ITEMS) {
+            throw new IllegalArgumentException("a page holds 1 to " + Page.MAX_ITEMS + " keys, not " + limit);
+        }
+        return store.atomically(() -> {
+            check(what);
+            List<T> items = new ArrayList<>();
+            String last = after;
+            boolean more = false;
+            for (Map.Entry<String, MemoryStore.Entry> e : store.range(prefix).entrySet()) {
+                String below = e.getKey().substring(prefix.length());
+                if (!after.isEmpty() && below.compareTo(after) <= 0) {
+                    continue;
+                }
+                if (items.size() == limit) {
+                    more = true;
+                    break;
+                }
+                items.add(decoder.apply(e.getValue().value()));
+                last = below;
+            }
+            return new Page<>(items, more, last, store.revision());
         });
     }
 

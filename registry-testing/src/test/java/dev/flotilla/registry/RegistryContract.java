@@ -246,6 +246,75 @@ abstract class RegistryContract {
         assertEquals(List.of(), r.unitStateOn("x.service", List.of()));
     }
 
+    @Test
+    void statesArePagedInKeyOrderAtTheCostOfAPage() {
+        Registry r = client();
+        Registry agent = client();
+        MachinePresence a = register(agent, 'a', "p1");
+        MachinePresence b = register(agent, 'b', "p2");
+        List<UnitState> onA = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            onA.add(state(a, String.format("u%03d.service", i), "active"));
+        }
+        agent.publishStates(a, onA);
+        agent.publishStates(b, List.of(state(b, "u000.service", "failed"), state(b, "v.service", "active")));
+
+        List<UnitState> all = r.unitStates().value();
+        List<UnitState> paged = new java.util.ArrayList<>();
+        List<Integer> sizes = new java.util.ArrayList<>();
+        String after = "";
+        while (true) {
+            Page<UnitState> page = r.unitStatesAfter("", after, Page.MAX_ITEMS);
+            paged.addAll(page.items());
+            sizes.add(page.items().size());
+            after = page.next();
+            if (!page.more()) {
+                break;
+            }
+        }
+        assertEquals(all, paged, "every state once, in the whole listing's order");
+        assertEquals(List.of(100, 52), sizes);
+
+        Page<UnitState> ofB = r.unitStatesAfter(b.machine().id(), "", 1);
+        assertEquals(List.of(state(b, "u000.service", "failed")), ofB.items());
+        assertTrue(ofB.more());
+        assertEquals(b.machine().id() + "/u000.service", ofB.next());
+        Page<UnitState> rest = r.unitStatesAfter(b.machine().id(), ofB.next(), 10);
+        assertEquals(List.of(state(b, "v.service", "active")), rest.items());
+        assertFalse(rest.more());
+        assertEquals(List.of(state(b, "u000.service", "failed")),
+                r.unitStatesAfter(b.machine().id(), a.machine().id() + "/u149.service", 1).items(),
+                "a key before the machine's own starts at its first state");
+        assertEquals(List.of(), r.unitStatesAfter(a.machine().id(), b.machine().id() + "/", 10).items(),
+                "a key past the machine's own: nothing left");
+        assertThrows(IllegalArgumentException.class, () -> r.unitStatesAfter("", "", Page.MAX_ITEMS + 1));
+
+        assertEquals(List.of(state(a, "u007.service", "active"), state(b, "v.service", "active")),
+                r.unitStatesAt(new java.util.TreeMap<>(Map.of("u007.service", a.machine().id(), "v.service", b.machine().id(),
+                        "w.service", a.machine().id()))), "point reads, the unit with no state left out");
+    }
+
+    @Test
+    void unitsArePagedByName() {
+        Registry r = client();
+        List<UnitRecord> units = new java.util.ArrayList<>();
+        for (int i = 0; i < 201; i++) {
+            units.add(unit(String.format("p%03d.service", i), "[Service]\nExecStart=/bin/true " + i + "\n"));
+        }
+        r.createUnits(units);
+        Page<UnitRecord> first = r.unitsAfter("", Page.MAX_ITEMS);
+        assertEquals(units.subList(0, 100).stream().map(UnitRecord::name).toList(), first.items().stream().map(UnitRecord::name).toList());
+        assertTrue(first.more());
+        assertEquals("p099.service", first.next());
+        assertEquals(units.get(100).text(), r.unitsAfter(first.next(), 1).items().get(0).text(), "texts come with the page");
+        Page<UnitRecord> last = r.unitsAfter("p199.service", Page.MAX_ITEMS);
+        assertEquals(List.of("p200.service"), last.items().stream().map(UnitRecord::name).toList());
+        assertFalse(last.more());
+        assertEquals(List.of("p150.service"), r.unitsAfter("p149.serviceX", 1).items().stream().map(UnitRecord::name).toList(),
+                "after a name that is no unit's: the next name");
+        assertEquals(List.of(), r.unitsAfter("p200.service", 5).items());
+    }
+
     // ---- units ----
 
     @Test

@@ -128,6 +128,21 @@ final class EtcdConnection implements AutoCloseable {
         return new Versioned<>(List.copyOf(items), revision);
     }
 
+    /** One page below a prefix after a key's part below it ("" for the first), decoded as {@link #list} does. */
+    <T> Page<T> page(String prefix, String after, int limit, PrefixWatcher.Decoder<T> decoder, String what) {
+        PagedRange.Chunk chunk = PagedRange.pageAfter(client.getKVClient(), prefix, after, limit, what);
+        List<T> items = new ArrayList<>();
+        String last = after;
+        for (KeyValue kv : chunk.kvs()) {
+            last = Keys.string(kv.getKey()).substring(prefix.length());
+            T item = decoder.decode(last, kv.getValue());
+            if (item != null) {
+                items.add(item);
+            }
+        }
+        return new Page<>(items, chunk.more(), last, chunk.revision());
+    }
+
     /** One operation of a batch write with the key and value bytes it sends. */
     record Write(Op op, int bytes) {
         static Write put(ByteSequence key, ByteSequence value, PutOption option) {

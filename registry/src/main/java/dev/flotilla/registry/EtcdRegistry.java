@@ -82,6 +82,11 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public Page<UnitRecord> unitsAfter(String after, int limit) {
+        return units.unitsAfter(after, limit);
+    }
+
+    @Override
     public Optional<Versioned<UnitRecord>> unit(String name) {
         return units.unit(name);
     }
@@ -205,6 +210,16 @@ final class EtcdRegistry implements Registry {
     @Override
     public Versioned<List<UnitState>> unitStates(String machineId) {
         return states.unitStates(machineId);
+    }
+
+    @Override
+    public Page<UnitState> unitStatesAfter(String machineId, String after, int limit) {
+        return states.unitStatesAfter(machineId, after, limit);
+    }
+
+    @Override
+    public List<UnitState> unitStatesAt(Map<String, String> machineByUnit) {
+        return states.unitStatesAt(machineByUnit);
     }
 
     @Override

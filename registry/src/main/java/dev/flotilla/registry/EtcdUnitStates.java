@@ -33,18 +33,45 @@ final class EtcdUnitStates implements UnitStates {
     }
 
     @Override
+    public Page<UnitState> unitStatesAfter(String machineId, String after, int limit) {
+        if (machineId.isEmpty()) {
+            return etcd.page(keys.statesPrefix(), after, limit, EtcdConnection::decodeState, "list unit states");
+        }
+        String machinePart = machineId + "/";
+        if (!after.isEmpty() && after.compareTo(machinePart) < 0) {
+            after = ""; // a key before this machine's: its first page
+        } else if (!after.isEmpty() && !after.startsWith(machinePart)) {
+            return new Page<>(List.of(), false, after, 0); // a key past this machine's: nothing left
+        }
+        String below = after.isEmpty() ? "" : after.substring(machinePart.length());
+        Page<UnitState> page = etcd.page(keys.statesPrefix() + machinePart, below, limit,
+                (unit, value) -> EtcdConnection.decodeState(machinePart + unit, value), "list unit states");
+        return new Page<>(page.items(), page.more(), machinePart + page.next(), page.revision());
+    }
+
+    @Override
     public List<UnitState> unitStateOn(String unit, java.util.Collection<String> machineIds) {
-        List<String> machines = List.copyOf(machineIds);
+        return pointReads(machineIds.stream().map(m -> keys.state(m, unit)).toList(), "read the states of " + unit);
+    }
+
+    @Override
+    public List<UnitState> unitStatesAt(java.util.Map<String, String> machineByUnit) {
+        return pointReads(machineByUnit.entrySet().stream().map(e -> keys.state(e.getValue(), e.getKey())).toList(),
+                "read the states of " + machineByUnit.size() + " units");
+    }
+
+    /** Gets of the keys in transactions of at most {@link #POINT_READS_PER_TXN}, sent together. */
+    private List<UnitState> pointReads(List<io.etcd.jetcd.ByteSequence> stateKeys, String what) {
         List<java.util.concurrent.CompletableFuture<io.etcd.jetcd.kv.TxnResponse>> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < machines.size(); i += POINT_READS_PER_TXN) {
-            io.etcd.jetcd.op.Op[] gets = machines.subList(i, Math.min(machines.size(), i + POINT_READS_PER_TXN)).stream()
-                    .map(m -> io.etcd.jetcd.op.Op.get(keys.state(m, unit), io.etcd.jetcd.options.GetOption.DEFAULT))
+        for (int i = 0; i < stateKeys.size(); i += POINT_READS_PER_TXN) {
+            io.etcd.jetcd.op.Op[] gets = stateKeys.subList(i, Math.min(stateKeys.size(), i + POINT_READS_PER_TXN)).stream()
+                    .map(k -> io.etcd.jetcd.op.Op.get(k, io.etcd.jetcd.options.GetOption.DEFAULT))
                     .toArray(io.etcd.jetcd.op.Op[]::new);
             sent.add(client.getKVClient().txn().Then(gets).commit());
         }
         List<UnitState> found = new java.util.ArrayList<>();
         for (var txn : sent) {
-            for (var get : await(txn, "read the states of " + unit).getGetResponses()) {
+            for (var get : await(txn, what).getGetResponses()) {
                 for (var kv : get.getKvs()) {
                     UnitState s = EtcdConnection.decodeState(Keys.string(kv.getKey()).substring(keys.statesPrefix().length()), kv.getValue());
                     if (s != null) {

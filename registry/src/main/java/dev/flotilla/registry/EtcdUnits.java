@@ -44,6 +44,11 @@ final class EtcdUnits implements Units {
     }
 
     @Override
+    public Page<UnitRecord> unitsAfter(String after, int limit) {
+        return etcd.page(keys.unitsPrefix(), after, limit, EtcdConnection::decodeUnit, "list units");
+    }
+
+    @Override
     public Optional<Versioned<UnitRecord>> unit(String name) {
         GetResponse response = await(client.getKVClient().get(keys.unit(name)), "read unit " + name);
         return response.getKvs().stream().findFirst()

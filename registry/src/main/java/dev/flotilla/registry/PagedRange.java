@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  */
 final class PagedRange {
     /** Keys per page. */
-    static final int PAGE_KEYS = 100;
+    static final int PAGE_KEYS = Page.MAX_ITEMS;
     /** Keys per page of the names-only listing: ~100 bytes each. */
     static final int KEY_PAGE_KEYS = 10_000;
     /** Value pages asked for at a time. */
@@ -70,7 +70,7 @@ final class PagedRange {
     private static long readOnce(KV kv, ByteSequence prefix, String what, Consumer<List<KeyValue>> each) {
         ByteSequence end = OptionsUtil.prefixEndOf(prefix);
         // The first page as it is: most prefixes fit in it, and then one request is all.
-        Page first = limited(kv, prefix, end, 0, what);
+        Chunk first = limited(kv, prefix, end, 0, PAGE_KEYS, what);
         long revision = first.revision();
         each.accept(first.kvs());
         if (!first.more()) {
@@ -130,7 +130,7 @@ final class PagedRange {
                     List<KeyValue> all = new ArrayList<>();
                     ByteSequence at = from;
                     while (true) {
-                        Page p = limited(kv, at, to, revision, what);
+                        Chunk p = limited(kv, at, to, revision, PAGE_KEYS, what);
                         all.addAll(p.kvs());
                         if (!p.more() || p.kvs().isEmpty()) {
                             return all;
@@ -143,12 +143,27 @@ final class PagedRange {
         }).thenCompose(f -> f);
     }
 
-    private record Page(List<KeyValue> kvs, boolean more, long revision) {
+    /** Some keys in order, whether more follow in the range asked, and the revision they were read at. */
+    record Chunk(List<KeyValue> kvs, boolean more, long revision) {
     }
 
-    /** One page of at most {@link #PAGE_KEYS} keys from {@code from} (fewer when the page would not fit a message). */
-    private static Page limited(KV kv, ByteSequence from, ByteSequence end, long revision, String what) {
-        int limit = PAGE_KEYS;
+    /**
+     * One page of a listing read at its own cost: at most {@code limit} keys below {@code prefix} whose
+     * part below it sorts after {@code after} ("" for the first page). Fewer when they would not fit
+     * one message; {@link Chunk#more()} says whether keys follow.
+     */
+    static Chunk pageAfter(KV kv, String prefix, String after, int limit, String what) {
+        if (limit < 1 || limit > PAGE_KEYS) {
+            throw new IllegalArgumentException("a page holds 1 to " + PAGE_KEYS + " keys, not " + limit);
+        }
+        ByteSequence start = Keys.bytes(prefix);
+        ByteSequence from = after.isEmpty() ? start : after(Keys.bytes(prefix + after));
+        return limited(kv, from, OptionsUtil.prefixEndOf(start), 0, limit, what);
+    }
+
+    /** One page of at most {@code pageKeys} keys from {@code from} (fewer when the page would not fit a message). */
+    private static Chunk limited(KV kv, ByteSequence from, ByteSequence end, long revision, int pageKeys, String what) {
+        int limit = pageKeys;
         while (true) {
             GetOption.Builder option = GetOption.builder().withRange(end).withLimit(limit);
             if (revision > 0) {
@@ -156,7 +171,7 @@ final class PagedRange {
             }
             try {
                 GetResponse page = EtcdConnection.await(kv.get(from, option.build()), what);
-                return new Page(page.getKvs(), page.isMore(), page.getHeader().getRevision());
+                return new Chunk(page.getKvs(), page.isMore(), page.getHeader().getRevision());
             } catch (RegistryException e) {
                 // Values stored by an older version (or another client) may exceed the entry
                 // bound: a smaller page still gets through, down to one key.

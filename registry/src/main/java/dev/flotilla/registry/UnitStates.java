@@ -14,6 +14,19 @@ public interface UnitStates {
     Versioned<List<UnitState>> unitStates(String machineId);
 
     /**
+     * One page of states in key order (machine id, then unit name): those whose "machine/unit" sorts
+     * after {@code after} ("" for the first page), at most {@code limit} (1 to {@link Page#MAX_ITEMS}),
+     * of one machine or, with {@code machineId} "", of every machine.
+     */
+    Page<UnitState> unitStatesAfter(String machineId, String after, int limit);
+
+    /**
+     * The state of each unit on the machine given for it (unit name to machine id), by point reads
+     * as {@link #unitStateOn}; units with no state there are left out.
+     */
+    List<UnitState> unitStatesAt(java.util.Map<String, String> machineByUnit);
+
+    /**
      * The states of one unit on the given machines, by point reads of {@code states/<machine>/<unit>}
      * (in transactions of at most {@link #POINT_READS_PER_TXN} gets, sent together): no other unit's
      * state is read, so the cost follows the number of machines asked about, not the units of the cluster.

@@ -14,6 +14,12 @@ public interface Units {
     /** All units, sorted by name. */
     Versioned<List<UnitRecord>> units();
 
+    /**
+     * Units sorted by name whose names sort after {@code after} ("" for the first page), at most
+     * {@code limit} (1 to {@link Page#MAX_ITEMS}): one page of a paged listing.
+     */
+    Page<UnitRecord> unitsAfter(String after, int limit);
+
     /** One unit with its modification revision, for compare-and-set. */
     Optional<Versioned<UnitRecord>> unit(String name);
 

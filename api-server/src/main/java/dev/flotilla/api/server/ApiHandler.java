@@ -73,8 +73,9 @@ final class ApiHandler extends Handler.Abstract {
         this.guard = guard;
         this.stats = stats;
         this.metrics = metrics;
-        this.fleetUnits = new FleetUnits(registry, reads);
-        this.flotillaUnits = new FlotillaUnits(registry, reads);
+        ListingGate listings = new ListingGate(); // one per daemon: fleet's pages and Flotilla's listings share it
+        this.fleetUnits = new FleetUnits(registry, reads, listings);
+        this.flotillaUnits = new FlotillaUnits(registry, reads, listings);
         this.unitBatch = new UnitBatch(registry);
         this.machinePatch = new MachinePatch(registry);
         this.rollouts = new RolloutEndpoints(registry);

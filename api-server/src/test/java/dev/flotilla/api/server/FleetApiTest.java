@@ -318,6 +318,33 @@ class FleetApiTest {
     }
 
     @Test
+    void aPageReadsItsOwnUnitsAndStatesNotTheWholeListing() {
+        MachinePresence m1 = api.machine(M1, "127.0.0.10", Map.of());
+        List<dev.flotilla.model.UnitState> many = new ArrayList<>();
+        List<AssignmentChange> assigned = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            String name = String.format("u%03d.service", i);
+            api.registry.createUnit(new UnitRecord(name, "[Service]\nExecStart=/bin/true\n", "h", DesiredState.LAUNCHED));
+            many.add(new dev.flotilla.model.UnitState(M1, name, "h", "loaded", "active", "running"));
+            assigned.add(new AssignmentChange.Assign(new Assignment(M1, name, "h", DesiredState.LAUNCHED)));
+        }
+        api.engine(assigned.toArray(AssignmentChange[]::new));
+        api.registry.publishStates(m1, many);
+        api.serverCalls.clear();
+
+        List<UnitStateEntity> states = api.client.unitStates("", "");
+        List<Unit> units = api.client.units();
+        assertEquals(230, states.size());
+        assertEquals(230, units.size());
+        assertTrue(units.stream().allMatch(u -> u.currentState().equals("launched") && u.machineID().equals(M1)),
+                "each unit with its state on its machine");
+        assertEquals("launched", api.client.unit("u117.service").orElseThrow().currentState());
+        assertEquals("active", api.client.unitStates("", "u117.service").get(0).systemdActiveState());
+        assertFalse(api.serverCalls.contains("units"), "no page reads every unit: " + api.serverCalls);
+        assertFalse(api.serverCalls.contains("unitStates"), "no page reads every state: " + api.serverCalls);
+    }
+
+    @Test
     void unknownPathsAre404AndWrongMethods405() throws Exception {
         error(api.raw("GET", "/fleet/v1/nothing", null, (String) null), 404);
         error(api.raw("GET", "/fleet/v2/units", null, (String) null), 404);
