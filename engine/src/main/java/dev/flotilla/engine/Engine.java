@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable {
     /** Each live machine's allocation and capacity after the last pass that planned. */
     private MachineLoads machineLoads = MachineLoads.NONE;
     private long lastPassMillis;
+    /** When the last pass ended (System.nanoTime), for {@link PassPacing}. */
+    private long lastPassEndNanos = System.nanoTime();
     private long totalPassMillis;
     private long writes;
     private long failedPasses;
@@ -177,9 +179,8 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             apply.accept(e);
-            // Under a burst, wait at least as long as the last pass took: the engine then spends
-            // at most about half of a core on passes, and each pass takes in more of the burst.
-            requestPass(t, Math.max(options.passDelay().toMillis(), lastPassMillis));
+            long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPassEndNanos);
+            requestPass(t, PassPacing.delayMillis(options.passDelay().toMillis(), lastPassMillis, idle));
         });
     }
 
@@ -277,7 +278,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         passes++;
-        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        lastPassEndNanos = System.nanoTime();
+        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(lastPassEndNanos - start);
         totalPassMillis += lastPassMillis;
         units = v.units().size();
         waiting = v.waiting().size();
