@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable {
     /** Each live machine's allocation and capacity after the last pass that planned. */
     private MachineLoads machineLoads = MachineLoads.NONE;
     private long lastPassMillis;
+    /** When the last pass ended (System.nanoTime), for {@link PassPacing}. */
+    private long lastPassEndNanos = System.nanoTime();
     private long totalPassMillis;
     private long writes;
     private long failedPasses;
@@ -177,9 +179,8 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             apply.accept(e);
-            // Under a burst, wait at least as long as the last pass took: the engine then spends
-            // at most about half of a core on passes, and each pass takes in more of the burst.
-            requestPass(t, Math.max(options.passDelay().toMillis(), lastPassMillis));
+            long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPassEndNanos);
+            requestPass(t, PassPacing.delayMillis(options.passDelay().toMillis(), lastPassMillis, idle));
         });
     }
 
@@ -216,35 +217,44 @@ public final class Engine implements AutoCloseable {
         Optional<String> holding = t.moves.holding(start);
         boolean hold = holding.isPresent();
         WatchedCluster v = t.view;
-        // Machines changed, a watch listed anew, a resync or a failed write: from scratch. Otherwise
-        // the pass plans the units touched since the last one, unless that needs a full pass too.
-        // (While absent machines are waited for, a full pass that deferred nothing leaves no state.)
+        // Machines came or changed, a watch listed anew, a resync or a failed write: from scratch.
+        // Otherwise the pass plans the units touched and the machines gone since the last one, unless
+        // that needs a full pass too. (While absent machines are waited for, a full pass that deferred
+        // nothing leaves no state; an incremental one that deferred keeps it, and its changes wait.)
         if (!reviewFailures(t)) {
             return;
         }
         boolean reshaped = v.takeReshaped();
         Set<String> touched = v.takeTouched();
+        Set<String> gone = v.takeGone();
         Planner.Plan plan = null;
         if (!reshaped && !t.fullNext && t.planner.ready()) {
-            plan = t.planner.incremental(v.units(), v::assignmentsOf, v.waiting(), touched, t.avoid);
+            plan = t.planner.incremental(v.units(), v::assignmentsOf, v.waiting(), touched, t.avoid, gone, hold);
         }
-        if (plan == null) {
+        boolean full = plan == null;
+        if (full) {
             if (log.isDebugEnabled()) {
-                log.debug("full pass: {}", reshaped ? "machines changed or a watch listed anew" : t.fullNext
-                        ? "first pass, resync or failed write" : "the changes need one (" + touched.size() + " units touched)");
+                log.debug("full pass: {}", reshaped ? "machines came or changed, or a watch listed anew" : t.fullNext
+                        ? "first pass, resync or failed write" : "the changes need one (" + touched.size() + " units touched, "
+                        + gone.size() + " machines gone)");
             }
             plan = t.planner.full(v.machines(), v.units(), v.assignments(), v.waiting(), hold, t.avoid);
             fullPasses++;
         }
-        t.fullNext = false;
         if (plan.deferred() != null) {
-            t.fullNext = true;
+            if (full) {
+                t.fullNext = true;
+            } else {
+                v.putBack(touched, gone);
+            }
             long left = t.moves.remainingNanos(start);
             log.info("holding placements for up to {} ms ({}): {}", TimeUnit.NANOSECONDS.toMillis(left),
                     holding.orElse(""), plan.deferred());
             t.pendingPass = thread.schedule(() -> pass(t), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             return;
         }
+        t.fullNext = false;
+        long planned = System.nanoTime();
         boolean written = true;
         if (plan.isEmpty()) {
             t.planner.committed();
@@ -277,7 +287,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         passes++;
-        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        lastPassEndNanos = System.nanoTime();
+        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(lastPassEndNanos - start);
         totalPassMillis += lastPassMillis;
         units = v.units().size();
         waiting = v.waiting().size();
@@ -285,8 +296,9 @@ public final class Engine implements AutoCloseable {
             machineLoads = plan.machines();
         }
         if (written && !plan.isEmpty()) {
-            log.debug("pass: {} assigned, {} unassigned, {} rewritten, {} waiting changes in {} ms",
-                    plan.assigns(), plan.unassigns(), plan.rewrites(), plan.waiting(), lastPassMillis);
+            log.debug("{} pass: {} assigned, {} unassigned, {} rewritten, {} waiting changes in {} ms ({} ms to plan)",
+                    full ? "full" : "incremental", plan.assigns(), plan.unassigns(), plan.rewrites(), plan.waiting(), lastPassMillis,
+                    TimeUnit.NANOSECONDS.toMillis(planned - start));
         }
         publishStats();
     }

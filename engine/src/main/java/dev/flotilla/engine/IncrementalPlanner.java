@@ -4,6 +4,7 @@ import dev.flotilla.engine.scheduler.Constraints;
 import dev.flotilla.engine.scheduler.Decision;
 import dev.flotilla.engine.scheduler.Decisions;
 import dev.flotilla.engine.scheduler.IncrementalScheduler;
+import dev.flotilla.engine.scheduler.MachineLoads;
 import dev.flotilla.engine.scheduler.Scheduler;
 import dev.flotilla.engine.scheduler.UnitView;
 import dev.flotilla.model.Assignment;
@@ -26,13 +27,18 @@ import java.util.function.Function;
 
 /**
  * Plans as {@link Planner} does, but keeps the scheduler's state between passes, so that a pass over
- * a burst of new units costs about those units, not the whole cluster. After a pass from scratch
- * ({@link #full}) whose writes were carried out ({@link #committed()}), {@link #incremental} plans
- * from the units touched since: new units, units turned from inactive to loaded or launched, and
- * changes between loaded and launched (a rewrite of the assignment) take the short way and decide
- * exactly what {@link Planner#plan} would; anything else (a removed or changed text, a unit turned
- * inactive, global or Replaces= units, assignments the engine did not write) asks for a pass from
- * scratch by returning null. Machines coming or going are the caller's to notice. Not thread-safe.
+ * a burst of new units, or over a machine that left, costs about the units it places, not the whole
+ * cluster. After a pass from scratch ({@link #full}) whose writes were carried out ({@link #committed()}),
+ * {@link #incremental} plans from the units touched and the machines gone since: new units, units
+ * turned from inactive to loaded or launched, changes between loaded and launched (a rewrite of the
+ * assignment), and machines whose registration went (their units move, nothing else does) take the
+ * short way and decide exactly what {@link Planner#plan} would. Anything else asks for a pass from
+ * scratch by returning null: a removed or changed text, a unit turned inactive, global or Replaces=
+ * units touched, assignments the engine did not write, a touched unit that must avoid machines, a
+ * machine gone while some unit has Replaces= (see {@link IncrementalScheduler#update}). Machines come
+ * or changed are the caller's to notice (a pass from scratch). While {@link MoveHold} holds moves, a
+ * machine gone that held units defers the plan as a full pass would, and keeps the state: the caller
+ * asks again with the same changes once the hold ends. Not thread-safe.
  */
 final class IncrementalPlanner {
     private final IncrementalScheduler scheduler = new IncrementalScheduler();
@@ -118,8 +124,28 @@ final class IncrementalPlanner {
     /** As above; a touched unit that must avoid machines takes a full pass (they are few). */
     Planner.Plan incremental(Map<String, UnitRecord> units, Function<String, Collection<Assignment>> assignmentsOf,
                              Map<String, String> recordedWaiting, Set<String> touched, Map<String, Set<String>> avoid) {
+        return incremental(units, assignmentsOf, recordedWaiting, touched, avoid, Set.of(), false);
+    }
+
+    /**
+     * As above, with machines whose registration went since the last pass. A unit on one that must avoid
+     * machines needs nothing more: what it avoids was part of the last full pass (a change of it takes
+     * another).
+     *
+     * @param gone               machine ids removed from the view since the last pass
+     * @param holdAbsentMachines as for {@link #full}: a machine gone that holds units defers the plan
+     *                           ({@link Planner.Plan#deferred}), and the state stays for the same changes later
+     */
+    Planner.Plan incremental(Map<String, UnitRecord> units, Function<String, Collection<Assignment>> assignmentsOf,
+                             Map<String, String> recordedWaiting, Set<String> touched, Map<String, Set<String>> avoid,
+                             Set<String> gone, boolean holdAbsentMachines) {
         if (!ready()) {
             return null;
+        }
+        if (holdAbsentMachines && scheduler.holdsUnitsOn(gone)) {
+            String held = gone.stream().filter(id -> scheduler.holdsUnitsOn(Set.of(id))).sorted().findFirst().orElseThrow();
+            return new Planner.Plan(List.of(), 0, 0, 0, 0, "machine " + held + " holds units but is not registered",
+                    MachineLoads.NONE);
         }
         if (!avoid.isEmpty() && touched.stream().anyMatch(avoid::containsKey)) {
             return giveUp();
@@ -169,25 +195,35 @@ final class IncrementalPlanner {
             }
         }
         added.sort(java.util.Comparator.comparing(UnitView::name));
-        Optional<Decisions> decided = scheduler.add(added);
+        Optional<Decisions> decided = scheduler.update(gone, added);
         if (decided.isEmpty()) {
             return giveUp();
         }
         List<AssignmentChange> changes = new ArrayList<>();
+        Set<String> moved = new java.util.HashSet<>();
         int assigns = 0;
+        int unassigns = 0;
         for (Decision d : decided.get().decisions()) {
-            if (!(d instanceof Decision.Assign)) {
-                return giveUp(); // add() never moves a unit; a full pass will say what happened
-            }
             UnitRecord u = units.get(d.unit());
-            changes.add(new AssignmentChange.Assign(new Assignment(d.machine(), u.name(), u.hash(), u.desired())));
-            assigns++;
+            if (u == null) {
+                return giveUp(); // a unit the view no longer has: a full pass will say what happened
+            }
+            moved.add(d.unit());
+            if (d instanceof Decision.Unassign) {
+                changes.add(new AssignmentChange.Unassign(d.machine(), d.unit()));
+                unassigns++;
+            } else {
+                changes.add(new AssignmentChange.Assign(new Assignment(d.machine(), u.name(), u.hash(), u.desired())));
+                assigns++;
+            }
         }
+        // A unit that moves is written where it goes; the rewrite of where it was is moot.
+        rewrites.removeIf(c -> moved.contains(((AssignmentChange.Assign) c).assignment().unit()));
         changes.addAll(rewrites);
         Map<String, String> waiting = new TreeMap<>(decided.get().waiting());
         waiting.putAll(problems);
         int waitingChanges = Planner.waitingChanges(waiting, recordedWaiting, changes);
-        return new Planner.Plan(List.copyOf(changes), assigns, 0, rewrites.size(), waitingChanges, null,
+        return new Planner.Plan(List.copyOf(changes), assigns, unassigns, rewrites.size(), waitingChanges, null,
                 decided.get().machines());
     }
 

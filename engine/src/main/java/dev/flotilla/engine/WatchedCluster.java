@@ -34,8 +34,10 @@ final class WatchedCluster {
     private final Map<String, String> waiting = new HashMap<>();
     /** Units whose record or assignment changed since {@link #takeTouched()}. */
     private Set<String> touched = new HashSet<>();
-    /** A machine came, went or changed, or a watch listed everything anew, since {@link #takeReshaped()}. */
+    /** A machine came or changed, or a watch listed everything anew, since {@link #takeReshaped()}. */
     private boolean reshaped = true;
+    /** Machines whose registration went since {@link #takeGone()}: their units move, the rest stays. */
+    private Set<String> gone = new HashSet<>();
     private boolean machinesLoaded;
     private boolean unitsLoaded;
     private boolean assignmentsLoaded;
@@ -47,8 +49,14 @@ final class WatchedCluster {
     }
 
     void onMachines(WatchEvent<Machine> event) {
-        apply(machines, event, Function.identity());
-        reshaped = true;
+        if (event instanceof WatchEvent.Removed<Machine> r) {
+            if (machines.remove(r.key()) != null) {
+                gone.add(r.key());
+            }
+        } else if (!(event instanceof WatchEvent.Updated<Machine> u) || !u.value().equals(machines.get(u.key()))) {
+            apply(machines, event, Function.identity());
+            reshaped = true; // a rewrite of the same record changes nothing
+        }
         machinesLoaded = true;
     }
 
@@ -148,7 +156,20 @@ final class WatchedCluster {
         return t;
     }
 
-    /** Whether machines changed or a watch listed anew since the last call: then a pass starts from scratch. */
+    /** The machines whose registration went since the last call (a pass may move just their units). */
+    Set<String> takeGone() {
+        Set<String> g = gone;
+        gone = new HashSet<>();
+        return g;
+    }
+
+    /** Gives back what a pass took but did not plan (it was held): the next pass plans it. */
+    void putBack(Set<String> touchedUnits, Set<String> goneMachines) {
+        touched.addAll(touchedUnits);
+        gone.addAll(goneMachines);
+    }
+
+    /** Whether machines came or changed, or a watch listed anew, since the last call: then a pass starts from scratch. */
     boolean takeReshaped() {
         boolean r = reshaped;
         reshaped = false;

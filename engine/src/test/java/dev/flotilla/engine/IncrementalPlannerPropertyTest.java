@@ -30,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An incremental pass must decide exactly what a pass from scratch over the same cluster decides.
  * Random small clusters (every constraint, globals, waiting units, MachineOf peers that arrive after
- * their followers) go through rounds of changes; after each round both planners plan, the plans must
- * be equal, and the incremental one is carried out (its writes then come back as watch echoes).
+ * their followers, memory demands and capacities) go through rounds of changes, machines leaving among
+ * them; after each round both planners plan, the plans must be equal, and the incremental one is
+ * carried out (its writes then come back as watch echoes). While moves are held, an incremental pass
+ * defers exactly when a full one would.
  */
 class IncrementalPlannerPropertyTest {
 
@@ -76,7 +78,11 @@ class IncrementalPlannerPropertyTest {
         }
 
         Planner.Plan planFromScratch() {
-            return new Planner(Scheduler.leastLoaded()).plan(machines, units, assignments.values(), waiting, false);
+            return planFromScratch(false);
+        }
+
+        Planner.Plan planFromScratch(boolean holdAbsentMachines) {
+            return new Planner(Scheduler.leastLoaded()).plan(machines, units, assignments.values(), waiting, holdAbsentMachines);
         }
     }
 
@@ -98,8 +104,9 @@ class IncrementalPlannerPropertyTest {
         inc.committed();
         boolean reshaped = false;
         for (int round = 0; round < 6; round++) {
+            Set<String> gone = new HashSet<>();
             for (int k = 0, n = 1 + r.nextInt(4); k < n; k++) {
-                int what = r.nextInt(20);
+                int what = r.nextInt(22);
                 if (what < 11) {
                     String name = addUnit(w, r);
                     if (name != null) {
@@ -116,13 +123,32 @@ class IncrementalPlannerPropertyTest {
                 } else if (what < 19) {
                     addMachine(w, r, 10 + round * 10 + k);
                     reshaped = true;
-                } else if (w.machines.size() > 1) {
-                    w.machines.remove(any(r, w.machines.keySet()));
-                    reshaped = true;
+                } else if (!w.machines.isEmpty()) {
+                    String id = any(r, w.machines.keySet());
+                    w.machines.remove(id);
+                    gone.add(id); // its units move; the rest stays
                 }
             }
-            Planner.Plan plan = reshaped || !inc.ready() ? null : inc.incremental(w.units, w::assignmentsOf, w.waiting, touched);
+            Planner.Plan plan = null;
+            if (!reshaped && inc.ready() && r.nextInt(3) == 0) {
+                // moves held (MoveHold): a machine gone with units defers the plan, as a full pass would
+                plan = inc.incremental(w.units, w::assignmentsOf, w.waiting, touched, Map.of(), gone, true);
+                if (plan != null) {
+                    assertEquals(w.planFromScratch(true).deferred() != null, plan.deferred() != null,
+                            () -> "held: " + w.planFromScratch(true).deferred());
+                    if (plan.deferred() != null) {
+                        assertTrue(inc.ready(), "a held plan keeps the state");
+                        plan = null;
+                    }
+                }
+            }
+            if (plan == null && !reshaped && inc.ready()) {
+                plan = inc.incremental(w.units, w::assignmentsOf, w.waiting, touched, Map.of(), gone, false);
+            }
             Statistics.label("pass").collect(plan == null ? "full" : "incremental");
+            if (!gone.isEmpty()) {
+                Statistics.label("machines gone").collect(plan == null ? "full" : "incremental");
+            }
             if (plan == null) {
                 plan = inc.full(w.machines, w.units, w.assignments.values(), w.waiting, false);
             }
@@ -133,6 +159,7 @@ class IncrementalPlannerPropertyTest {
         }
         // Most rounds must take the short way, or this would only compare full passes with each other.
         Statistics.label("pass").coverage(check -> check.check("incremental").percentage(p -> p > 40));
+        Statistics.label("machines gone").coverage(check -> check.check("incremental").percentage(p -> p > 25));
     }
 
     @Test
@@ -160,6 +187,46 @@ class IncrementalPlannerPropertyTest {
         Map<String, Integer> perMachine = new HashMap<>();
         w.assignments.values().forEach(a -> perMachine.merge(a.machineId(), 1, Integer::sum));
         assertEquals(Map.of("m0", 2, "m1", 2, "m2", 2), perMachine);
+    }
+
+    @Test
+    void aMachineLeavingMovesItsUnitsOnlyWithoutAPassFromScratch() {
+        World w = new World();
+        Random r = new Random(1);
+        for (int i = 0; i < 3; i++) {
+            w.machines.put("m" + i, new Machine("m" + i, "127.0.0.1", Map.of(), "t"));
+        }
+        for (int i = 0; i < 9; i++) {
+            UnitRecord u = PlannerTest.unit("u" + i + ".service", "", DesiredState.LAUNCHED);
+            w.units.put(u.name(), u);
+        }
+        IncrementalPlanner inc = new IncrementalPlanner();
+        w.apply(inc.full(w.machines, w.units, w.assignments.values(), w.waiting, false));
+        inc.committed();
+        Set<String> onM1 = new HashSet<>();
+        w.assignments.values().stream().filter(a -> a.machineId().equals("m1")).forEach(a -> onM1.add(a.unit()));
+        assertEquals(3, onM1.size());
+        w.machines.remove("m1");
+
+        Planner.Plan held = inc.incremental(w.units, w::assignmentsOf, w.waiting, Set.of(), Map.of(), Set.of("m1"), true);
+        assertEquals("machine m1 holds units but is not registered", held.deferred());
+        assertTrue(inc.ready(), "a held plan keeps the state");
+
+        Planner.Plan plan = inc.incremental(w.units, w::assignmentsOf, w.waiting, Set.of(), Map.of(), Set.of("m1"), false);
+        assertNotNull(plan, "a machine gone: no pass from scratch");
+        assertSamePlan(w.planFromScratch(), plan);
+        assertEquals(3, plan.unassigns());
+        assertEquals(3, plan.assigns());
+        Set<String> moved = new HashSet<>();
+        for (AssignmentChange c : plan.changes()) {
+            if (c instanceof AssignmentChange.Unassign u) {
+                assertEquals("m1", u.machineId());
+                moved.add(u.unit());
+            } else if (c instanceof AssignmentChange.Assign a) {
+                assertTrue(onM1.contains(a.assignment().unit()), () -> a + " was not on m1");
+            }
+        }
+        assertEquals(onM1, moved);
     }
 
     @Test

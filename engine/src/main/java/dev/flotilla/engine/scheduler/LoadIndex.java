@@ -154,6 +154,20 @@ final class LoadIndex implements Ranking {
     }
 
     /**
+     * Takes the machine out of every ordered set that holds it. A group it leaves empty stays, and is
+     * passed over by every search (its cursors start at the end), so the machine chosen is the one
+     * an index built without it would choose.
+     */
+    @Override
+    public void remove(Node node) {
+        nodes.remove(node);
+        for (TreeSet<Node> set : node.trees) {
+            set.remove(node);
+        }
+        node.trees.clear();
+    }
+
+    /**
      * Puts {@code job} on or takes it off the node ({@code sign} +1 or -1): its load and what it
      * reserves there change, so it leaves every ordered set first and comes back re-keyed.
      */

@@ -1,6 +1,7 @@
 package dev.flotilla.engine.scheduler;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * One scheduling pass over one snapshot: mutable working state, used once, then dropped (or, for
- * {@link IncrementalScheduler}, kept and grown by {@link #add}).
+ * {@link IncrementalScheduler}, kept and changed by {@link #add} and {@link #update}).
  *
  * <ol>
  *   <li>Prepare: global units weigh on their machines; MachineOf links and depths
@@ -32,6 +33,8 @@ final class Pass {
     private final Ranking index;
     private final PatternIndex patterns = new PatternIndex();
     private final Placement placement;
+    /** Some unit that wants a machine has Replaces=: machines leaving take a pass from scratch. */
+    private boolean anyReplaces;
 
     Pass(ClusterSnapshot snapshot) {
         this(snapshot, new LoadIndex());
@@ -57,6 +60,7 @@ final class Pass {
             if (job.isActiveGlobal()) {
                 globals.add(job);
             }
+            anyReplaces |= job.wantsMachine() && job.hasReplaces();
         }
     }
 
@@ -144,6 +148,17 @@ final class Pass {
         return jobs.get(name);
     }
 
+    /** Whether any of these machines holds a unit in this pass. */
+    boolean holdsUnitsOn(Collection<String> machineIds) {
+        for (String id : machineIds) {
+            Node node = nodes.get(id);
+            if (node != null && !node.residents.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Adds units that have no machine yet (new, or that wanted none so far) to a committed pass and
      * places them, together with every unit left waiting, exactly as a pass from scratch over the
@@ -155,6 +170,37 @@ final class Pass {
      * @param decided receives the units whose decisions the result holds, for {@link #commit}
      */
     Decisions add(List<UnitView> units, List<Job> decided) {
+        return update(List.of(), units, decided);
+    }
+
+    /**
+     * As {@link #add}, with machines that left the cluster too: their units are placed again
+     * ({@code MACHINE_GONE}) beside the added and the waiting ones, in one queue, as a pass from
+     * scratch over the changed cluster would. That pass keeps every other unit where it is: a unit
+     * stays if it still fits its machine beside the units kept before it, and a machine that left held
+     * none of them, nor their MachineOf peers (a peer is on its follower's machine, or global: it runs
+     * wherever its metadata matches). What does depend on the machines is redone: MachineID resolved
+     * again (a prefix may now name one machine, or none), the machine's global reservations and its
+     * place in the ranking go with it, and every waiting unit gets another try (its wait reason may
+     * have named it). Replaces= is left to a pass from scratch: which of two units that replace each
+     * other wins depends on which has a live machine, and a replacer placed anew pushes units off.
+     *
+     * @param gone machine ids that left; ids the pass does not know are ignored
+     */
+    Decisions update(Collection<String> gone, List<UnitView> units, List<Job> decided) {
+        List<Node> leaving = new ArrayList<>();
+        List<Job> displaced = new ArrayList<>();
+        for (String id : gone) {
+            Node node = nodes.get(id);
+            if (node == null) {
+                continue;
+            }
+            if (anyReplaces && !node.residents.isEmpty()) {
+                return null;
+            }
+            leaving.add(node);
+            displaced.addAll(node.residents);
+        }
         List<Job> fresh = new ArrayList<>(units.size());
         for (UnitView u : units) {
             Job old = jobs.get(u.name());
@@ -176,6 +222,9 @@ final class Pass {
                 return null;
             }
             retry.add(job);
+        }
+        if (!leaving.isEmpty()) {
+            leave(leaving, displaced);
         }
         // Followers that named a replaced (formerly inactive or unknown) unit point at its new job.
         for (Job job : retry) {
@@ -213,19 +262,54 @@ final class Pass {
             placement.waiting.remove(job.name);
             placement.enqueue(job);
         }
+        for (Job job : displaced) {
+            placement.enqueue(job);
+        }
         placement.placeTheRest();
+        candidates.addAll(displaced);
         candidates.sort(Comparator.comparing(j -> j.name));
+        List<Decision> unassigns = new ArrayList<>();
         List<Decision> assigns = new ArrayList<>();
         for (Job job : candidates) {
-            if (job.node != null) {
-                assigns.add(new Decision.Assign(job.name, job.node.id));
+            String to = job.node == null ? null : job.node.id;
+            if (Objects.equals(job.assignedTo, to)) {
+                continue;
+            }
+            if (job.assignedTo != null) {
+                unassigns.add(new Decision.Unassign(job.name, job.assignedTo,
+                        job.leftBecause != null ? job.leftBecause : Decision.Reason.CONSTRAINTS_UNMET));
+            }
+            if (to != null) {
+                assigns.add(new Decision.Assign(job.name, to));
             }
         }
         decided.addAll(candidates);
-        return new Decisions(assigns, placement.waiting, loads());
+        unassigns.addAll(assigns);
+        return new Decisions(unassigns, placement.waiting, loads());
     }
 
-    /** What each live machine holds now (ids and capacities are shared: machines never change in a pass). */
+    /** Drops machines that left and takes their units off them (they are queued by the caller). */
+    private void leave(List<Node> leaving, List<Job> displaced) {
+        for (Node node : leaving) {
+            nodes.remove(node.id);
+            index.remove(node);
+        }
+        for (Job job : displaced) {
+            job.node = null;
+            job.pinned = false;
+            job.leftBecause = Decision.Reason.MACHINE_GONE;
+        }
+        ordered = null;
+        for (Job job : jobs.values()) {
+            if (job.wantsMachine() && job.constraints.machineId().isPresent()) {
+                job.target = null;
+                job.targetProblem = null;
+                MachineIds.resolve(job, job.constraints.machineId().get(), nodes);
+            }
+        }
+    }
+
+    /** What each live machine holds now (ids and capacities are shared until a machine leaves). */
     private MachineLoads loads() {
         int n = nodes.size();
         if (ordered == null) {

@@ -13,6 +13,9 @@ interface Ranking {
     /** A machine of the pass, its global units already weighed ({@link Node#reserve}). */
     void add(Node node);
 
+    /** A machine that left the cluster (its units were taken off it first, or are dropped with it). */
+    void remove(Node node);
+
     /** Puts the job on the node ({@code sign} +1) or takes it off (-1). */
     void adjust(Node node, Job job, int sign);
 

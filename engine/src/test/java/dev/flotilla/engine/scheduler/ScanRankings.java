@@ -55,6 +55,11 @@ final class ScanRankings {
         }
 
         @Override
+        public void remove(Node node) {
+            nodes.remove(node);
+        }
+
+        @Override
         public void adjust(Node node, Job job, int sign) {
             node.change(job, sign);
         }

@@ -1,0 +1,48 @@
+package dev.flotilla.engine;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PassPacingTest {
+
+    @Test
+    void anEventRightAfterALongPassWaitsAsLongAsThatPassTook() {
+        assertEquals(800, PassPacing.delayMillis(5, 800, 0));
+    }
+
+    @Test
+    void theTimeAlreadyIdleSinceThatPassEndedCountsTowardsTheWait() {
+        assertEquals(300, PassPacing.delayMillis(5, 800, 500));
+    }
+
+    @Test
+    void onAnIdleClusterTheNextPassWaitsOnlyTheGatheringDelay() {
+        // a 60 s resync took 800 ms, 30 s ago: a machine leaving now is planned after the 5 ms only
+        assertEquals(5, PassPacing.delayMillis(5, 800, 30_000));
+    }
+
+    @Test
+    void theGatheringDelayIsTheLeastEvenAfterShortPasses() {
+        assertEquals(5, PassPacing.delayMillis(5, 2, 0));
+        assertEquals(5, PassPacing.delayMillis(5, 0, 0));
+    }
+
+    @Test
+    void underABurstPassesTakeAtMostHalfTheTime() {
+        // each pass starts at least as long after the last one ended as that one took
+        long now = 0;
+        long busy = 0;
+        long lastEnd = 0;
+        long last = 0;
+        for (int i = 0; i < 100; i++) {
+            long pass = 100 + (i % 7) * 50; // events keep coming: a pass is always asked for at once
+            long start = now + PassPacing.delayMillis(5, last, now - lastEnd);
+            busy += pass;
+            lastEnd = start + pass;
+            last = pass;
+            now = lastEnd;
+        }
+        assertEquals(true, busy * 2 <= now + 350, busy + " of " + now);
+    }
+}
