@@ -38,6 +38,8 @@ final class Binder {
         final String[] names;
         /** each name as written: {@code "name":} in UTF-8 */
         final byte[][] keys;
+        /** each name in quotes, for matching a key in the input; null where JSON would escape it */
+        final byte[][] quoted;
         final Method[] accessors;
         final Type[] types;
         final Class<?>[] raw;
@@ -53,6 +55,7 @@ final class Binder {
             int n = components.length;
             names = new String[n];
             keys = new byte[n][];
+            quoted = new byte[n][];
             accessors = new Method[n];
             types = new Type[n];
             raw = new Class<?>[n];
@@ -66,6 +69,10 @@ final class Binder {
                 key.string(names[i]);
                 key.put(':');
                 keys[i] = key.toBytes();
+                quoted[i] = Arrays.copyOf(keys[i], keys[i].length - 1);
+                if (quoted[i].length != names[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2) {
+                    quoted[i] = null; // written with an escape: matched by key()
+                }
                 accessors[i] = c.getAccessor();
                 accessors[i].setAccessible(true);
                 types[i] = c.getGenericType();
@@ -426,9 +433,15 @@ final class Binder {
             String key;
             do {
                 int keyAt = p.pos;
-                key = p.key();
-                // fields mostly come in declared order: try the next component before the index
-                int i = next < n && shape.names[next].equals(key) ? next : shape.indexOf(key);
+                int i;
+                // fields mostly come in declared order: the next component's name is tried first, as bytes
+                if (next < n && shape.quoted[next] != null && p.key(shape.quoted[next])) {
+                    i = next;
+                    key = shape.names[i];
+                } else {
+                    key = p.key();
+                    i = shape.indexOf(key);
+                }
                 if (i >= 0) {
                     if (seen[i]) {
                         throw p.duplicate(keyAt, key);

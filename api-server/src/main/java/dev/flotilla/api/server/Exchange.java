@@ -138,7 +138,7 @@ final class Exchange {
                     ? Json.read(bytes, type, Json.Unknown.REFUSE)
                     // fleet's clients may send fields we do not know: ignore them, and what follows the
                     // body's value, as fleet (Go's json.Decoder) did.
-                    : Json.bind(Json.parseFirst(bytes), type, Json.Unknown.IGNORE);
+                    : Json.readFirst(bytes, type, Json.Unknown.IGNORE);
         } catch (JsonUnknownFieldException e) {
             throw HttpFailure.badRequest("unknown field '" + e.field() + "'"
                     + (e.where().isEmpty() ? "" : " at " + e.where()) + " in the request body (known: "
