@@ -113,8 +113,11 @@ final class Binder {
             out.ascii("null");
         } else if (v instanceof String s) {
             out.string(s);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-                || v instanceof BigInteger) {
+        } else if (v instanceof Long l) {
+            out.number(l);
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            out.number(((Number) v).longValue());
+        } else if (v instanceof BigInteger) {
             out.ascii(v.toString());
         } else if (v instanceof Double d) {
             writeFloating(d, d.isNaN() || d.isInfinite(), out);

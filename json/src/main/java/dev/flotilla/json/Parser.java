@@ -29,6 +29,8 @@ final class Parser {
     /** Strings up to this many bytes are looked up in {@link #cache}: longer ones rarely repeat. */
     private static final int CACHED_LENGTH = 40;
     private static final int CACHE_SLOTS = 1024;
+    /** Inputs from this many bytes on have their short strings shared. */
+    private static final int CACHED_INPUT = 16 << 10;
     private static final String VALUE = "expected a JSON value (an object, array, string, number, true, false or null)";
 
     private final byte[] in;
@@ -40,9 +42,13 @@ final class Parser {
     private int depth;
     /** Whether this parser has refused the text (as against the binder refusing a value). */
     private boolean refused;
-    /** Direct-mapped: a slot holds the last short string that hashed to it, and its bytes. */
-    private final String[] cache = new String[CACHE_SLOTS];
-    private final byte[][] cachedBytes = new byte[CACHE_SLOTS][];
+    /**
+     * Direct-mapped: a slot holds the last short string that hashed to it, and its bytes. Only
+     * for a large input: a small one (an etcd value, a request) has little to share, and the
+     * registry reads 100,000 of those in a row.
+     */
+    private final String[] cache;
+    private final byte[][] cachedBytes;
 
     private Parser(byte[] in, int offset, int length, boolean fromString) {
         this.in = in;
@@ -50,6 +56,9 @@ final class Parser {
         this.end = offset + length;
         this.pos = offset;
         this.fromString = fromString;
+        boolean large = length >= CACHED_INPUT;
+        this.cache = large ? new String[CACHE_SLOTS] : null;
+        this.cachedBytes = large ? new byte[CACHE_SLOTS][] : null;
     }
 
     /** @throws JsonException unless the bytes are valid UTF-8 (checked whole, before any parsing) */
@@ -436,7 +445,7 @@ final class Parser {
 
     private String ascii(int start, int stop, int hash) {
         int length = stop - start;
-        if (length > CACHED_LENGTH) {
+        if (length > CACHED_LENGTH || cache == null) {
             return new String(in, start, length, StandardCharsets.ISO_8859_1);
         }
         int slot = (hash ^ (hash >>> 10)) & (CACHE_SLOTS - 1);

@@ -108,16 +108,18 @@ class ReadTest {
     }
 
     @Test
-    void repeatedShortStringsAreOneStringPerRead() {
+    void repeatedShortStringsAreOneStringPerReadOfALargeDocument() {
+        String large = " ".repeat(16 << 10); // only large documents share their strings
         List<State> states = Json.read("{\"states\":[{\"name\":\"a\",\"machineID\":\"m1\",\"active\":\"active\"},"
-                + "{\"name\":\"b\",\"machineID\":\"m1\",\"active\":\"active\"}]}", Page.class, Json.Unknown.REFUSE).states();
+                + "{\"name\":\"b\",\"machineID\":\"m1\",\"active\":\"active\"}]}" + large, Page.class, Json.Unknown.REFUSE)
+                .states();
         assertSame(states.get(0).machineID(), states.get(1).machineID());
         assertSame(states.get(0).active(), states.get(1).active());
         assertEquals("m1", states.get(1).machineID());
         // escaped and non-ASCII strings are read whole, never mixed up with a cached one
         List<String> mixed = List.of("m1", "m\\u0031", "é", "m1");
         @SuppressWarnings("unchecked")
-        List<Object> back = Json.read("[\"" + String.join("\",\"", mixed) + "\"]", List.class, Json.Unknown.IGNORE);
+        List<Object> back = Json.read("[\"" + String.join("\",\"", mixed) + "\"]" + large, List.class, Json.Unknown.IGNORE);
         assertEquals(List.of(new JsonString("m1"), new JsonString("m1"), new JsonString("é"), new JsonString("m1")), back);
     }
 
