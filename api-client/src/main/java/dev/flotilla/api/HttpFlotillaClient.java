@@ -363,7 +363,7 @@ final class HttpFlotillaClient implements FlotillaClient {
 
     /** Unknown fields are skipped: a newer daemon may answer with more than this client knows. */
     private static <T> T decode(HttpTransport.Answer answer, Class<T> type) throws IOException {
-        byte[] body = answer.body.readAllBytes();
+        byte[] body = answer.all();
         try {
             return Json.read(body, type, Json.Unknown.IGNORE);
         } catch (JsonException e) {

@@ -56,14 +56,17 @@ final class HttpTransport {
         final InputStream body;
         /** The answer's Content-Type, empty when it has none. */
         final String contentType;
+        /** The body's Content-Length, -1 when not given (chunked, or up to the end of the connection). */
+        final long length;
         private final Closeable connection;
         private final AtomicBoolean finished;
         private final AtomicBoolean timedOut;
 
-        Answer(int status, String contentType, InputStream body, Closeable connection, AtomicBoolean finished,
-               AtomicBoolean timedOut) {
+        Answer(int status, String contentType, long length, InputStream body, Closeable connection,
+               AtomicBoolean finished, AtomicBoolean timedOut) {
             this.status = status;
             this.contentType = contentType;
+            this.length = length;
             this.body = body;
             this.connection = connection;
             this.finished = finished;
@@ -79,6 +82,21 @@ final class HttpTransport {
             byte[] b = body.readNBytes(max + 1);
             if (b.length > max) {
                 throw new IOException("the answer is larger than " + max + " bytes");
+            }
+            return b;
+        }
+
+        /**
+         * The whole body in one array, of its exact size when the length is given: a large answer
+         * (list-units' is tens of MB) is then neither copied nor held twice while read.
+         */
+        byte[] all() throws IOException {
+            if (length < 0 || length > Integer.MAX_VALUE - 16) {
+                return body.readAllBytes();
+            }
+            byte[] b = new byte[(int) length];
+            if (body.readNBytes(b, 0, b.length) < b.length) {
+                throw new IOException("the connection closed before the end of the answer");
             }
             return b;
         }
@@ -216,7 +234,7 @@ final class HttpTransport {
                 idle.headersRead = true;
             }
             InputStream body = chunked ? new ChunkedInput(in) : length >= 0 ? new LimitedInput(in, length) : in;
-            return new Answer(status, contentType, body, c::closeQuietly, finished, timedOut);
+            return new Answer(status, contentType, chunked ? -1 : length, body, c::closeQuietly, finished, timedOut);
         } catch (IOException | RuntimeException e) {
             finished.set(true);
             c.closeQuietly();

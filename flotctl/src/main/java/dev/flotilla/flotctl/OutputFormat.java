@@ -9,9 +9,11 @@ import java.io.PrintWriter;
 enum OutputFormat {
     table, json;
 
+    /** Streamed: a listing of 100,000 states is never one string (flotctl's heap is small). */
     static void printJson(PrintWriter out, Object value) {
         try {
-            out.println(Json.writeString(value));
+            Json.write(value, new CharsOut(out));
+            out.println();
         } catch (JsonException e) {
             throw new CommandFailure("cannot write JSON: " + e.getMessage());
         }

@@ -28,21 +28,29 @@ final class Table<T> {
         return fields;
     }
 
+    /** Passed to the writer a few KiB at a time: 100,000 rows are never one string. */
+    private static final int PRINT_CHUNK = 16 << 10;
+
     void print(PrintWriter out, List<String> fields, List<T> rows, boolean legend) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(PRINT_CHUNK + 1024);
         if (legend) {
             sb.append(String.join("\t", fields.stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList())).append('\n');
         }
+        List<Function<T, String>> chosen = fields.stream().map(columns::get).toList();
         for (T row : rows) {
-            for (int i = 0; i < fields.size(); i++) {
+            for (int i = 0; i < chosen.size(); i++) {
                 if (i > 0) {
                     sb.append('\t');
                 }
-                sb.append(columns.get(fields.get(i)).apply(row));
+                sb.append(chosen.get(i).apply(row));
             }
             sb.append('\n');
+            if (sb.length() >= PRINT_CHUNK) {
+                out.append(sb);
+                sb.setLength(0);
+            }
         }
-        out.print(sb);
+        out.append(sb);
         out.flush();
     }
 

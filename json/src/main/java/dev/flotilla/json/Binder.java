@@ -38,6 +38,8 @@ final class Binder {
         final String[] names;
         /** each name as written: {@code "name":} in UTF-8 */
         final byte[][] keys;
+        /** each name in quotes, for matching a key in the input; null where JSON would escape it */
+        final byte[][] quoted;
         final Method[] accessors;
         final Type[] types;
         final Class<?>[] raw;
@@ -53,6 +55,7 @@ final class Binder {
             int n = components.length;
             names = new String[n];
             keys = new byte[n][];
+            quoted = new byte[n][];
             accessors = new Method[n];
             types = new Type[n];
             raw = new Class<?>[n];
@@ -66,6 +69,10 @@ final class Binder {
                 key.string(names[i]);
                 key.put(':');
                 keys[i] = key.toBytes();
+                quoted[i] = Arrays.copyOf(keys[i], keys[i].length - 1);
+                if (quoted[i].length != names[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2) {
+                    quoted[i] = null; // written with an escape: matched by key()
+                }
                 accessors[i] = c.getAccessor();
                 accessors[i].setAccessible(true);
                 types[i] = c.getGenericType();
@@ -84,6 +91,12 @@ final class Binder {
             sorted.sort(null);
             known = List.copyOf(sorted);
         }
+
+        /** The component named {@code name}, or -1. */
+        int indexOf(String name) {
+            Integer i = index.get(name);
+            return i == null ? -1 : i;
+        }
     }
 
     private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
@@ -100,8 +113,11 @@ final class Binder {
             out.ascii("null");
         } else if (v instanceof String s) {
             out.string(s);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-                || v instanceof BigInteger) {
+        } else if (v instanceof Long l) {
+            out.number(l);
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            out.number(((Number) v).longValue());
+        } else if (v instanceof BigInteger) {
             out.ascii(v.toString());
         } else if (v instanceof Double d) {
             writeFloating(d, d.isNaN() || d.isInfinite(), out);
@@ -236,103 +252,151 @@ final class Binder {
 
     // ---- reading ----
 
-    /** Where in the document a value is, for error messages: {@code units[2].name}. */
-    private record Where(Where parent, String field, int index) {
-        static final Where ROOT = new Where(null, null, -1);
+    /**
+     * One reading: the parser, what to do with unknown fields, and where in the document the
+     * value being read is ({@code units[2].name}), kept as a stack so that reading a field costs
+     * nothing and an error can still name it.
+     */
+    private static final class Reading {
+        final Parser p;
+        final Json.Unknown unknown;
+        private Object[] path = new Object[16];
+        private int depth;
 
-        Where field(String name) {
-            return new Where(this, name, -1);
+        Reading(Parser p, Json.Unknown unknown) {
+            this.p = p;
+            this.unknown = unknown;
         }
 
-        Where index(int i) {
-            return new Where(this, null, i);
-        }
-
-        @Override
-        public String toString() {
-            if (parent == null) {
-                return "";
+        void push(Object fieldOrIndex) {
+            if (depth == path.length) {
+                path = Arrays.copyOf(path, depth * 2);
             }
-            String up = parent.toString();
-            return field != null ? (up.isEmpty() ? field : up + "." + field) : up + "[" + index + "]";
+            path[depth++] = fieldOrIndex;
+        }
+
+        void pop() {
+            depth--;
+        }
+
+        /** "units[2].name"; "" at the top. */
+        String where() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < depth; i++) {
+                if (path[i] instanceof String field) {
+                    if (sb.length() > 0) {
+                        sb.append('.');
+                    }
+                    sb.append(field);
+                } else {
+                    sb.append('[').append(path[i]).append(']');
+                }
+            }
+            return sb.toString();
+        }
+
+        String at() {
+            String w = where();
+            return w.isEmpty() ? "" : "at " + w + ": ";
+        }
+
+        /** The value at hand was not what the type expects: read it (as a tree, only for the message) and say so. */
+        JsonException mismatch(String expected) {
+            return Binder.mismatch(at(), expected, p.tree());
         }
     }
 
-    static Object read(JsonValue v, Type type, Json.Unknown unknown) {
-        return read(v, type, unknown, Where.ROOT);
+    /** The value at the parser's position (whitespace skipped) as a value of {@code type}. */
+    static Object read(Parser p, Type type, Json.Unknown unknown) {
+        return read(new Reading(p, unknown), type);
     }
 
-    private static Object read(JsonValue v, Type type, Json.Unknown unknown, Where where) {
+    private static Object read(Reading r, Type type) {
         if (type instanceof Class<?> c) {
-            return readClass(v, c, null, unknown, where);
+            return readClass(r, c, null);
         }
         if (type instanceof ParameterizedType p) {
-            return readClass(v, (Class<?>) p.getRawType(), p.getActualTypeArguments(), unknown, where);
+            return readClass(r, (Class<?>) p.getRawType(), p.getActualTypeArguments());
         }
         if (type instanceof GenericArrayType g) {
-            return readArray(v, g.getGenericComponentType(), unknown, where);
+            return readArray(r, g.getGenericComponentType());
         }
         if (type instanceof WildcardType w) {
-            return read(v, w.getUpperBounds()[0], unknown, where);
+            return read(r, w.getUpperBounds()[0]);
         }
         if (type instanceof TypeVariable<?> t) {
-            return read(v, t.getBounds()[0], unknown, where);
+            return read(r, t.getBounds()[0]);
         }
         throw new JsonException("cannot read the type " + type);
     }
 
-    private static Object readClass(JsonValue v, Class<?> c, Type[] args, Json.Unknown unknown, Where where) {
+    private static Object readClass(Reading r, Class<?> c, Type[] args) {
+        Parser p = r.p;
+        if (c == String.class) {
+            byte b = p.peek();
+            if (b == '"') {
+                return p.string();
+            }
+            return p.nullLiteral() ? null : rethrow(r.mismatch("expected a string"));
+        }
         if (c.isPrimitive()) {
-            return v instanceof JsonNull ? defaultOf(c) : readScalar(v, c, where);
+            return p.nullLiteral() ? defaultOf(c) : readScalar(r, c);
         }
         if (JsonValue.class.isAssignableFrom(c) || c == Object.class) {
+            JsonValue v = p.tree();
             if (!c.isInstance(v)) {
-                throw mismatch(where, "expected " + kindOf(c), v);
+                throw mismatch(r.at(), "expected " + kindOf(c), v);
             }
             return v;
         }
-        if (v instanceof JsonNull) {
+        if (p.nullLiteral()) {
             return null;
         }
-        if (c == String.class || c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class
+        if (c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class
                 || c == Float.class || c == Short.class || c == Byte.class || c == BigDecimal.class
                 || c == BigInteger.class) {
-            return readScalar(v, c, where);
+            return readScalar(r, c);
         }
         if (c.isEnum()) {
-            return readEnum(v, c, where);
+            return readEnum(r, c);
         }
         if (c.isRecord()) {
-            return readRecord(v, c, unknown, where);
+            return readRecord(r, c);
         }
         if (c.isArray()) {
-            return readArray(v, c.getComponentType(), unknown, where);
+            return readArray(r, c.getComponentType());
         }
         if (c == List.class || c == Collection.class || c == Iterable.class || c == ArrayList.class
                 || c == Set.class || c == LinkedHashSet.class) {
-            if (!(v instanceof JsonArray a)) {
-                throw mismatch(where, "expected an array", v);
+            if (p.peek() != '[') {
+                throw r.mismatch("expected an array");
             }
             Type element = args == null ? Object.class : args[0];
-            Collection<Object> out = c == Set.class || c == LinkedHashSet.class
-                    ? new LinkedHashSet<>() : new ArrayList<>(a.size());
-            int i = 0;
-            for (JsonValue e : a.elements()) {
-                out.add(read(e, element, unknown, where.index(i++)));
-            }
+            Collection<Object> out = c == Set.class || c == LinkedHashSet.class ? new LinkedHashSet<>() : new ArrayList<>();
+            readElements(r, element, out);
             return out;
         }
         if (c == Map.class || c == LinkedHashMap.class) {
             if (args != null && args[0] != String.class) {
                 throw new JsonException("cannot read a map with keys of " + args[0] + ": JSON's keys are strings");
             }
-            if (!(v instanceof JsonObject o)) {
-                throw mismatch(where, "expected an object", v);
+            if (p.peek() != '{') {
+                throw r.mismatch("expected an object");
             }
             Type valueType = args == null ? Object.class : args[1];
-            Map<String, Object> out = new LinkedHashMap<>(o.size() * 4 / 3 + 1);
-            for (Map.Entry<String, JsonValue> e : o.fields().entrySet()) {
-                out.put(e.getKey(), read(e.getValue(), valueType, unknown, where.field(e.getKey())));
+            Map<String, Object> out = new LinkedHashMap<>();
+            if (p.objectStart()) {
+                String key;
+                do {
+                    int keyAt = p.pos;
+                    key = p.key();
+                    if (out.containsKey(key)) {
+                        throw p.duplicate(keyAt, key);
+                    }
+                    r.push(key);
+                    out.put(key, read(r, valueType));
+                    r.pop();
+                } while (p.objectNext(key));
             }
             return out;
         }
@@ -340,79 +404,146 @@ final class Binder {
                 + " string, number, boolean or enum");
     }
 
-    private static Object readRecord(JsonValue v, Class<?> c, Json.Unknown unknown, Where where) {
-        if (!(v instanceof JsonObject o)) {
-            throw mismatch(where, "expected an object", v);
+    private static Object rethrow(JsonException e) {
+        throw e;
+    }
+
+    /** At '[': each element read as {@code element} into {@code out}. */
+    private static void readElements(Reading r, Type element, Collection<Object> out) {
+        Parser p = r.p;
+        if (p.arrayStart()) {
+            int i = 0;
+            do {
+                r.push(i++);
+                out.add(read(r, element));
+                r.pop();
+            } while (p.arrayNext());
+        }
+    }
+
+    private static Object readRecord(Reading r, Class<?> c) {
+        Parser p = r.p;
+        if (p.peek() != '{') {
+            throw r.mismatch("expected an object");
         }
         Shape shape = SHAPES.get(c);
-        Object[] values = new Object[shape.names.length];
-        for (int i = 0; i < values.length; i++) {
-            JsonValue field = o.fields().get(shape.names[i]);
-            values[i] = field == null ? defaultOf(shape.raw[i])
-                    : read(field, shape.types[i], unknown, where.field(shape.names[i]));
-        }
-        if (unknown == Json.Unknown.REFUSE && o.size() > 0) {
-            for (String name : o.fields().keySet()) {
-                if (!shape.index.containsKey(name)) {
-                    throw new JsonUnknownFieldException(where.toString(), name, shape.known);
+        int n = shape.names.length;
+        Object[] values = new Object[n];
+        boolean[] seen = new boolean[n];
+        if (p.objectStart()) {
+            Set<String> unknownSeen = null;
+            int next = 0;
+            String key;
+            do {
+                int keyAt = p.pos;
+                int i;
+                // fields mostly come in declared order: the next component's name is tried first, as bytes
+                if (next < n && shape.quoted[next] != null && p.key(shape.quoted[next])) {
+                    i = next;
+                    key = shape.names[i];
+                } else {
+                    key = p.key();
+                    i = shape.indexOf(key);
                 }
+                if (i >= 0) {
+                    if (seen[i]) {
+                        throw p.duplicate(keyAt, key);
+                    }
+                    seen[i] = true;
+                    r.push(shape.names[i]);
+                    values[i] = read(r, shape.types[i]);
+                    r.pop();
+                    next = i + 1;
+                } else if (r.unknown == Json.Unknown.REFUSE) {
+                    throw new JsonUnknownFieldException(r.where(), key, shape.known);
+                } else {
+                    if (unknownSeen == null) {
+                        unknownSeen = new java.util.HashSet<>();
+                    }
+                    if (!unknownSeen.add(key)) {
+                        throw p.duplicate(keyAt, key);
+                    }
+                    p.skip();
+                }
+            } while (p.objectNext(key));
+        }
+        for (int i = 0; i < n; i++) {
+            if (!seen[i] && shape.raw[i].isPrimitive()) {
+                values[i] = defaultOf(shape.raw[i]);
             }
         }
         try {
             return shape.constructor.newInstance(values);
         } catch (InvocationTargetException e) {
             Throwable why = e.getCause();
-            throw new JsonException(at(where) + "cannot make a " + c.getSimpleName() + ": " + why.getMessage(), why);
+            throw new JsonException(r.at() + "cannot make a " + c.getSimpleName() + ": " + why.getMessage(), why);
         } catch (ReflectiveOperationException e) {
-            throw new JsonException(at(where) + "cannot make a " + c.getSimpleName(), e);
+            throw new JsonException(r.at() + "cannot make a " + c.getSimpleName(), e);
         }
     }
 
-    private static Object readArray(JsonValue v, Type component, Json.Unknown unknown, Where where) {
-        if (v instanceof JsonNull) {
+    private static Object readArray(Reading r, Type component) {
+        Parser p = r.p;
+        if (p.nullLiteral()) {
             return null;
         }
-        if (!(v instanceof JsonArray a)) {
-            throw mismatch(where, "expected an array", v);
+        if (p.peek() != '[') {
+            throw r.mismatch("expected an array");
         }
         Class<?> raw = component instanceof Class<?> k ? k
-                : component instanceof ParameterizedType p ? (Class<?>) p.getRawType() : Object.class;
-        Object out = Array.newInstance(raw, a.size());
-        for (int i = 0; i < a.size(); i++) {
-            Array.set(out, i, read(a.elements().get(i), component, unknown, where.index(i)));
+                : component instanceof ParameterizedType pt ? (Class<?>) pt.getRawType() : Object.class;
+        List<Object> elements = new ArrayList<>();
+        readElements(r, component, elements);
+        Object out = Array.newInstance(raw, elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            Array.set(out, i, elements.get(i));
         }
         return out;
     }
 
-    private static Object readEnum(JsonValue v, Class<?> c, Where where) {
-        if (!(v instanceof JsonString s)) {
-            throw mismatch(where, "expected a string", v);
+    private static Object readEnum(Reading r, Class<?> c) {
+        if (r.p.peek() != '"') {
+            throw r.mismatch("expected a string");
         }
+        String s = r.p.string();
         for (Object constant : c.getEnumConstants()) {
-            if (((Enum<?>) constant).name().equals(s.value())) {
+            if (((Enum<?>) constant).name().equals(s)) {
                 return constant;
             }
         }
-        throw new JsonException(at(where) + "expected one of " + Arrays.toString(c.getEnumConstants())
-                + ", found \"" + s.value() + "\"");
+        throw new JsonException(r.at() + "expected one of " + Arrays.toString(c.getEnumConstants())
+                + ", found \"" + s + "\"");
     }
 
-    private static Object readScalar(JsonValue v, Class<?> c, Where where) {
-        if (c == String.class) {
-            if (v instanceof JsonString s) {
-                return s.value();
-            }
-            throw mismatch(where, "expected a string", v);
-        }
+    /** A boolean or a number (not null: the caller has read that). */
+    private static Object readScalar(Reading r, Class<?> c) {
+        Parser p = r.p;
         if (c == boolean.class || c == Boolean.class) {
-            if (v instanceof JsonBoolean b) {
-                return b.value();
+            byte b = p.peek();
+            if (b == 't' || b == 'f') {
+                return p.bool();
             }
-            throw mismatch(where, "expected true or false", v);
+            throw r.mismatch("expected true or false");
         }
-        if (!(v instanceof JsonNumber n)) {
-            throw mismatch(where, "expected a number", v);
+        if (!p.isNumberStart()) {
+            throw r.mismatch("expected a number");
         }
+        int start = p.number();
+        int stop = p.pos;
+        if ((c == long.class || c == Long.class || c == int.class || c == Integer.class) && p.plainInteger(start, stop)) {
+            long l = p.plainLong(start, stop);
+            if (c == long.class || c == Long.class) {
+                return l;
+            }
+            if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+                return (int) l;
+            }
+        }
+        return number(r.at(), new JsonNumber(p.text(start, stop)), c);
+    }
+
+    /** A number as {@code c}, exactly: a whole number in range for the integral types. */
+    private static Object number(String at, JsonNumber n, Class<?> c) {
         if (c == double.class || c == Double.class) {
             return n.asDouble();
         }
@@ -423,7 +554,7 @@ final class Binder {
             return n.bigDecimal();
         }
         if (!n.isIntegral()) {
-            throw mismatch(where, "expected a whole number", v);
+            throw mismatch(at, "expected a whole number", n);
         }
         BigInteger whole = n.bigDecimal().toBigInteger();
         if (c == BigInteger.class) {
@@ -447,7 +578,7 @@ final class Binder {
             throw new JsonException("cannot read a " + c.getName() + " from JSON");
         }
         if (whole.bitLength() > 63 || whole.longValue() < min || whole.longValue() > max) {
-            throw mismatch(where, "expected a number from " + min + " to " + max, v);
+            throw mismatch(at, "expected a number from " + min + " to " + max, n);
         }
         long l = whole.longValue();
         if (c == long.class || c == Long.class) {
@@ -506,14 +637,9 @@ final class Binder {
         return "a JSON value";
     }
 
-    private static String at(Where where) {
-        String w = where.toString();
-        return w.isEmpty() ? "" : "at " + w + ": ";
-    }
-
-    private static JsonException mismatch(Where where, String expected, JsonValue found) {
+    private static JsonException mismatch(String at, String expected, JsonValue found) {
         String shown = found instanceof JsonNumber || found instanceof JsonBoolean || found instanceof JsonNull
                 ? " (" + found + ")" : "";
-        return new JsonException(at(where) + expected + ", found " + found.kind() + shown);
+        return new JsonException(at + expected + ", found " + found.kind() + shown);
     }
 }

@@ -24,16 +24,16 @@ public final class Json {
 
     /** The whole text as one JSON value; anything but whitespace after it is refused. */
     public static JsonValue parse(String text) {
-        return Parser.parse(text, true);
+        return tree(Parser.text(text), true);
     }
 
     /** The whole of the UTF-8 bytes as one JSON value. */
     public static JsonValue parse(byte[] utf8) {
-        return Parser.parse(utf8, 0, utf8.length, true);
+        return tree(Parser.utf8(utf8, 0, utf8.length), true);
     }
 
     public static JsonValue parse(byte[] utf8, int offset, int length) {
-        return Parser.parse(utf8, offset, length, true);
+        return tree(Parser.utf8(utf8, offset, length), true);
     }
 
     /**
@@ -41,32 +41,76 @@ public final class Json {
      * decoder (Go's json.Decoder) did with a request body.
      */
     public static JsonValue parseFirst(byte[] utf8) {
-        return Parser.parse(utf8, 0, utf8.length, false);
+        return tree(Parser.utf8(utf8, 0, utf8.length), false);
     }
 
-    /** Parses the whole text and binds it to {@code type} (a record, a list, an array, ...). */
-    public static <T> T read(byte[] utf8, Class<T> type, Unknown unknown) {
-        return bind(parse(utf8), type, unknown);
-    }
-
-    public static <T> T read(String text, Class<T> type, Unknown unknown) {
-        return bind(parse(text), type, unknown);
+    private static JsonValue tree(Parser p, boolean whole) {
+        p.skipSpace();
+        JsonValue v = p.tree();
+        p.finish(whole);
+        return v;
     }
 
     /**
-     * A tree as a value of {@code type}. A record's missing fields are null, 0 or false; a JSON
-     * null in a primitive component is 0 or false. Numbers must fit their type exactly.
+     * The whole of the UTF-8 bytes as a value of {@code type} (a record, a list, an array, ...),
+     * bound as it is parsed: no tree is built but for {@link JsonValue} parts. A record's missing
+     * fields are null, 0 or false; a JSON null in a primitive component is 0 or false. Numbers
+     * must fit their type exactly.
      */
-    public static <T> T bind(JsonValue tree, Class<T> type, Unknown unknown) {
-        Object v = Binder.read(tree, type, unknown);
+    public static <T> T read(byte[] utf8, Class<T> type, Unknown unknown) {
+        return cast(read(Parser.utf8(utf8, 0, utf8.length), type, unknown, true), type);
+    }
+
+    public static <T> T read(byte[] utf8, int offset, int length, Class<T> type, Unknown unknown) {
+        return cast(read(Parser.utf8(utf8, offset, length), type, unknown, true), type);
+    }
+
+    public static <T> T read(String text, Class<T> type, Unknown unknown) {
+        return cast(read(Parser.text(text), type, unknown, true), type);
+    }
+
+    /** As {@link #read(byte[], Class, Unknown)}, of the leading value only (as {@link #parseFirst}). */
+    public static <T> T readFirst(byte[] utf8, Class<T> type, Unknown unknown) {
+        return cast(read(Parser.utf8(utf8, 0, utf8.length), type, unknown, false), type);
+    }
+
+    private static Object read(Parser p, Type type, Unknown unknown, boolean whole) {
+        p.skipSpace();
+        try {
+            Object v = Binder.read(p, type, unknown);
+            p.finish(whole);
+            return v;
+        } catch (JsonException e) {
+            if (!p.refused()) {
+                // A malformed document is refused as such, even where its fault lies after a value that
+                // does not fit: the same answer as parsing it whole before binding would give.
+                Parser again = p.again();
+                again.skipSpace();
+                again.skip();
+                again.finish(whole);
+            }
+            throw e;
+        }
+    }
+
+    private static <T> T cast(Object v, Class<T> type) {
         @SuppressWarnings("unchecked")
         T t = type.isPrimitive() ? (T) v : type.cast(v);
         return t;
     }
 
-    /** For generic targets ({@code List<UnitSubmission>}: a ParameterizedType). */
+    /** A tree as a value of {@code type}, by the same rules as {@link #read(byte[], Class, Unknown)}. */
+    public static <T> T bind(JsonValue tree, Class<T> type, Unknown unknown) {
+        return cast(bind(tree, (Type) type, unknown), type);
+    }
+
+    /**
+     * For generic targets ({@code List<UnitSubmission>}: a ParameterizedType). The tree is written
+     * and read back: one binder for both, and trees bound this way are small.
+     */
     public static Object bind(JsonValue tree, Type type, Unknown unknown) {
-        return Binder.read(tree, type, unknown);
+        byte[] written = write(tree);
+        return read(Parser.utf8(written, 0, written.length), type, unknown, true);
     }
 
     /** A value as a tree (for building or comparing JSON in code). */
@@ -79,6 +123,16 @@ public final class Json {
         Output out = new Output(null, 256);
         Binder.write(value, out);
         return out.toBytes();
+    }
+
+    /**
+     * As {@link #write(Object)}, the bytes left in the buffer they were written to (not copied to
+     * an array of their size): for a large answer sent whole, one copy fewer of it in memory.
+     */
+    public static java.nio.ByteBuffer writeBuffer(Object value) {
+        Output out = new Output(null, 256);
+        Binder.write(value, out);
+        return out.toBuffer();
     }
 
     public static String writeString(Object value) {

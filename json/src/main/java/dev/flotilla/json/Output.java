@@ -44,6 +44,11 @@ final class Output {
         return Arrays.copyOf(buf, len);
     }
 
+    /** What was written, in place (the buffer is not used again). */
+    java.nio.ByteBuffer toBuffer() {
+        return java.nio.ByteBuffer.wrap(buf, 0, len);
+    }
+
     /** Hands what is buffered to the stream. */
     void flush() {
         if (sink != null && len > 0) {
@@ -92,6 +97,28 @@ final class Output {
         for (int i = 0; i < n; i++) {
             buf[len++] = (byte) s.charAt(i);
         }
+    }
+
+    /** A whole number's digits, written as Long.toString would, without making that string. */
+    void number(long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii(Long.toString(v));
+            return;
+        }
+        room(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long rest = v / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = len + digits - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        len += digits;
     }
 
     void string(String s) {

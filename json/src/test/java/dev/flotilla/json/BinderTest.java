@@ -141,5 +141,9 @@ class BinderTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         Json.write(many, out);
         assertArrayEquals(Json.write(many), out.toByteArray());
+        java.nio.ByteBuffer buffer = Json.writeBuffer(many);
+        byte[] inPlace = new byte[buffer.remaining()];
+        buffer.get(inPlace);
+        assertArrayEquals(out.toByteArray(), inPlace);
     }
 }

@@ -89,7 +89,7 @@ final class Codec {
         }
         UnitHeader header;
         try {
-            header = Json.bind(Json.parse(value, 0, lineEnd), UnitHeader.class, Json.Unknown.IGNORE);
+            header = Json.read(value, 0, lineEnd, UnitHeader.class, Json.Unknown.IGNORE);
         } catch (JsonException e) {
             throw new RegistryException("unreadable unit header in etcd: " + e.getMessage(), e);
         }

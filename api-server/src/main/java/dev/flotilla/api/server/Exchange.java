@@ -138,7 +138,7 @@ final class Exchange {
                     ? Json.read(bytes, type, Json.Unknown.REFUSE)
                     // fleet's clients may send fields we do not know: ignore them, and what follows the
                     // body's value, as fleet (Go's json.Decoder) did.
-                    : Json.bind(Json.parseFirst(bytes), type, Json.Unknown.IGNORE);
+                    : Json.readFirst(bytes, type, Json.Unknown.IGNORE);
         } catch (JsonUnknownFieldException e) {
             throw HttpFailure.badRequest("unknown field '" + e.field() + "'"
                     + (e.where().isEmpty() ? "" : " at " + e.where()) + " in the request body (known: "
@@ -153,17 +153,19 @@ final class Exchange {
         return value;
     }
 
+    /** Encoded whole before anything is sent (a 500 if it cannot be), then sent from the encoder's own buffer. */
     void json(int status, Object body) {
-        byte[] bytes;
+        ByteBuffer bytes;
         try {
-            bytes = Json.write(body);
+            bytes = Json.writeBuffer(body);
         } catch (JsonException e) {
             status = 500;
-            bytes = "{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}".getBytes(StandardCharsets.UTF_8);
+            bytes = ByteBuffer.wrap("{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}"
+                    .getBytes(StandardCharsets.UTF_8));
         }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        response.write(true, bytes, callback);
     }
 
     void text(int status, String contentType, String body) {
