@@ -110,6 +110,25 @@ final class StatusBench {
                         medianMillis(flotctlOpts, List.of(endpoint, "list-units", "--no-legend"), 0, ""), "ms", "< 1,000",
                         "new JVM, median of 5, over flotd's unix socket; JVM: " + flotctlOpts)
                         .grows("flotctl list-units, new JVM", Figure.Basis.UNITS));
+                // What the real fleetctl's list-units and list-unit-files do: fleet's API, page by page.
+                try (dev.flotilla.api.FlotillaClient fleet = dev.flotilla.api.FlotillaClient.connect(
+                        dev.flotilla.api.Endpoint.parse("unix://" + socket), Duration.ofSeconds(60))) {
+                    long f0 = System.nanoTime();
+                    int states = fleet.unitStates("", "").size();
+                    double statesMs = ms(System.nanoTime() - f0);
+                    long f1 = System.nanoTime();
+                    int listed = fleet.units().size();
+                    double unitsMs = ms(System.nanoTime() - f1);
+                    if (states != n || listed != n) {
+                        throw new IllegalStateException("fleet's API listed " + states + " states and " + listed + " units of " + n);
+                    }
+                    report.add(new Figure("fleet API: every page of GET /fleet/v1/state (" + n + " states)", statesMs, "ms", "",
+                            "100 per page, as the real fleetctl list-units reads them; one client, over the unix socket")
+                            .grows("fleet API: all pages of /fleet/v1/state", Figure.Basis.UNITS));
+                    report.add(new Figure("fleet API: every page of GET /fleet/v1/units (" + n + " units)", unitsMs, "ms", "",
+                            "100 per page, as the real fleetctl list-unit-files reads them; each page reads every assignment")
+                            .grows("fleet API: all pages of /fleet/v1/units", Figure.Basis.UNITS));
+                }
             } finally {
                 flotd.destroy(); // SIGTERM: flotd's clean shutdown
                 if (!flotd.waitFor(30, TimeUnit.SECONDS)) {
