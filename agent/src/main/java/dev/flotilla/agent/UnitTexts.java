@@ -3,7 +3,6 @@ package dev.flotilla.agent;
 import dev.flotilla.model.Assignment;
 import dev.flotilla.registry.Registry;
 import dev.flotilla.model.UnitRecord;
-import dev.flotilla.registry.Versioned;
 import dev.flotilla.systemd.UnitStatus;
 
 import java.util.ArrayList;
@@ -12,17 +11,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * The texts of the units the agent may run, assigned texts read from the registry once per
  * (unit, hash); and from them the desired set (model's UnitFacts parses each text once). Agent thread only.
+ *
+ * <p>The texts a pass lacks are read together, by name ({@link Registry#namedUnits}): one round trip
+ * however many arrived since the last pass, and never a listing of every unit of the cluster (at
+ * 100,000 units, tens of megabytes for a machine that needs twenty texts).
  */
 final class UnitTexts {
-    /** Above this many texts to read in one pass, one read of all units beats one read per unit. */
-    private static final int BULK_TEXT_READ = 16;
-
     private final Registry registry;
     private final Map<String, UnitRecord> assignedUnits = new HashMap<>();
     /** Unit name to the assigned hash whose text could not be read (another hash, or no unit): don't re-read until it changes. */
@@ -65,15 +64,9 @@ final class UnitTexts {
                 missing.add(a);
             }
         }
-        if (missing.size() > BULK_TEXT_READ) {
-            Map<String, UnitRecord> all = new HashMap<>();
-            registry.units().value().forEach(u -> all.put(u.name(), u));
-            missing.forEach(a -> learn(a, all.get(a.unit())));
-        } else {
-            for (Assignment a : missing) {
-                Optional<Versioned<UnitRecord>> r = registry.unit(a.unit());
-                learn(a, r.map(Versioned::value).orElse(null));
-            }
+        if (!missing.isEmpty()) {
+            Map<String, UnitRecord> read = registry.namedUnits(missing.stream().map(Assignment::unit).toList());
+            missing.forEach(a -> learn(a, read.get(a.unit())));
         }
         Map<String, UnitRecord> out = new HashMap<>();
         for (Assignment a : current) {

@@ -278,6 +278,38 @@ class AgentLoopTest {
     }
 
     @Test
+    void manyTextsArriveInOneReadOfTheirNamesNotAListingOfEveryUnit() {
+        for (int i = 0; i < 40; i++) {
+            engine.submit("elsewhere-" + i + ".service", text("elsewhere " + i), DesiredState.LAUNCHED);
+        }
+        List<dev.flotilla.registry.AssignmentChange> changes = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String hash = engine.submit("mine-" + i + ".service", text("mine " + i), DesiredState.LAUNCHED);
+            changes.add(new dev.flotilla.registry.AssignmentChange.Assign(
+                    new dev.flotilla.model.Assignment(ME, "mine-" + i + ".service", hash, DesiredState.LAUNCHED)));
+        }
+        engine.apply(changes);
+        Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        InMemoryRegistry real = client();
+        dev.flotilla.registry.Registry counted = (dev.flotilla.registry.Registry) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.flotilla.registry.Registry.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("units") || method.getName().equals("unit") || method.getName().equals("namedUnits")) {
+                        reads.merge(method.getName(), args == null ? 0 : args[0] instanceof java.util.Collection<?> c ? c.size() : 1,
+                                Integer::sum);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        h.startAgent(counted, h.agentConfig(TTL));
+
+        await().atMost(T).until(() -> java.util.stream.IntStream.range(0, 30).allMatch(i -> systemd.isActive("mine-" + i + ".service")));
+        assertEquals(Map.of("namedUnits", 30), reads, "the 30 texts read by name, each once; no listing of all 70 units");
+    }
+
+    @Test
     void anAssignmentAheadOfItsTextWaitsForTheEngine() {
         startAgent();
         String h1 = engine.submit("a.service", text("one"), DesiredState.LAUNCHED);

@@ -19,7 +19,9 @@ import java.util.Set;
  * a comma-separated subset of {@code etcd,engine,agents,leases,flotd,status}; {@code --flotd-opts=} and
  * {@code --flotctl-opts=} replace the packaged scripts' JVM options (to compare sizings);
  * {@code --machine-ttl=S} the simulated agents' machine TTL (flotd's machine_ttl, default 5 s);
- * {@code --machine-ttl=rule}: at each size the TTL {@link LeaseBench#ruleTtl} gives.
+ * {@code --machine-ttl=rule}: at each size the TTL {@link LeaseBench#ruleTtl} gives; {@code --submitters=N}
+ * the concurrent batch callers of the agents part's submissions (default
+ * {@link EngineBench.Sizes#DEFAULT_SUBMITTERS}, each on a connection of its own).
  *
  * <p>Several sizes make a sweep: {@code --sweep} (1,000 x 10,000, 2,000 x 20,000, 5,000 x 50,000 and
  * 5,000 x 100,000), {@code --size=MACHINESxUNITS} repeated, or {@code --machines}/{@code --units}
@@ -50,6 +52,7 @@ public final class BenchMain {
         Set<String> only = ALL;
         Optional<String> flotdOpts = Optional.empty();
         Optional<String> flotctlOpts = Optional.empty();
+        int submitters = EngineBench.Sizes.DEFAULT_SUBMITTERS;
         for (String arg : args) {
             if (arg.equals("--sweep")) {
                 sizes.addAll(SWEEP);
@@ -66,6 +69,7 @@ public final class BenchMain {
                 case "--idle-seconds" -> idleSeconds = positive(kv);
                 case "--machine-ttl" -> ttlSeconds = "rule".equals(kv[1]) ? RULE_TTL : positive(kv);
                 case "--only" -> only = parts(kv);
+                case "--submitters" -> submitters = positive(kv);
                 case "--flotd-opts" -> flotdOpts = Optional.of(kv[1]);
                 case "--flotctl-opts" -> flotctlOpts = Optional.of(kv[1]);
                 default -> usage("unknown option " + kv[0]);
@@ -90,11 +94,19 @@ public final class BenchMain {
         java.util.function.IntFunction<Duration> ttlFor = count -> chosenTtl == RULE_TTL
                 ? LeaseBench.ruleTtl(count) : Duration.ofSeconds(chosenTtl);
         FlotdBench.Jvm jvm = new FlotdBench.Jvm(flotdOpts, flotctlOpts);
+        int callers = submitters;
         if (sizes.size() == 1) {
-            Report report = run(new EngineBench.Sizes(sizes.get(0)[0], sizes.get(0)[1], idle, ttlFor.apply(sizes.get(0)[0])), only, jvm);
+            // A part that fails still leaves the figures measured before it: print them, then fail.
+            Report report = run(new EngineBench.Sizes(sizes.get(0)[0], sizes.get(0)[1], idle, ttlFor.apply(sizes.get(0)[0]), callers),
+                    only, jvm, new LinkedHashMap<>(), true);
             report.print(System.out);
+            if (!report.failures().isEmpty()) {
+                System.out.println("load average at the end: " + loadAverage());
+                System.exit(1);
+            }
         } else {
-            List<EngineBench.Sizes> each = sizes.stream().map(s -> new EngineBench.Sizes(s[0], s[1], idle, ttlFor.apply(s[0]))).toList();
+            List<EngineBench.Sizes> each = sizes.stream().map(s -> new EngineBench.Sizes(s[0], s[1], idle, ttlFor.apply(s[0]), callers))
+                    .toList();
             List<GrowthTable.SizeRun> runs = sweep(each, only, jvm, System.out);
             System.out.println();
             System.out.println("Growth table (" + runs.size() + " sizes, idle windows of " + idleSeconds + " s, machine TTL " + (ttlSeconds == RULE_TTL ? "by the rule max(5 s, 3 x machines / 1,000)" : ttlSeconds + " s") + "):");
@@ -249,7 +261,7 @@ public final class BenchMain {
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
         System.err.println("usage: bench/run [--machines=N] [--units=N] [--idle-seconds=N] [--machine-ttl=S] [--only=etcd,engine,agents,leases,flotd,status]"
-                + " [--flotd-opts='JVM options'] [--flotctl-opts='JVM options']");
+                + " [--submitters=N] [--flotd-opts='JVM options'] [--flotctl-opts='JVM options']");
         System.err.println("       bench/run --sweep | --size=MACHINESxUNITS... | --machines=N --units=N --machines=N --units=N... [other options]");
         System.exit(2);
     }

@@ -29,10 +29,24 @@ final class EngineBench {
      * @param units    units submitted (launched)
      * @param idle     how long to watch an idle cluster for writes
      * @param machineTtl the simulated agents' machine TTL (flotd's machine_ttl)
+     * @param submitters concurrent callers of the batch submission in the agents part, each on a
+     *                   connection of its own (as that many API servers would be)
      */
-    record Sizes(int machines, int units, Duration idle, Duration machineTtl) {
+    record Sizes(int machines, int units, Duration idle, Duration machineTtl, int submitters) {
         /** flotd's default machine_ttl. */
         static final Duration DEFAULT_TTL = Duration.ofSeconds(5);
+        /** Users submit from several clients at once; one caller alone measures its round trips. */
+        static final int DEFAULT_SUBMITTERS = 4;
+
+        Sizes {
+            if (submitters < 1) {
+                throw new IllegalArgumentException("submitters must be positive, got " + submitters);
+            }
+        }
+
+        Sizes(int machines, int units, Duration idle, Duration machineTtl) {
+            this(machines, units, idle, machineTtl, DEFAULT_SUBMITTERS);
+        }
 
         Sizes(int machines, int units, Duration idle) {
             this(machines, units, idle, DEFAULT_TTL);

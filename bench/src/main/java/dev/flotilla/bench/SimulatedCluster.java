@@ -64,6 +64,43 @@ final class SimulatedCluster {
         inBatches(units, batch, callers, chunk -> !registry.createUnits(chunk).containsValue(false), "a unit already existed");
     }
 
+    /**
+     * Submits units as several clients would, each on its own connection: the batches of
+     * {@code batch} units are dealt out in turn, and each caller posts its share one call after the
+     * other (a client waits for its answer before its next call). {@code submitted} counts the units
+     * written so far.
+     */
+    static void submitFromCallers(List<Registry> callers, List<UnitRecord> units, int batch,
+                                  java.util.concurrent.atomic.AtomicLong submitted) throws Exception {
+        List<List<List<UnitRecord>>> shares = new ArrayList<>();
+        callers.forEach(c -> shares.add(new ArrayList<>()));
+        for (int i = 0, k = 0; i < units.size(); i += batch, k++) {
+            shares.get(k % callers.size()).add(units.subList(i, Math.min(units.size(), i + batch)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(callers.size());
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int c = 0; c < callers.size(); c++) {
+                Registry registry = callers.get(c);
+                List<List<UnitRecord>> share = shares.get(c);
+                results.add(pool.submit(() -> {
+                    for (List<UnitRecord> chunk : share) {
+                        if (registry.createUnits(chunk).containsValue(false)) {
+                            throw new IllegalStateException("a unit already existed");
+                        }
+                        submitted.addAndGet(chunk.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** Sets desired states as batch calls would (flotctl start of many submitted units). */
     static void setDesiredInBatches(Registry registry, List<UnitRecord> units, DesiredState desired, int batch, int callers)
             throws Exception {

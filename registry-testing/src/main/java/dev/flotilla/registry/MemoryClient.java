@@ -253,6 +253,21 @@ final class MemoryClient implements InMemoryRegistry {
         });
     }
 
+    @Override
+    public java.util.Map<String, UnitRecord> namedUnits(java.util.Collection<String> names) {
+        return store.atomically(() -> {
+            check("read units");
+            java.util.Map<String, UnitRecord> found = new java.util.HashMap<>();
+            for (String name : names) {
+                MemoryStore.Entry e = store.get(key(keys.unit(name)));
+                if (e != null) {
+                    found.put(name, (UnitRecord) e.value());
+                }
+            }
+            return found;
+        });
+    }
+
     private List<MemoryStore.Op> writeUnit(UnitRecord unit) {
         String global = key(keys.global(unit.name()));
         return List.of(new MemoryStore.Put(key(keys.unit(unit.name())), unit, 0),

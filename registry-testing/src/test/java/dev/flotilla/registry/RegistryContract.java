@@ -340,6 +340,26 @@ abstract class RegistryContract {
     }
 
     @Test
+    void namedUnitsAreReadTogetherAndMissingOnesLeftOut() {
+        Registry r = client();
+        List<UnitRecord> units = new ArrayList<>();
+        List<String> asked = new ArrayList<>();
+        for (int i = 0; i < 2 * UnitStates.POINT_READS_PER_TXN + 1; i++) {
+            units.add(unit(String.format("n%03d.service", i), "[Service]\nExecStart=/bin/true " + i + "\n"));
+            asked.add(String.format("n%03d.service", i)); // more names than one transaction's gets
+        }
+        r.createUnits(units);
+        asked.add("missing.service");
+        Map<String, UnitRecord> read = r.namedUnits(asked);
+        assertEquals(units.size(), read.size(), "every existing unit asked for, nothing else");
+        units.forEach(u -> assertEquals(u, read.get(u.name())));
+        assertEquals(Map.of(), r.namedUnits(List.of("missing.service")));
+        assertEquals(Map.of(), r.namedUnits(List.of()));
+        assertEquals(Map.of("n007.service", units.get(7)), r.namedUnits(List.of("n007.service", "n007.service")),
+                "a name given twice is read once");
+    }
+
+    @Test
     void unitTextIsKeptByteForByteAndUnitsAreListedInKeyOrder() {
         Registry r = client();
         String text = "[Unit]\r\nDescription=caf\u00e9 \\\\ \"quoted\" \ud83d\ude80\t\n\n[Service]\nExecStart=/bin/sh -c 'echo %i'\n";

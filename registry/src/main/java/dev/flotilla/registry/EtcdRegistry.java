@@ -107,6 +107,11 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public Map<String, UnitRecord> namedUnits(java.util.Collection<String> names) {
+        return units.namedUnits(names);
+    }
+
+    @Override
     public Map<String, Boolean> createUnits(List<UnitRecord> batch) {
         return units.createUnits(batch);
     }

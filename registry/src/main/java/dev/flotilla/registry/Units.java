@@ -23,6 +23,13 @@ public interface Units {
     /** One unit with its modification revision, for compare-and-set. */
     Optional<Versioned<UnitRecord>> unit(String name);
 
+    /**
+     * The units of these names that exist, by name: point reads of each, in transactions of at most
+     * {@link UnitStates#POINT_READS_PER_TXN} gets sent together, so a reader of a few units pays
+     * neither a round trip per unit nor a listing of every unit.
+     */
+    Map<String, UnitRecord> namedUnits(java.util.Collection<String> names);
+
     /** Creates the unit if no unit of that name exists; false if one does. */
     boolean createUnit(UnitRecord unit);
 
