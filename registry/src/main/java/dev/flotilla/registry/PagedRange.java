@@ -34,6 +34,15 @@ final class PagedRange {
     static final int PAGE_KEYS = Page.MAX_ITEMS;
     /** Keys per page of the names-only listing: ~100 bytes each. */
     static final int KEY_PAGE_KEYS = 10_000;
+    /**
+     * Keys per value page when the first page's entries are all small (unit states, assignments:
+     * ~250 bytes): 1,000 such entries are ~250 KB, and a tenth of the round trips made 100,000
+     * states a listing of 100 requests instead of 1,000. A later page that does not fit a message
+     * after all falls back to limited pages, as any page does.
+     */
+    static final int WIDE_PAGE_KEYS = 1_000;
+    /** The largest entry of a first page that still lets the value pages be wide. */
+    static final int SMALL_ENTRY_BYTES = 2_048;
     /** Value pages asked for at a time. */
     static final int IN_FLIGHT = 4;
     /** Largest key plus value the registry writes: a unit at the size limit with its header and name. */
@@ -77,7 +86,9 @@ final class PagedRange {
             return revision;
         }
         ByteSequence rest = after(first.kvs().get(first.kvs().size() - 1).getKey());
-        List<ByteSequence> bounds = valuePageStarts(kv, rest, end, revision, what);
+        int largest = first.kvs().stream().mapToInt(e -> e.getKey().size() + e.getValue().size()).max().orElse(0);
+        int pageKeys = largest <= SMALL_ENTRY_BYTES ? WIDE_PAGE_KEYS : PAGE_KEYS;
+        List<ByteSequence> bounds = valuePageStarts(kv, rest, end, revision, pageKeys, what);
         ArrayDeque<CompletableFuture<List<KeyValue>>> pending = new ArrayDeque<>();
         int next = 0;
         while (next < bounds.size() || !pending.isEmpty()) {
@@ -92,8 +103,9 @@ final class PagedRange {
         return revision;
     }
 
-    /** The first key of every value page from {@code from} on: every {@link #PAGE_KEYS}-th key, names only. */
-    private static List<ByteSequence> valuePageStarts(KV kv, ByteSequence from, ByteSequence end, long revision, String what) {
+    /** The first key of every value page from {@code from} on: every {@code pageKeys}-th key, names only. */
+    private static List<ByteSequence> valuePageStarts(KV kv, ByteSequence from, ByteSequence end, long revision, int pageKeys,
+                                                      String what) {
         List<ByteSequence> starts = new ArrayList<>();
         long seen = 0;
         ByteSequence at = from;
@@ -103,7 +115,7 @@ final class PagedRange {
             GetResponse page = EtcdConnection.await(kv.get(at, option), what);
             List<KeyValue> kvs = page.getKvs();
             for (KeyValue k : kvs) {
-                if (seen++ % PAGE_KEYS == 0) {
+                if (seen++ % pageKeys == 0) {
                     starts.add(k.getKey());
                 }
             }
@@ -115,7 +127,7 @@ final class PagedRange {
     }
 
     /**
-     * The keys in [from, to) at the revision: at most {@link #PAGE_KEYS} of them. Should they not fit
+     * The keys in [from, to) at the revision: one value page (wide or not). Should they not fit
      * one message (values written by an older version or another client), they are read in smaller
      * limited pages instead.
      */
