@@ -58,6 +58,7 @@ final class Report {
         out.println(etcdCeiling.isPresent()
                 ? String.format("of etcd: the figure's write rate / %,.0f one-key writes/s (etcdctl check perf --load=l on a fresh etcd here)",
                         etcdCeiling.getAsDouble())
-                : "of etcd: not measured (no etcdctl; test-vms/setup-host installs etcd-client)");
+                : "of etcd: not measured (measured by the etcd part, when it runs and finds /usr/bin/etcdctl, "
+                        + "which test-vms/setup-host installs)");
     }
 }

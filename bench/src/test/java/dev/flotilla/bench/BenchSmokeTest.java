@@ -65,7 +65,8 @@ class BenchSmokeTest {
                 Set.of("leases", "flotd", "status"), FlotdBench.Jvm.packaged());
         report.print(System.out);
         List<String> names = report.figures().stream().map(Figure::name).toList();
-        assertEquals(3 + 5 + 6, names.size(), names::toString);
+        assertEquals(3 + 5 + 7, names.size(), names::toString);
+        assertTrue(value(report, "flotctl list-units, the daemon's first") > 0, report.figures()::toString);
         assertTrue(value(report, "fleet API: every page of GET /fleet/v1/state") > 0, report.figures()::toString);
         assertTrue(value(report, "flotd RSS") > 0, report.figures()::toString);
         assertTrue(value(report, "leases only, 20 machines on a 5 s TTL: keep-alive requests") > 0, report.figures()::toString);

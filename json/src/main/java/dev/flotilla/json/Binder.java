@@ -33,6 +33,10 @@ final class Binder {
     }
 
     /** A record class as the binder uses it. */
+    private static final byte OBJECT = 0;
+    private static final byte WHOLE = 1;
+    private static final byte BOOLEAN = 2;
+
     private static final class Shape {
         final Class<?> type;
         final String[] names;
@@ -41,6 +45,12 @@ final class Binder {
         /** each name in quotes, for matching a key in the input; null where JSON would escape it */
         final byte[][] quoted;
         final Method[] accessors;
+        /**
+         * Each accessor as a handle of type (Object)Object, or (Object)long for whole numbers and
+         * (Object)boolean for booleans: a listing's numbers are written without boxing each one.
+         */
+        final java.lang.invoke.MethodHandle[] getters;
+        final byte[] kinds;
         final Type[] types;
         final Class<?>[] raw;
         /** per component: null (always written) or the rule that leaves it out */
@@ -57,6 +67,8 @@ final class Binder {
             keys = new byte[n][];
             quoted = new byte[n][];
             accessors = new Method[n];
+            getters = new java.lang.invoke.MethodHandle[n];
+            kinds = new byte[n];
             types = new Type[n];
             raw = new Class<?>[n];
             omit = new JsonOmit.When[n];
@@ -77,6 +89,8 @@ final class Binder {
                 accessors[i].setAccessible(true);
                 types[i] = c.getGenericType();
                 raw[i] = c.getType();
+                kinds[i] = kindOf(raw[i]);
+                getters[i] = getter(accessors[i], kinds[i]);
                 JsonOmit on = c.getAnnotation(JsonOmit.class);
                 omit[i] = on != null ? on.value() : onType != null ? onType.value() : null;
                 index.put(names[i], i);
@@ -90,6 +104,23 @@ final class Binder {
             List<String> sorted = new ArrayList<>(Arrays.asList(names));
             sorted.sort(null);
             known = List.copyOf(sorted);
+        }
+
+        private static byte kindOf(Class<?> type) {
+            if (type == long.class || type == int.class || type == short.class || type == byte.class) {
+                return WHOLE;
+            }
+            return type == boolean.class ? BOOLEAN : OBJECT;
+        }
+
+        private static java.lang.invoke.MethodHandle getter(Method accessor, byte kind) {
+            Class<?> returns = kind == WHOLE ? long.class : kind == BOOLEAN ? boolean.class : Object.class;
+            try {
+                return java.lang.invoke.MethodHandles.lookup().unreflect(accessor)
+                        .asType(java.lang.invoke.MethodType.methodType(returns, Object.class));
+            } catch (IllegalAccessException e) {
+                throw new JsonException("cannot read " + accessor.getDeclaringClass().getName() + "." + accessor.getName(), e);
+            }
         }
 
         /** The component named {@code name}, or -1. */
@@ -177,14 +208,26 @@ final class Binder {
         out.put('{');
         boolean first = true;
         for (int i = 0; i < shape.names.length; i++) {
-            Object value;
+            byte kind = shape.kinds[i];
+            Object value = null;
+            long whole = 0;
+            boolean truth = false;
             try {
-                value = shape.accessors[i].invoke(r);
-            } catch (IllegalAccessException | InvocationTargetException e) {
+                if (kind == WHOLE) {
+                    whole = (long) shape.getters[i].invokeExact((Object) r);
+                } else if (kind == BOOLEAN) {
+                    truth = (boolean) shape.getters[i].invokeExact((Object) r);
+                } else {
+                    value = (Object) shape.getters[i].invokeExact((Object) r);
+                }
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) { // what the accessor threw, as before through reflection
                 throw new JsonException("cannot read " + shape.type.getSimpleName() + "." + shape.names[i], e);
             }
             JsonOmit.When omit = shape.omit[i];
-            if (omit != null && (value == null || (omit == JsonOmit.When.EMPTY && empty(value)))) {
+            // A number or boolean is never null or empty: only references can be left out.
+            if (kind == OBJECT && omit != null && (value == null || (omit == JsonOmit.When.EMPTY && empty(value)))) {
                 continue;
             }
             if (!first) {
@@ -192,7 +235,13 @@ final class Binder {
             }
             first = false;
             out.raw(shape.keys[i]);
-            write(value, out);
+            if (kind == WHOLE) {
+                out.number(whole);
+            } else if (kind == BOOLEAN) {
+                out.ascii(truth ? "true" : "false");
+            } else {
+                write(value, out);
+            }
         }
         out.put('}');
     }

@@ -3,10 +3,13 @@ package dev.flotilla.json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Compact JSON as UTF-8 bytes, into a growing buffer or, past {@link #FLUSH_AT}, on to a stream.
+ * Compact JSON as UTF-8 bytes: into a growing buffer, or a buffer at a time (past {@link #FLUSH_AT})
+ * on to a stream or into a list of chunks.
  * Strings are escaped as Jackson did: {@code \"}, {@code \\}, {@code \b \t \n \f \r}, other
  * control characters as a backslash-u escape (00XX) (upper-case hex); everything else, non-ASCII included,
  * as UTF-8. A lone surrogate, which UTF-8 cannot hold, is written as its {@code \\uXXXX} escape.
@@ -31,27 +34,44 @@ final class Output {
     }
 
     private final OutputStream sink;
+    private final List<ByteBuffer> chunks;
+    /** Full buffers leave (to the stream or the chunks) rather than grow. */
+    private final boolean passing;
     private byte[] buf;
     private int len;
 
     /** @param sink where full buffers go; null to keep everything in memory ({@link #toBytes()}) */
     Output(OutputStream sink, int initialCapacity) {
+        this(sink, null, initialCapacity);
+    }
+
+    private Output(OutputStream sink, List<ByteBuffer> chunks, int initialCapacity) {
         this.sink = sink;
+        this.chunks = chunks;
+        this.passing = sink != null || chunks != null;
         this.buf = new byte[Math.max(64, initialCapacity)];
+    }
+
+    /**
+     * Everything in memory as chunks of about {@link #FLUSH_AT} bytes, each buffer handed over as it
+     * fills ({@link #flush()} adds the last): no buffer grows by copying, and none is large.
+     */
+    static Output chunked(List<ByteBuffer> chunks) {
+        return new Output(null, chunks, FLUSH_AT + 1024);
     }
 
     byte[] toBytes() {
         return Arrays.copyOf(buf, len);
     }
 
-    /** What was written, in place (the buffer is not used again). */
-    java.nio.ByteBuffer toBuffer() {
-        return java.nio.ByteBuffer.wrap(buf, 0, len);
-    }
 
     /** Hands what is buffered to the stream. */
     void flush() {
-        if (sink != null && len > 0) {
+        if (chunks != null && len > 0) {
+            chunks.add(ByteBuffer.wrap(buf, 0, len));
+            buf = new byte[buf.length];
+            len = 0;
+        } else if (sink != null && len > 0) {
             try {
                 sink.write(buf, 0, len);
             } catch (IOException e) {
@@ -63,7 +83,7 @@ final class Output {
 
     private void room(int n) {
         if (len + n > buf.length) {
-            if (sink != null && len > 0) {
+            if (passing && len > 0) {
                 flush();
                 if (n <= buf.length) {
                     return;
@@ -78,7 +98,7 @@ final class Output {
             room(1);
         }
         buf[len++] = (byte) ascii;
-        if (sink != null && len >= FLUSH_AT) {
+        if (passing && len >= FLUSH_AT) {
             flush();
         }
     }
@@ -169,7 +189,7 @@ final class Output {
         }
         buf[len++] = '"';
         this.len = len;
-        if (sink != null && len >= FLUSH_AT) {
+        if (passing && len >= FLUSH_AT) {
             flush();
         }
     }

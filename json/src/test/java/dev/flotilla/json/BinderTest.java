@@ -10,6 +10,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BinderTest {
     enum Color { RED, GREEN }
@@ -141,9 +142,23 @@ class BinderTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         Json.write(many, out);
         assertArrayEquals(Json.write(many), out.toByteArray());
-        java.nio.ByteBuffer buffer = Json.writeBuffer(many);
-        byte[] inPlace = new byte[buffer.remaining()];
-        buffer.get(inPlace);
-        assertArrayEquals(out.toByteArray(), inPlace);
+        List<java.nio.ByteBuffer> chunks = Json.writeChunks(many);
+        assertTrue(chunks.size() > 10, "a 600 KB answer in chunks, not one buffer: " + chunks.size());
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (java.nio.ByteBuffer c : chunks) {
+            assertTrue(c.remaining() <= 64 << 10, "a chunk of " + c.remaining() + " bytes");
+            byte[] part = new byte[c.remaining()];
+            c.get(part);
+            joined.write(part);
+        }
+        assertArrayEquals(out.toByteArray(), joined.toByteArray());
+    }
+
+    @Test
+    void aSmallValueIsOneChunk() {
+        List<java.nio.ByteBuffer> chunks = Json.writeChunks(new Inner("a", 1));
+        assertEquals(1, chunks.size());
+        assertEquals(Json.writeString(new Inner("a", 1)),
+                java.nio.charset.StandardCharsets.UTF_8.decode(chunks.get(0)).toString());
     }
 }

@@ -480,15 +480,8 @@ final class MemoryClient implements InMemoryRegistry {
         if (machineId.isEmpty()) {
             return page("list unit states", keys.statesPrefix(), after, limit, UnitState.class::cast);
         }
-        String machinePart = machineId + "/";
-        if (!after.isEmpty() && after.compareTo(machinePart) < 0) {
-            after = "";
-        } else if (!after.isEmpty() && !after.startsWith(machinePart)) {
-            return new Page<>(List.of(), false, after, 0);
-        }
-        Page<UnitState> p = page("list unit states", keys.statesPrefix() + machinePart,
-                after.isEmpty() ? "" : after.substring(machinePart.length()), limit, UnitState.class::cast);
-        return new Page<>(p.items(), p.more(), machinePart + p.next(), p.revision());
+        return Page.ofMachine(machineId, after, below -> page("list unit states", keys.statesPrefix() + machineId + "/",
+                below, limit, UnitState.class::cast));
     }
 
     @Override
@@ -713,6 +706,11 @@ final class MemoryClient implements InMemoryRegistry {
         return watch(keys.statesPrefix(), UnitState.class::cast, listener, "states");
     }
 
+    @Override
+    public ProgressWatch watchStates(Consumer<WatchEvent<UnitState>> listener, java.util.function.LongConsumer caughtUp) {
+        return watch(keys.statesPrefix(), UnitState.class::cast, listener, "states", caughtUp);
+    }
+
     /** The in-memory store keeps no history: every cluster watch starts with a Snapshot. */
     @Override
     public Subscription watchCluster(long afterRevision, Consumer<List<WatchEvent<ClusterItem>>> listener) {
@@ -739,9 +737,15 @@ final class MemoryClient implements InMemoryRegistry {
     /** Like an etcd watch, it is set up even while cut off and starts with its Snapshot once connected. */
     private <T> Subscription watch(String prefix, Function<Object, T> decoder, Consumer<WatchEvent<T>> listener,
                                    String what) {
+        return watch(prefix, decoder, listener, what, null);
+    }
+
+    private <T> MemoryWatch<T> watch(String prefix, Function<Object, T> decoder, Consumer<WatchEvent<T>> listener,
+                                     String what, java.util.function.LongConsumer caughtUp) {
         return store.atomically(() -> {
             checkOpen("watch " + what);
-            MemoryWatch<T> w = new MemoryWatch<>(store, this, prefix, decoder, listener, mailbox("watch of " + what));
+            MemoryWatch<T> w = new MemoryWatch<>(store, this, prefix, decoder, listener, mailbox("watch of " + what))
+                    .reportingProgress(caughtUp);
             watches.add(w);
             store.add(w);
             if (connected) {

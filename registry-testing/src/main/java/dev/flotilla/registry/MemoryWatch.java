@@ -11,13 +11,15 @@ import java.util.function.Function;
  * order; while its client is cut off it hears nothing, and a new Snapshot follows the reconnection,
  * as after a gap in etcd.
  */
-final class MemoryWatch<T> implements Subscription {
+final class MemoryWatch<T> implements ProgressWatch {
     private final MemoryStore store;
     private final MemoryClient client;
     private final String prefix;
     private final Function<Object, T> decoder;
     private final Consumer<WatchEvent<T>> listener;
     private final Mailbox mailbox;
+    /** Hears progress; null when nobody asked. */
+    private java.util.function.LongConsumer caughtUp;
     private boolean live; // guarded by store
     private boolean closed; // guarded by store
 
@@ -29,6 +31,23 @@ final class MemoryWatch<T> implements Subscription {
         this.decoder = decoder;
         this.listener = listener;
         this.mailbox = mailbox;
+    }
+
+    MemoryWatch<T> reportingProgress(java.util.function.LongConsumer caughtUp) {
+        this.caughtUp = caughtUp;
+        return this;
+    }
+
+    /** As etcd: the store's revision, after every change already posted; nothing while cut off. */
+    @Override
+    public void requestProgress() {
+        store.atomically(() -> {
+            if (live && !closed && caughtUp != null) {
+                long revision = store.revision();
+                mailbox.post(() -> caughtUp.accept(revision));
+            }
+            return null;
+        });
     }
 
     Mailbox mailbox() {
@@ -51,7 +70,7 @@ final class MemoryWatch<T> implements Subscription {
             }
         });
         post(new WatchEvent.Snapshot<>(items, store.revision(), modRevisions));
-        endOfBatch();
+        endOfBatch(store.revision());
     }
 
     void pause() {
@@ -76,10 +95,13 @@ final class MemoryWatch<T> implements Subscription {
                 post(new WatchEvent.Removed<>(key, decoder.apply(c.previous().value()), revision));
             }
         }
-        endOfBatch();
+        endOfBatch(revision);
     }
 
-    private void endOfBatch() {
+    private void endOfBatch(long complete) {
+        if (caughtUp != null) {
+            mailbox.post(() -> caughtUp.accept(complete));
+        }
         if (listener instanceof RevisionBatcher.Batched b) {
             mailbox.post(b::endOfBatch);
         }

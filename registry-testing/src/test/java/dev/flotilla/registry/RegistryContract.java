@@ -702,6 +702,58 @@ abstract class RegistryContract {
     }
 
     @Test
+    void aStatesWatchSaysHowFarItHasCaughtUpAfterItsEvents() throws Exception {
+        // Revisions a watch has delivered whole: after the Snapshot, after each write's changes, and when asked.
+        Registry r = client();
+        MachinePresence p = register(r, 'a', "s");
+        List<Object> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WatchView<UnitState> states = new WatchView<>();
+        ProgressWatch watch = r.watchStates(e -> {
+            states.accept(e);
+            heard.add(e);
+        }, heard::add);
+        closeLater(watch);
+        snapshotSeen(states);
+
+        r.publishStates(p, List.of(state(p, "a.service", "active")));
+        long written = r.revision();
+        watch.requestProgress();
+        eventually(() -> caughtUpAt(heard, written) >= 0);
+        int firstProgress = caughtUpAt(heard, written);
+        assertTrue(heard.subList(0, firstProgress).stream().anyMatch(h -> h instanceof WatchEvent.Updated<?>),
+                "the change written before the request is heard before the progress: " + heard);
+
+        // Thirty keys in one revision: no revision is said to be caught up with before all of them arrived.
+        List<UnitState> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            many.add(state(p, "m" + i + ".service", "active"));
+        }
+        r.publishStates(p, many);
+        long together = r.revision();
+        eventually(() -> caughtUpAt(heard, together) >= 0);
+        int caught = caughtUpAt(heard, together);
+        assertEquals(30, heard.subList(0, caught).stream().filter(h -> h instanceof WatchEvent.Updated<?> u
+                && u.revision() == together).count(), "the whole revision before it is caught up with: " + heard);
+
+        // Nothing changes: the progress still reaches the store's revision (a mirror need not wait for an event).
+        r.createUnit(unit("elsewhere.service", "[Service]\nExecStart=/bin/true\n"));
+        long later = r.revision();
+        watch.requestProgress();
+        eventually(() -> caughtUpAt(heard, later) >= 0);
+        assertNull(states.violation());
+    }
+
+    /** Where the first revision at or past the given one was said to be caught up with; -1 if none yet. */
+    private static int caughtUpAt(List<Object> heard, long revision) {
+        for (int i = 0; i < heard.size(); i++) {
+            if (heard.get(i) instanceof Long caught && caught >= revision) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void perMachineAssignmentWatchSeesOnlyThatMachine() throws Exception {
         Registry r = client();
         long fence = lead(r, "m1");

@@ -115,6 +115,28 @@ final class EtcdConnection implements AutoCloseable {
      * Everything below a prefix, sorted by key, decoded as the watches decode it (null skips an
      * entry), with the revision the read saw.
      */
+    /**
+     * Gets of the keys, in transactions of at most {@link UnitStates#POINT_READS_PER_TXN} (below
+     * etcd's default --max-txn-ops of 128), all sent before any answer is awaited: the cost follows
+     * the keys asked about, not what lies around them. Each key's entry in the keys' order, null
+     * where there is none.
+     */
+    List<KeyValue> pointReads(List<ByteSequence> keys, String what) {
+        List<CompletableFuture<TxnResponse>> sent = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += UnitStates.POINT_READS_PER_TXN) {
+            Op[] gets = keys.subList(i, Math.min(keys.size(), i + UnitStates.POINT_READS_PER_TXN)).stream()
+                    .map(k -> Op.get(k, GetOption.DEFAULT)).toArray(Op[]::new);
+            sent.add(client.getKVClient().txn().Then(gets).commit());
+        }
+        List<KeyValue> found = new ArrayList<>(keys.size());
+        for (CompletableFuture<TxnResponse> txn : sent) {
+            for (io.etcd.jetcd.kv.GetResponse get : await(txn, what).getGetResponses()) {
+                found.add(get.getKvs().isEmpty() ? null : get.getKvs().get(0));
+            }
+        }
+        return found;
+    }
+
     <T> Versioned<List<T>> list(String prefix, PrefixWatcher.Decoder<T> decoder, String what) {
         List<T> items = new ArrayList<>();
         long revision = PagedRange.read(client.getKVClient(), Keys.bytes(prefix), what, items::clear, page -> {

@@ -257,6 +257,11 @@ final class EtcdRegistry implements Registry {
         return states.watchStates(listener);
     }
 
+    @Override
+    public ProgressWatch watchStates(Consumer<WatchEvent<UnitState>> listener, java.util.function.LongConsumer caughtUp) {
+        return states.watchStates(listener, caughtUp);
+    }
+
     // ---- cluster events ----
 
     @Override

@@ -38,15 +38,8 @@ final class EtcdUnitStates implements UnitStates {
             return etcd.page(keys.statesPrefix(), after, limit, EtcdConnection::decodeState, "list unit states");
         }
         String machinePart = machineId + "/";
-        if (!after.isEmpty() && after.compareTo(machinePart) < 0) {
-            after = ""; // a key before this machine's: its first page
-        } else if (!after.isEmpty() && !after.startsWith(machinePart)) {
-            return new Page<>(List.of(), false, after, 0); // a key past this machine's: nothing left
-        }
-        String below = after.isEmpty() ? "" : after.substring(machinePart.length());
-        Page<UnitState> page = etcd.page(keys.statesPrefix() + machinePart, below, limit,
-                (unit, value) -> EtcdConnection.decodeState(machinePart + unit, value), "list unit states");
-        return new Page<>(page.items(), page.more(), machinePart + page.next(), page.revision());
+        return Page.ofMachine(machineId, after, below -> etcd.page(keys.statesPrefix() + machinePart, below, limit,
+                (unit, value) -> EtcdConnection.decodeState(machinePart + unit, value), "list unit states"));
     }
 
     @Override
@@ -60,24 +53,13 @@ final class EtcdUnitStates implements UnitStates {
                 "read the states of " + machineByUnit.size() + " units");
     }
 
-    /** Gets of the keys in transactions of at most {@link #POINT_READS_PER_TXN}, sent together. */
     private List<UnitState> pointReads(List<io.etcd.jetcd.ByteSequence> stateKeys, String what) {
-        List<java.util.concurrent.CompletableFuture<io.etcd.jetcd.kv.TxnResponse>> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < stateKeys.size(); i += POINT_READS_PER_TXN) {
-            io.etcd.jetcd.op.Op[] gets = stateKeys.subList(i, Math.min(stateKeys.size(), i + POINT_READS_PER_TXN)).stream()
-                    .map(k -> io.etcd.jetcd.op.Op.get(k, io.etcd.jetcd.options.GetOption.DEFAULT))
-                    .toArray(io.etcd.jetcd.op.Op[]::new);
-            sent.add(client.getKVClient().txn().Then(gets).commit());
-        }
         List<UnitState> found = new java.util.ArrayList<>();
-        for (var txn : sent) {
-            for (var get : await(txn, what).getGetResponses()) {
-                for (var kv : get.getKvs()) {
-                    UnitState s = EtcdConnection.decodeState(Keys.string(kv.getKey()).substring(keys.statesPrefix().length()), kv.getValue());
-                    if (s != null) {
-                        found.add(s);
-                    }
-                }
+        for (io.etcd.jetcd.KeyValue kv : etcd.pointReads(stateKeys, what)) {
+            UnitState s = kv == null ? null
+                    : EtcdConnection.decodeState(Keys.string(kv.getKey()).substring(keys.statesPrefix().length()), kv.getValue());
+            if (s != null) {
+                found.add(s);
             }
         }
         return List.copyOf(found);
@@ -116,5 +98,12 @@ final class EtcdUnitStates implements UnitStates {
     @Override
     public Subscription watchStates(java.util.function.Consumer<WatchEvent<UnitState>> listener) {
         return new PrefixWatcher<>(etcd, keys.statesPrefix(), EtcdConnection::decodeState, listener, "states").start();
+    }
+
+    @Override
+    public ProgressWatch watchStates(java.util.function.Consumer<WatchEvent<UnitState>> listener,
+                                     java.util.function.LongConsumer caughtUp) {
+        return new PrefixWatcher<>(etcd, keys.statesPrefix(), EtcdConnection::decodeState, listener, "states")
+                .reportingProgress(caughtUp).start();
     }
 }

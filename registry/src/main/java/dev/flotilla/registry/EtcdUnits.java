@@ -58,20 +58,11 @@ final class EtcdUnits implements Units {
     @Override
     public java.util.Map<String, UnitRecord> namedUnits(java.util.Collection<String> names) {
         List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(names));
-        List<CompletableFuture<TxnResponse>> sent = new ArrayList<>();
-        for (int i = 0; i < distinct.size(); i += UnitStates.POINT_READS_PER_TXN) {
-            Op[] gets = distinct.subList(i, Math.min(distinct.size(), i + UnitStates.POINT_READS_PER_TXN)).stream()
-                    .map(n -> Op.get(keys.unit(n), GetOption.DEFAULT)).toArray(Op[]::new);
-            sent.add(client.getKVClient().txn().Then(gets).commit());
-        }
+        List<KeyValue> read = etcd.pointReads(distinct.stream().map(keys::unit).toList(), "read " + distinct.size() + " units");
         java.util.Map<String, UnitRecord> found = new java.util.HashMap<>();
-        int at = 0;
-        for (CompletableFuture<TxnResponse> txn : sent) {
-            for (GetResponse get : await(txn, "read " + distinct.size() + " units").getGetResponses()) {
-                String name = distinct.get(at++);
-                for (KeyValue kv : get.getKvs()) {
-                    found.put(name, EtcdConnection.decodeUnit(name, kv.getValue()));
-                }
+        for (int i = 0; i < distinct.size(); i++) {
+            if (read.get(i) != null) {
+                found.put(distinct.get(i), EtcdConnection.decodeUnit(distinct.get(i), read.get(i).getValue()));
             }
         }
         return found;

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * Events are delivered on one serial lane ({@link EtcdConfig#lanes()}), in revision order (all keys of a multi-key write share its
  * revision); anything at or below a revision already delivered is dropped, so nothing is seen twice.
  */
-final class PrefixWatcher<T> implements Subscription {
+final class PrefixWatcher<T> implements ProgressWatch {
     private static final Logger log = LoggerFactory.getLogger(PrefixWatcher.class);
     private static final long MAX_BACKOFF_MS = 2000;
 
@@ -41,6 +41,8 @@ final class PrefixWatcher<T> implements Subscription {
     private long backoffMs = 100;
     private boolean failing;
     private volatile boolean closed;
+    /** Hears progress notices; null when nobody asked. */
+    private java.util.function.LongConsumer caughtUp;
     /** Which watcher is current; touched only on the watcher's thread. */
     private long generation;
 
@@ -51,6 +53,23 @@ final class PrefixWatcher<T> implements Subscription {
         this.listener = listener;
         this.what = what;
         this.thread = etcd.lanes().lane("flotilla-watch-" + what);
+    }
+
+    /** Before {@link #start()}: where the revisions of progress notices go. */
+    PrefixWatcher<T> reportingProgress(java.util.function.LongConsumer caughtUp) {
+        this.caughtUp = caughtUp;
+        return this;
+    }
+
+    /**
+     * etcd answers on every watch stream of this client (jetcd asks them all); the others ignore
+     * the notice.
+     */
+    @Override
+    public void requestProgress() {
+        if (!closed) {
+            etcd.client().getWatchClient().requestProgress();
+        }
     }
 
     PrefixWatcher<T> start() {
@@ -144,6 +163,14 @@ final class PrefixWatcher<T> implements Subscription {
         if (closed) {
             return;
         }
+        if (response.getEvents().isEmpty()) {
+            // A progress notice. It does not move lastRevision: etcd 3.4 can send one ahead of an
+            // event still in flight, and that event must not then be dropped as a repeat.
+            if (caughtUp != null && response.isProgressNotify()) {
+                reportProgress(response.getHeader().getRevision());
+            }
+            return;
+        }
         // One write can change several keys at one revision; etcd never splits a revision across
         // responses, so only revisions delivered by earlier responses (or the list) are repeats.
         long delivered = lastRevision;
@@ -176,6 +203,9 @@ final class PrefixWatcher<T> implements Subscription {
     }
 
     private void endOfBatch() {
+        if (caughtUp != null) {
+            reportProgress(lastRevision); // etcd never splits a revision across responses: this one is whole
+        }
         if (listener instanceof RevisionBatcher.Batched b) {
             try {
                 b.endOfBatch();
@@ -221,6 +251,14 @@ final class PrefixWatcher<T> implements Subscription {
         } catch (RuntimeException e) {
             log.warn("skipping unreadable {} entry {}: {}", what, key, e.getMessage());
             return null;
+        }
+    }
+
+    private void reportProgress(long revision) {
+        try {
+            caughtUp.accept(revision);
+        } catch (RuntimeException e) {
+            log.error("{} watch progress listener failed", what, e);
         }
     }
 

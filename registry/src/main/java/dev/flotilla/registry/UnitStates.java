@@ -48,4 +48,13 @@ public interface UnitStates {
 
     /** Unit states of all machines (keys "machine/unit"). */
     Subscription watchStates(Consumer<WatchEvent<UnitState>> listener);
+
+    /**
+     * As {@link #watchStates(Consumer)}, and {@code caughtUp} hears revisions up to which every
+     * change has been delivered: after the Snapshot, after each whole revision's changes (never in
+     * the middle of one), and after each {@link ProgressWatch#requestProgress()} even when nothing
+     * changed. On the listener's lane, after those changes. With {@link ClusterEvents#revision()}
+     * read first, what a mirror needs to answer as a read of the store would.
+     */
+    ProgressWatch watchStates(Consumer<WatchEvent<UnitState>> listener, java.util.function.LongConsumer caughtUp);
 }

@@ -86,10 +86,13 @@ public final class ApiServer implements AutoCloseable {
     private final EventsEndpoint events;
     private final UnitInspection inspection;
     private final BodyBudget bodies;
+    private final StateMirror states;
 
     private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
-                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection, BodyBudget bodies) {
+                      ClusterCounts counts, EventsEndpoint events, UnitInspection inspection, BodyBudget bodies,
+                      StateMirror states) {
         this.bodies = bodies;
+        this.states = states;
         this.events = events;
         this.inspection = inspection;
         this.server = server;
@@ -157,6 +160,7 @@ public final class ApiServer implements AutoCloseable {
         server.addBean(tcpWork);
         server.addBean(localWork);
         Reads reads = new Reads();
+        StateMirror states = new StateMirror(registry, server.getScheduler());
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
         UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), inspector,
@@ -165,7 +169,7 @@ public final class ApiServer implements AutoCloseable {
         HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
                 new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies,
-                headers, tcpWork, localWork, pass));
+                headers, tcpWork, localWork, pass, states));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -205,12 +209,13 @@ public final class ApiServer implements AutoCloseable {
                 // already failing
             }
             reads.close();
+            states.close();
             throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
         }
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection, bodies);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection, bodies, states);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -319,6 +324,7 @@ public final class ApiServer implements AutoCloseable {
     private void closeKeepingInheritedSocket() {
         events.close();
         counts.close();
+        states.close();
         inheritedConnector.setAccepting(false);
         try {
             inheritedConnector.shutdown().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -380,5 +386,6 @@ public final class ApiServer implements AutoCloseable {
         }
         reads.close();
         counts.close();
+        states.close();
     }
 }

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.IteratingCallback;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,19 +154,67 @@ final class Exchange {
         return value;
     }
 
-    /** Encoded whole before anything is sent (a 500 if it cannot be), then sent from the encoder's own buffer. */
+    /**
+     * Encoded whole before anything is sent (a 500 if it cannot be), then sent chunk after chunk
+     * without blocking this thread, each chunk let go once written: a slow reader of a large listing
+     * holds neither a thread nor more than what it has not read yet.
+     */
     void json(int status, Object body) {
-        ByteBuffer bytes;
+        List<ByteBuffer> chunks;
         try {
-            bytes = Json.writeBuffer(body);
+            chunks = Json.writeChunks(body);
         } catch (JsonException e) {
             status = 500;
-            bytes = ByteBuffer.wrap("{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}"
-                    .getBytes(StandardCharsets.UTF_8));
+            chunks = List.of(ByteBuffer.wrap("{\"error\":{\"code\":500,\"message\":\"cannot encode the answer\"}}"
+                    .getBytes(StandardCharsets.UTF_8)));
         }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, bytes, callback);
+        if (chunks.size() == 1) {
+            response.write(true, chunks.get(0), callback);
+            return;
+        }
+        long length = 0;
+        for (ByteBuffer c : chunks) {
+            length += c.remaining();
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        new ChunkWriter(response, new ArrayList<>(chunks), callback).iterate();
+    }
+
+    /** Writes chunks in order, the next once the last is written; drops each once written. */
+    private static final class ChunkWriter extends IteratingCallback {
+        private final Response response;
+        private final List<ByteBuffer> chunks;
+        private final Callback done;
+        private int next;
+
+        ChunkWriter(Response response, List<ByteBuffer> chunks, Callback done) {
+            this.response = response;
+            this.chunks = chunks;
+            this.done = done;
+        }
+
+        @Override
+        protected Action process() {
+            if (next == chunks.size()) {
+                return Action.SUCCEEDED;
+            }
+            ByteBuffer chunk = chunks.set(next, null);
+            next++;
+            response.write(next == chunks.size(), chunk, this);
+            return Action.SCHEDULED;
+        }
+
+        @Override
+        protected void onCompleteSuccess() {
+            done.succeeded();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable cause) {
+            done.failed(cause);
+        }
     }
 
     void text(int status, String contentType, String body) {

@@ -33,11 +33,13 @@ final class FlotillaUnits {
     private final Registry registry;
     private final Reads reads;
     private final ListingGate wholeListings;
+    private final StateMirror mirror;
 
-    FlotillaUnits(Registry registry, Reads reads, ListingGate wholeListings) {
+    FlotillaUnits(Registry registry, Reads reads, ListingGate wholeListings, StateMirror mirror) {
         this.registry = registry;
         this.reads = reads;
         this.wholeListings = wholeListings;
+        this.mirror = mirror;
     }
 
     /**
@@ -46,7 +48,6 @@ final class FlotillaUnits {
      */
     void list(Exchange ex) {
         Set<String> only = new HashSet<>(ex.queryAll("unit"));
-        // Every listing with states reads all of them (a few named units too: states are kept by machine).
         wholeListings.run(() -> list(ex, only));
     }
 
@@ -56,7 +57,7 @@ final class FlotillaUnits {
         boolean withStates = parts.contains(UnitListing.Part.STATES);
         CompletableFuture<List<UnitRecord>> unitsRead = withUnits ? reads.start(() -> units(only)) : null;
         ClusterView.Pending viewRead = withUnits ? ClusterView.read(registry, reads) : ClusterView.readMachines(registry, reads);
-        CompletableFuture<List<UnitState>> statesRead = withStates ? reads.start(() -> registry.unitStates().value()) : null;
+        CompletableFuture<List<UnitState>> statesRead = withStates ? reads.start(() -> states(only)) : null;
         ClusterView view = viewRead.get();
 
         List<UnitFileEntry> entries = new ArrayList<>();
@@ -84,6 +85,19 @@ final class FlotillaUnits {
             stateEntries.sort(STATE_ORDER);
         }
         ex.json(200, new UnitListing(entries, stateEntries));
+    }
+
+    /**
+     * From the daemon's mirror when it has caught up with etcd; else every state from etcd (kept by
+     * machine, so a few named units cost that too).
+     */
+    private List<UnitState> states(Set<String> only) {
+        try {
+            return mirror.read(only).orElseGet(() -> registry.unitStates().value());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading unit states", e);
+        }
     }
 
     private static Set<UnitListing.Part> parts(List<String> include) {

@@ -89,6 +89,28 @@ class FlotillaApiTest {
     }
 
     @Test
+    void aListingOfManyChunksArrivesWholeWithItsLength() throws Exception {
+        dev.flotilla.registry.MachinePresence m = api.machine(M1, "10.0.0.1", java.util.Map.of());
+        java.util.List<dev.flotilla.model.UnitState> states = new java.util.ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            states.add(new dev.flotilla.model.UnitState(M1, String.format("u%04d.service", 599 - i), "h" + i, "loaded",
+                    "active", "running"));
+        }
+        api.registry.publishStates(m, states);
+
+        ApiCluster.Raw r = api.raw("GET", "/flotilla/v1/units?include=states", null, (String) null);
+
+        assertEquals(200, r.status(), r.body());
+        byte[] body = r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body.length > 64 << 10, "more than one chunk: " + body.length + " bytes");
+        assertEquals(String.valueOf(body.length), r.headers().get("Content-Length"), "the length, not chunked transfer");
+        JsonValue listed = Json.parse(r.body()).path("states");
+        assertEquals(600, listed.size());
+        assertEquals("u0000.service", listed.get(0).path("name").asText());
+        assertEquals("u0599.service", listed.get(599).path("name").asText());
+    }
+
+    @Test
     void sameTextIsUnchangedDifferentTextNeedsReplace() throws Exception {
         api.client.submit("web.service", TEXT, DesiredState.LAUNCHED, false);
         assertEquals("unchanged", api.client.submit("web.service", TEXT, null, false).change());
