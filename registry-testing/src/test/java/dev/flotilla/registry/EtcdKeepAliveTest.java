@@ -40,8 +40,9 @@ class EtcdKeepAliveTest {
     }
 
     private Kept keep(EtcdConnection connection, Duration ttl) {
-        long lease = connection.grantLease(ttl, "grant a test lease");
-        LeaseKeeper keeper = closer.add(new LeaseKeeper(connection.keepAlives(), lease, ttl, connection.scheduler(), "test"));
+        EtcdConnection.Grant grant = connection.grantLease(ttl, "grant a test lease");
+        LeaseKeeper keeper = closer.add(new LeaseKeeper(connection.keepAlives(), grant.id(), ttl, grant.sentNanos(),
+                connection.scheduler(), "test"));
         List<ConnectionState> states = new CopyOnWriteArrayList<>();
         keeper.onStateChange(states::add);
         keeper.start();
@@ -73,6 +74,27 @@ class EtcdKeepAliveTest {
         assertEquals(1, stream.opened(), "one stream for all of it");
         assertEquals(List.of(), k.states(), "CONNECTED throughout");
         assertTrue(k.connection().leaseTimeToLive(k.keeper().leaseId()) > 0);
+    }
+
+    @Test
+    void theLeasesLifeCountsFromItsGrantNotFromTheKeeper() {
+        // A keeper made a whole TTL after the grant was sent (the process starved, etcd slow to
+        // answer the grant or the campaign): the server may have let the lease go, so it is lost
+        // at once rather than trusted for another TTL.
+        Duration ttl = Duration.ofSeconds(3);
+        EtcdConnection connection = closer.add(new EtcdConnection(etcd.newConfig()));
+        EtcdConnection.Grant grant = connection.grantLease(ttl, "grant a test lease");
+        LeaseKeeper late = closer.add(new LeaseKeeper(connection.keepAlives(), grant.id(), ttl,
+                grant.sentNanos() - ttl.toNanos(), connection.scheduler(), "late"));
+        List<ConnectionState> states = new CopyOnWriteArrayList<>();
+        late.onStateChange(states::add);
+        late.start();
+        await().atMost(WAIT).until(() -> late.state() == ConnectionState.LOST);
+        assertEquals(List.of(ConnectionState.LOST), states);
+
+        Kept onTime = keep(connection, ttl);
+        await().atMost(WAIT).until(() -> connection.keepAlives().sent() >= 4);
+        assertEquals(List.of(), onTime.states(), "counted from its own grant, it stays CONNECTED");
     }
 
     @Test

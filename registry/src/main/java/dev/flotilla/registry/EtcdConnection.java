@@ -220,15 +220,23 @@ final class EtcdConnection implements AutoCloseable {
     }
 
     /**
+     * A granted lease and when its grant was sent: etcd started the TTL when it handled the grant,
+     * after that, so the send time is a safe start for the lease's life (not when the answer came).
+     */
+    record Grant(long id, long sentNanos) {
+    }
+
+    /**
      * Grants a lease. Bounded by a third of its TTL (1 to 5 s), not the usual call bound: a daemon
      * registering again after an etcd outage retries this call, and must get through within its
      * TTL of etcd's return to resume its old lease (etcd restarts leases with a full TTL).
      */
-    long grantLease(Duration ttl, String what) {
+    Grant grantLease(Duration ttl, String what) {
         long boundMs = Math.max(1000, Math.min(CALL_TIMEOUT.toMillis(), ttl.toMillis() / 3));
+        long sent = System.nanoTime();
         CompletableFuture<io.etcd.jetcd.lease.LeaseGrantResponse> grant = client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()));
         try {
-            return grant.get(boundMs, TimeUnit.MILLISECONDS).getID();
+            return new Grant(grant.get(boundMs, TimeUnit.MILLISECONDS).getID(), sent);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(what + ": interrupted", e);

@@ -72,10 +72,11 @@ final class EtcdLeaderElection implements LeaderElection {
     }
 
     private void runOnce(Consumer<Leadership> listener) {
-        long lease = etcd.grantLease(ttl, "grant the engine lease");
+        EtcdConnection.Grant grant = etcd.grantLease(ttl, "grant the engine lease");
+        long lease = grant.id();
         TxnResponse txn = etcd.createIfAbsent(key, Keys.bytes(candidateId), lease, "campaign for engine leader");
         if (txn.isSucceeded()) {
-            lead(listener, lease, txn.getHeader().getRevision());
+            lead(listener, grant, txn.getHeader().getRevision());
             return;
         }
         etcd.revokeQuietly(lease);
@@ -97,9 +98,10 @@ final class EtcdLeaderElection implements LeaderElection {
                 System.nanoTime() + Math.max(ttl.toNanos() * 3, TimeUnit.SECONDS.toNanos(10)));
     }
 
-    private void lead(Consumer<Leadership> listener, long lease, long fencingRevision) {
+    private void lead(Consumer<Leadership> listener, EtcdConnection.Grant grant, long fencingRevision) {
+        long lease = grant.id();
         CompletableFuture<String> lost = new CompletableFuture<>();
-        LeaseKeeper k = new LeaseKeeper(etcd.keepAlives(), lease, ttl, etcd.scheduler(), "engine");
+        LeaseKeeper k = new LeaseKeeper(etcd.keepAlives(), lease, ttl, grant.sentNanos(), etcd.scheduler(), "engine");
         k.onStateChange(state -> {
             if (state == ConnectionState.LOST) {
                 lost.complete("the engine lease was lost");

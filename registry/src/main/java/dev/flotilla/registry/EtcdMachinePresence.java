@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** A machine's presence key on its own lease. */
@@ -41,7 +42,8 @@ final class EtcdMachinePresence implements MachinePresence {
         long deadline = System.nanoTime() + conflictWait.toNanos();
         int expiredUnused = 0;
         while (true) {
-            long lease = etcd.grantLease(ttl, "grant the machine lease");
+            EtcdConnection.Grant grant = etcd.grantLease(ttl, "grant the machine lease");
+            long lease = grant.id();
             ByteSequence value = Codec.encode(Codec.MachineRecord.of(machine, session, lease));
             TxnResponse txn;
             try {
@@ -57,7 +59,7 @@ final class EtcdMachinePresence implements MachinePresence {
                 throw e;
             }
             if (txn.isSucceeded()) {
-                return start(etcd, machine, ttl, session, lease, false);
+                return start(etcd, machine, ttl, session, lease, grant.sentNanos(), false);
             }
             Optional<KeyValue> existing = txn.getGetResponses().get(0).getKvs().stream().findFirst();
             if (existing.isEmpty()) {
@@ -65,13 +67,17 @@ final class EtcdMachinePresence implements MachinePresence {
                 continue; // deleted in between: try again
             }
             Codec.MachineRecord holder = Codec.decode(existing.get().getValue(), Codec.MachineRecord.class);
-            if (session.equals(holder.session()) && etcd.leaseTimeToLive(holder.leaseId()) > 0) {
+            long asked = System.nanoTime();
+            long left = session.equals(holder.session()) ? etcd.leaseTimeToLive(holder.leaseId()) : -1;
+            if (left > 0) {
                 // Our own registration from before a restart, still alive: adopt it, so the
                 // machine's units do not move because flotd restarted.
                 etcd.revokeQuietly(lease);
                 log.info("adopting this machine's registration from before the restart (lease {})",
                         Long.toHexString(holder.leaseId()));
-                MachinePresence presence = start(etcd, machine, ttl, session, holder.leaseId(), true);
+                // Its whole TTL was ahead of it (TTL - left) before it was asked about (whole seconds, rounded down: one less).
+                long goodSince = asked - Math.max(0, ttl.toNanos() - TimeUnit.SECONDS.toNanos(left - 1));
+                MachinePresence presence = start(etcd, machine, ttl, session, holder.leaseId(), goodSince, true);
                 presence.update(machine);
                 return presence;
             }
@@ -84,8 +90,8 @@ final class EtcdMachinePresence implements MachinePresence {
     }
 
     private static MachinePresence start(EtcdConnection etcd, Machine machine, Duration ttl, String session, long lease,
-                                         boolean resumed) {
-        LeaseKeeper keeper = new LeaseKeeper(etcd.keepAlives(), lease, ttl, etcd.scheduler(),
+                                         long goodSinceNanos, boolean resumed) {
+        LeaseKeeper keeper = new LeaseKeeper(etcd.keepAlives(), lease, ttl, goodSinceNanos, etcd.scheduler(),
                 "machine " + machine.id().substring(0, Math.min(8, machine.id().length())));
         keeper.start();
         return new EtcdMachinePresence(etcd, machine, keeper, session, resumed);

@@ -38,7 +38,7 @@ final class LeaseKeeper implements AutoCloseable {
     private volatile ConnectionState state = ConnectionState.CONNECTED;
     private static final int MAX_IN_FLIGHT = 3;
 
-    private final java.util.concurrent.atomic.AtomicLong lastGoodSend = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private final java.util.concurrent.atomic.AtomicLong lastGoodSend;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean lastAttemptFailed;
     private volatile ScheduledFuture<?> ticker;
@@ -69,7 +69,14 @@ final class LeaseKeeper implements AutoCloseable {
         }
     };
 
-    LeaseKeeper(KeepAliveStream stream, long leaseId, Duration ttl, ScheduledExecutorService scheduler, String what) {
+    /**
+     * @param goodSinceNanos when the lease last had its whole TTL ahead of it, by {@link System#nanoTime()}:
+     *                       its grant's send time (or, for a lease taken over, what its remaining TTL
+     *                       says), so the bound counts from the server's start, not from this object's
+     */
+    LeaseKeeper(KeepAliveStream stream, long leaseId, Duration ttl, long goodSinceNanos, ScheduledExecutorService scheduler,
+                String what) {
+        this.lastGoodSend = new java.util.concurrent.atomic.AtomicLong(goodSinceNanos);
         this.stream = stream;
         this.leaseId = leaseId;
         this.ttlNanos = ttl.toNanos();
