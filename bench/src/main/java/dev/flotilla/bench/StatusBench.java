@@ -131,7 +131,7 @@ final class StatusBench {
                             "100 per page, as the real fleetctl list-units reads them; one client, over the unix socket")
                             .grows("fleet API: all pages of /fleet/v1/state", Figure.Basis.UNITS));
                     report.add(new Figure("fleet API: every page of GET /fleet/v1/units (" + n + " units)", unitsMs, "ms", "",
-                            "100 per page, as the real fleetctl list-unit-files reads them; each page reads every assignment")
+                            "100 per page, as the real fleetctl list-unit-files reads them; where each unit runs from the daemon's mirror of assignments")
                             .grows("fleet API: all pages of /fleet/v1/units", Figure.Basis.UNITS));
                 }
             } finally {

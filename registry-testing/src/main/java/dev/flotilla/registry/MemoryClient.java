@@ -687,6 +687,11 @@ final class MemoryClient implements InMemoryRegistry {
     }
 
     @Override
+    public ProgressWatch watchAssignments(Consumer<WatchEvent<Assignment>> listener, java.util.function.LongConsumer caughtUp) {
+        return watch(keys.assignPrefix(), Assignment.class::cast, listener, "assignments", caughtUp);
+    }
+
+    @Override
     public Subscription watchAssignments(String machineId, Consumer<WatchEvent<Assignment>> listener) {
         return watch(keys.assignPrefix(machineId), Assignment.class::cast, listener, "assignments of " + machineId);
     }

@@ -743,6 +743,30 @@ abstract class RegistryContract {
         assertNull(states.violation());
     }
 
+    @Test
+    void anAssignmentsWatchSaysHowFarItHasCaughtUp() throws Exception {
+        Registry r = client();
+        long fence = lead(r, "engine");
+        List<Object> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WatchView<Assignment> view = new WatchView<>();
+        ProgressWatch watch = r.watchAssignments(e -> {
+            view.accept(e);
+            heard.add(e);
+        }, heard::add);
+        closeLater(watch);
+        snapshotSeen(view);
+        assertTrue(r.applyAssignments(fence, List.of(assign("m1", "a.service"), assign("m2", "b.service"))));
+        long written = r.revision();
+        eventually(() -> caughtUpAt(heard, written) >= 0);
+        assertEquals(2, heard.subList(0, caughtUpAt(heard, written)).stream()
+                .filter(h -> h instanceof WatchEvent.Updated<?>).count(), "both changes before the revision is whole: " + heard);
+        r.createUnit(unit("elsewhere.service", "[Service]\nExecStart=/bin/true\n"));
+        long later = r.revision();
+        watch.requestProgress();
+        eventually(() -> caughtUpAt(heard, later) >= 0);
+        assertNull(view.violation());
+    }
+
     /** Where the first revision at or past the given one was said to be caught up with; -1 if none yet. */
     private static int caughtUpAt(List<Object> heard, long revision) {
         for (int i = 0; i < heard.size(); i++) {

@@ -28,6 +28,12 @@ public interface Assignments {
     /** Assignments of all machines (keys "machine/unit"). */
     Subscription watchAssignments(Consumer<WatchEvent<Assignment>> listener);
 
+    /**
+     * As {@link #watchAssignments(Consumer)}, with {@code caughtUp} hearing how far it has got, as
+     * {@link UnitStates#watchStates(Consumer, java.util.function.LongConsumer)} does for states.
+     */
+    ProgressWatch watchAssignments(Consumer<WatchEvent<Assignment>> listener, java.util.function.LongConsumer caughtUp);
+
     /** Assignments of one machine (keys are unit names): what an agent follows. */
     Subscription watchAssignments(String machineId, Consumer<WatchEvent<Assignment>> listener);
 

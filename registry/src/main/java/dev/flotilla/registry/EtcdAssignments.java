@@ -123,6 +123,13 @@ final class EtcdAssignments implements Assignments {
     }
 
     @Override
+    public ProgressWatch watchAssignments(java.util.function.Consumer<WatchEvent<Assignment>> listener,
+                                          java.util.function.LongConsumer caughtUp) {
+        return new PrefixWatcher<>(etcd, keys.assignPrefix(), EtcdConnection::decodeAssignment, listener, "assignments")
+                .reportingProgress(caughtUp).start();
+    }
+
+    @Override
     public Subscription watchAssignments(String machineId, java.util.function.Consumer<WatchEvent<Assignment>> listener) {
         return new PrefixWatcher<>(etcd, keys.assignPrefix(machineId),
                 (unit, value) -> Codec.decode(value, Codec.AssignmentValue.class).assignment(machineId, unit), listener,

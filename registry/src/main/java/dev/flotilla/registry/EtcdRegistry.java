@@ -164,6 +164,11 @@ final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public ProgressWatch watchAssignments(Consumer<WatchEvent<Assignment>> listener, java.util.function.LongConsumer caughtUp) {
+        return assignments.watchAssignments(listener, caughtUp);
+    }
+
+    @Override
     public Subscription watchAssignments(String machineId, Consumer<WatchEvent<Assignment>> listener) {
         return assignments.watchAssignments(machineId, listener);
     }

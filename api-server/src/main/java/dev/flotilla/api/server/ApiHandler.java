@@ -60,7 +60,7 @@ final class ApiHandler extends Handler.Abstract {
     ApiHandler(Registry registry, Supplier<ApiServer.Health> health, Reads reads, AccessGuard guard, ApiStats stats,
                MetricsEndpoint metrics, EventsEndpoint events, UnitInspection inspection, ApiLimits limits,
                BodyBudget bodies, HeaderDeadline headers, Executor tcpWork, Executor localWork, SchedulingPass pass,
-               StateMirror states) {
+               Mirror<dev.flotilla.model.UnitState> states, Mirror<dev.flotilla.model.Assignment> assignments) {
         super(InvocationType.NON_BLOCKING);
         this.tcpWork = tcpWork;
         this.localWork = localWork;
@@ -75,8 +75,8 @@ final class ApiHandler extends Handler.Abstract {
         this.stats = stats;
         this.metrics = metrics;
         ListingGate listings = new ListingGate(); // one per daemon: fleet's pages and Flotilla's listings share it
-        this.fleetUnits = new FleetUnits(registry, reads, listings);
-        this.flotillaUnits = new FlotillaUnits(registry, reads, listings, states);
+        this.fleetUnits = new FleetUnits(registry, reads, listings, assignments);
+        this.flotillaUnits = new FlotillaUnits(registry, reads, listings, states, assignments);
         this.unitBatch = new UnitBatch(registry);
         this.machinePatch = new MachinePatch(registry);
         this.rollouts = new RolloutEndpoints(registry);

@@ -86,13 +86,23 @@ public final class ApiServer implements AutoCloseable {
     private final EventsEndpoint events;
     private final UnitInspection inspection;
     private final BodyBudget bodies;
-    private final StateMirror states;
+    private final Mirrors mirrors;
+
+    /** The mirrors a daemon's listings read from. */
+    private record Mirrors(Mirror<dev.flotilla.model.UnitState> states, Mirror<dev.flotilla.model.Assignment> assignments)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            states.close();
+            assignments.close();
+        }
+    }
 
     private ApiServer(Server server, ServerConnector tcpConnector, InheritedUnixConnector inheritedConnector, Reads reads,
                       ClusterCounts counts, EventsEndpoint events, UnitInspection inspection, BodyBudget bodies,
-                      StateMirror states) {
+                      Mirrors mirrors) {
         this.bodies = bodies;
-        this.states = states;
+        this.mirrors = mirrors;
         this.events = events;
         this.inspection = inspection;
         this.server = server;
@@ -160,7 +170,9 @@ public final class ApiServer implements AutoCloseable {
         server.addBean(tcpWork);
         server.addBean(localWork);
         Reads reads = new Reads();
-        StateMirror states = new StateMirror(registry, server.getScheduler());
+        // The daemon's mirrors for listings: started by the first, stopped after 5 idle minutes.
+        Mirrors mirrors = new Mirrors(Mirror.states(registry, server.getScheduler(), Mirror.IDLE),
+                Mirror.assignments(registry, server.getScheduler(), Mirror.IDLE));
         ApiStats stats = new ApiStats();
         EventsEndpoint events = new EventsEndpoint(registry);
         UnitInspection inspection = new UnitInspection(registry, () -> health.get().machineId(), inspector,
@@ -169,7 +181,7 @@ public final class ApiServer implements AutoCloseable {
         HeaderDeadline headers = new HeaderDeadline(server.getScheduler(), config.limits().requestDeadline());
         server.setHandler(new ApiHandler(registry, health, reads, new AccessGuard(config.security()), stats,
                 new MetricsEndpoint(counts, stats, daemonMetrics, bodies), events, inspection, config.limits(), bodies,
-                headers, tcpWork, localWork, pass, states));
+                headers, tcpWork, localWork, pass, mirrors.states(), mirrors.assignments()));
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -209,13 +221,13 @@ public final class ApiServer implements AutoCloseable {
                 // already failing
             }
             reads.close();
-            states.close();
+            mirrors.close();
             throw new IllegalStateException("cannot start the API: " + e.getMessage(), e);
         }
         if (!config.unixSocketInherited()) {
             config.unixSocket().ifPresent(socket -> restrictSocket(socket, config.socketGroup()));
         }
-        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection, bodies, states);
+        ApiServer api = new ApiServer(server, tcp, inherited, reads, counts, events, inspection, bodies, mirrors);
         log.info("API listening on {}{}{}", config.unixSocket().map(p -> "unix://" + p).orElse(""),
                 config.unixSocketInherited() ? " (socket from systemd)" : "",
                 api.tcpAddress().map(a -> (config.security().tls() ? " https://" : " http://") + a.getHostString() + ":" + a.getPort()).orElse(""));
@@ -324,7 +336,7 @@ public final class ApiServer implements AutoCloseable {
     private void closeKeepingInheritedSocket() {
         events.close();
         counts.close();
-        states.close();
+        mirrors.close();
         inheritedConnector.setAccepting(false);
         try {
             inheritedConnector.shutdown().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -386,6 +398,6 @@ public final class ApiServer implements AutoCloseable {
         }
         reads.close();
         counts.close();
-        states.close();
+        mirrors.close();
     }
 }

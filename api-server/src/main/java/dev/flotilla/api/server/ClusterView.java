@@ -34,14 +34,35 @@ final class ClusterView {
 
     /** Starts the four reads (the failure records are few: only RescheduleOnFailure= units that failed); {@link Pending#get()} waits for them. */
     static Pending read(Registry registry, Reads reads) {
-        return read(registry, reads, true);
+        return read(registry, reads, null, java.util.Set.of());
     }
 
-    /** @param withFailures false for fleet's API, which has no place for them: one read less */
-    static Pending read(Registry registry, Reads reads, boolean withFailures) {
-        return new Pending(reads.start(() -> registry.assignments().value()), reads.start(() -> registry.waiting().value()),
-                reads.start(() -> registry.machines().value()),
-                withFailures ? reads.start(() -> registry.unitFailures().value()) : CompletableFuture.completedFuture(List.of()));
+    /**
+     * As {@link #read(Registry, Reads)}, the assignments from the daemon's mirror when it can
+     * answer (else from etcd).
+     *
+     * @param assignments the mirror, or null to read etcd
+     * @param units        the units the view is asked about (all of them when empty): what the mirror answers for
+     */
+    static Pending read(Registry registry, Reads reads, Mirror<Assignment> assignments, java.util.Set<String> units) {
+        return new Pending(reads.start(() -> assignments(registry, assignments, units)),
+                reads.start(() -> registry.waiting().value()), reads.start(() -> registry.machines().value()),
+                reads.start(() -> registry.unitFailures().value()));
+    }
+
+    /**
+     * The assignments of the named units (of all with none named): from the mirror when it can
+     * answer, else every assignment from etcd (they are kept by machine), for the caller to pick from.
+     */
+    static List<Assignment> assignments(Registry registry, Mirror<Assignment> mirror, java.util.Set<String> units) {
+        return (mirror == null ? java.util.Optional.<List<Assignment>>empty() : mirror.read(units))
+                .orElseGet(() -> registry.assignments().value());
+    }
+
+    /** Only the assignments given (for fleet's pages, which show nothing else of the view). */
+    static ClusterView ofAssignments(List<Assignment> assignments) {
+        return new Pending(CompletableFuture.completedFuture(assignments), CompletableFuture.completedFuture(new java.util.TreeMap<>()),
+                CompletableFuture.completedFuture(List.of()), CompletableFuture.completedFuture(List.of())).get();
     }
 
     /**

@@ -29,24 +29,29 @@ final class FleetUnits {
     private final Registry registry;
     private final Reads reads;
     private final ListingGate listings;
+    private final Mirror<Assignment> assignments;
 
-    FleetUnits(Registry registry, Reads reads, ListingGate listings) {
+    FleetUnits(Registry registry, Reads reads, ListingGate listings, Mirror<Assignment> assignments) {
         this.registry = registry;
         this.reads = reads;
         this.listings = listings;
+        this.assignments = assignments;
     }
 
     /**
      * GET /fleet/v1/units, paged as fleet's: a page reads its own units and their states (point
-     * reads), but where each runs needs every assignment (they are kept by machine), so pages are
-     * built one at a time per daemon, as whole listings are.
+     * reads), and where each runs from the daemon's mirror of assignments; when the mirror cannot
+     * answer, every assignment from etcd (they are kept by machine), so pages are built one at a
+     * time per daemon, as whole listings are.
      */
     void list(Exchange ex) {
         String after = PageToken.decode(ex.query("nextPageToken"));
         listings.run(() -> {
-            ClusterView.Pending viewRead = ClusterView.read(registry, reads, false);
             Page<UnitRecord> page = registry.unitsAfter(after, PAGE_SIZE);
-            ClusterView view = viewRead.get();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            page.items().forEach(u -> names.add(u.name()));
+            ClusterView view = ClusterView.ofAssignments(names.isEmpty() ? List.of()
+                    : ClusterView.assignments(registry, assignments, names));
             Map<String, String> machineByUnit = new LinkedHashMap<>();
             for (UnitRecord u : page.items()) {
                 String machine = view.machineId(u.name());
@@ -67,7 +72,7 @@ final class FleetUnits {
     }
 
     void get(Exchange ex, String rawName) {
-        UnitResource.get(ex, registry, reads, rawName, (u, view) -> {
+        UnitResource.get(ex, registry, reads, assignments, rawName, (u, view) -> {
             String machine = view.machineId(u.name());
             UnitState state = machine.isEmpty() ? null : registry.unitStatesAt(Map.of(u.name(), machine)).stream().findFirst().orElse(null);
             return fleetUnit(u, view, state);

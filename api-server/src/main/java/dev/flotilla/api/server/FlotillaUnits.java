@@ -33,13 +33,16 @@ final class FlotillaUnits {
     private final Registry registry;
     private final Reads reads;
     private final ListingGate wholeListings;
-    private final StateMirror mirror;
+    private final Mirror<UnitState> states;
+    private final Mirror<dev.flotilla.model.Assignment> assignments;
 
-    FlotillaUnits(Registry registry, Reads reads, ListingGate wholeListings, StateMirror mirror) {
+    FlotillaUnits(Registry registry, Reads reads, ListingGate wholeListings, Mirror<UnitState> states,
+                  Mirror<dev.flotilla.model.Assignment> assignments) {
         this.registry = registry;
         this.reads = reads;
         this.wholeListings = wholeListings;
-        this.mirror = mirror;
+        this.states = states;
+        this.assignments = assignments;
     }
 
     /**
@@ -56,7 +59,8 @@ final class FlotillaUnits {
         boolean withUnits = parts.contains(UnitListing.Part.UNITS);
         boolean withStates = parts.contains(UnitListing.Part.STATES);
         CompletableFuture<List<UnitRecord>> unitsRead = withUnits ? reads.start(() -> units(only)) : null;
-        ClusterView.Pending viewRead = withUnits ? ClusterView.read(registry, reads) : ClusterView.readMachines(registry, reads);
+        ClusterView.Pending viewRead = withUnits ? ClusterView.read(registry, reads, assignments, only)
+                : ClusterView.readMachines(registry, reads);
         CompletableFuture<List<UnitState>> statesRead = withStates ? reads.start(() -> states(only)) : null;
         ClusterView view = viewRead.get();
 
@@ -92,12 +96,7 @@ final class FlotillaUnits {
      * machine, so a few named units cost that too).
      */
     private List<UnitState> states(Set<String> only) {
-        try {
-            return mirror.read(only).orElseGet(() -> registry.unitStates().value());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading unit states", e);
-        }
+        return states.read(only).orElseGet(() -> registry.unitStates().value());
     }
 
     private static Set<UnitListing.Part> parts(List<String> include) {
@@ -137,7 +136,7 @@ final class FlotillaUnits {
     }
 
     void get(Exchange ex, String rawName) {
-        UnitResource.get(ex, registry, reads, rawName, this::detail);
+        UnitResource.get(ex, registry, reads, assignments, rawName, this::detail);
     }
 
     void delete(Exchange ex, String rawName) {

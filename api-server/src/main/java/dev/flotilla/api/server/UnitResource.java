@@ -11,11 +11,11 @@ final class UnitResource {
     private UnitResource() {
     }
 
-    /** Answers 200 with the unit in the given shape, or 404. */
-    static void get(Exchange ex, Registry registry, Reads reads, String rawName,
-                    BiFunction<UnitRecord, ClusterView, Object> shape) {
+    /** Answers 200 with the unit in the given shape, or 404; its assignment from the mirror when it can answer. */
+    static void get(Exchange ex, Registry registry, Reads reads, Mirror<dev.flotilla.model.Assignment> assignments,
+                    String rawName, BiFunction<UnitRecord, ClusterView, Object> shape) {
         UnitName name = UnitInput.name(rawName);
-        ClusterView.Pending viewRead = ClusterView.read(registry, reads);
+        ClusterView.Pending viewRead = ClusterView.read(registry, reads, assignments, java.util.Set.of(name.value()));
         UnitRecord unit = registry.unit(name.value())
                 .orElseThrow(() -> HttpFailure.notFound("unit " + name + " does not exist")).value();
         ex.json(200, shape.apply(unit, viewRead.get()));

@@ -342,6 +342,15 @@ class FleetApiTest {
         assertEquals("active", api.client.unitStates("", "u117.service").get(0).systemdActiveState());
         assertFalse(api.serverCalls.contains("units"), "no page reads every unit: " + api.serverCalls);
         assertFalse(api.serverCalls.contains("unitStates"), "no page reads every state: " + api.serverCalls);
+
+        // Once the daemon's mirror of assignments has listed (the first page started it), pages
+        // read no assignment from etcd either, and still say where each unit runs.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            api.serverCalls.clear();
+            List<Unit> again = api.client.units();
+            return again.size() == 230 && again.stream().allMatch(u -> u.machineID().equals(M1))
+                    && !api.serverCalls.contains("assignments");
+        });
     }
 
     @Test
