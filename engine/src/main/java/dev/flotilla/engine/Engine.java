@@ -52,8 +52,7 @@ public final class Engine implements AutoCloseable {
     /** Each live machine's allocation and capacity after the last pass that planned. */
     private MachineLoads machineLoads = MachineLoads.NONE;
     private long lastPassMillis;
-    /** When the last pass ended (System.nanoTime), for {@link PassPacing}. */
-    private long lastPassEndNanos = System.nanoTime();
+    private final PassPacing pacing = new PassPacing(System.nanoTime());
     private long totalPassMillis;
     private long writes;
     private long failedPasses;
@@ -179,8 +178,8 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             apply.accept(e);
-            long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPassEndNanos);
-            requestPass(t, PassPacing.delayMillis(options.passDelay().toMillis(), lastPassMillis, idle));
+            boolean fullExpected = t.fullNext || t.view.reshapePending() || !t.planner.ready();
+            requestPass(t, pacing.delayMillis(options.passDelay().toMillis(), fullExpected, System.nanoTime()));
         });
     }
 
@@ -287,8 +286,9 @@ public final class Engine implements AutoCloseable {
             }
         }
         passes++;
-        lastPassEndNanos = System.nanoTime();
-        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(lastPassEndNanos - start);
+        long ended = System.nanoTime();
+        lastPassMillis = TimeUnit.NANOSECONDS.toMillis(ended - start);
+        pacing.ended(full, lastPassMillis, ended);
         totalPassMillis += lastPassMillis;
         units = v.units().size();
         waiting = v.waiting().size();

@@ -169,6 +169,11 @@ final class WatchedCluster {
         gone.addAll(goneMachines);
     }
 
+    /** Whether the next pass will start from scratch (see {@link #takeReshaped()}), without taking it. */
+    boolean reshapePending() {
+        return reshaped;
+    }
+
     /** Whether machines came or changed, or a watch listed anew, since the last call: then a pass starts from scratch. */
     boolean takeReshaped() {
         boolean r = reshaped;

@@ -29,6 +29,22 @@ class PassPacingTest {
     }
 
     @Test
+    void anIncrementalPassRightAfterAFullOneWaitsOnlyAsLongAsTheLastIncrementalTook() {
+        // The resync's full pass took 1,082 ms and just ended; a machine is lost now.
+        PassPacing pacing = new PassPacing(0);
+        pacing.ended(false, 16, ms(10_000));
+        pacing.ended(true, 1_082, ms(60_000));
+        assertEquals(16, pacing.delayMillis(5, false, ms(60_000)), "its units are planned after 16 ms, not 1,082");
+        assertEquals(1_082, pacing.delayMillis(5, true, ms(60_000)), "another full pass still waits as long as the last");
+        assertEquals(5, pacing.delayMillis(5, false, ms(60_020)), "and the idle time counts towards either");
+        assertEquals(1_062, pacing.delayMillis(5, true, ms(60_020)));
+    }
+
+    private static long ms(long millis) {
+        return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    @Test
     void underABurstPassesTakeAtMostHalfTheTime() {
         // each pass starts at least as long after the last one ended as that one took
         long now = 0;
