@@ -82,6 +82,12 @@ class ClusterPageBrowserTest {
         return s == null ? "" : s.toString();
     }
 
+    /** The rendered text of the first element matching the selector, "" when there is none. */
+    private String text(String css) {
+        Object t = browser.js("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
+        return t == null ? "" : t.toString();
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> cards() {
         return (List<String>) browser.js("return [...document.querySelectorAll('.machine')].map(c => c.dataset.machine);");
@@ -101,8 +107,9 @@ class ClusterPageBrowserTest {
         await().atMost(BOUND).until(() -> cards().size() == 3);
         assertEquals(List.of("a".repeat(32), "b".repeat(32), "c".repeat(32)), cards());
         await().atMost(BOUND).until(() -> List.of(1, 2, 3).stream().allMatch(i -> rowState("web-" + i + ".service").equals("active")));
-        assertTrue(browser.driver().findElement(By.cssSelector(".machine[data-machine='" + "c".repeat(32) + "']"))
-                .getText().contains("3 units"));
+        // read in one script: the page redraws a card when news comes, so a node looked up first
+        // may be gone (stale) by the time its text is asked for
+        await().atMost(BOUND).until(() -> text(".machine[data-machine='" + "c".repeat(32) + "']").contains("3 units"));
         // the engine leader is marked (one of the two daemons), and the rollouts panel says there are none
         await().atMost(BOUND).until(() -> browser.js("return [...document.querySelectorAll('.machine')]"
                 + ".filter(c => c.querySelector('.badge')).map(c => c.dataset.machine).join()").toString().matches("a{32}|b{32}"));
@@ -130,9 +137,8 @@ class ClusterPageBrowserTest {
         WebElement list = browser.driver().findElement(By.id("units"));
         list.sendKeys(Keys.ARROW_DOWN);
         list.sendKeys(Keys.ENTER);
-        await().atMost(BOUND).until(() -> browser.driver().findElement(By.id("detail-text")).getText()
-                .contains("Description=started while the page was open"));
-        assertTrue(browser.driver().findElement(By.id("detail-states")).getText().contains("active"));
+        await().atMost(BOUND).until(() -> text("#detail-text").contains("Description=started while the page was open"));
+        await().atMost(BOUND).until(() -> text("#detail-states").contains("active"));
 
         assertEquals("yes", browser.js("return window.__sameDocument || 'reloaded';"));
     }
