@@ -32,14 +32,10 @@ final class ClusterView {
         this.failures = failures;
     }
 
-    /** Starts the four reads (the failure records are few: only RescheduleOnFailure= units that failed); {@link Pending#get()} waits for them. */
-    static Pending read(Registry registry, Reads reads) {
-        return read(registry, reads, null, java.util.Set.of());
-    }
-
     /**
-     * As {@link #read(Registry, Reads)}, the assignments from the daemon's mirror when it can
-     * answer (else from etcd).
+     * Starts the four reads (the failure records are few: only RescheduleOnFailure= units that
+     * failed), the assignments from the daemon's mirror when it can answer (else from etcd);
+     * {@link Pending#get()} waits for them.
      *
      * @param assignments the mirror, or null to read etcd
      * @param units        the units the view is asked about (all of them when empty): what the mirror answers for

@@ -12,7 +12,6 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.IteratingCallback;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
