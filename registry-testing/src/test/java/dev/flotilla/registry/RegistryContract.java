@@ -701,27 +701,61 @@ abstract class RegistryContract {
         assertNull(states.violation());
     }
 
+    /**
+     * What a progress watch delivered, in order: its events and, as Longs, the revisions it said it
+     * had caught up with (whole revisions: after the Snapshot, after each write's changes, and when asked).
+     */
+    private final class Heard<T> {
+        final List<Object> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final WatchView<T> view = new WatchView<>();
+        ProgressWatch watch;
+
+        Heard<T> start(java.util.function.BiFunction<java.util.function.Consumer<WatchEvent<T>>, java.util.function.LongConsumer,
+                ProgressWatch> source) throws Exception {
+            watch = closeLater(source.apply(e -> {
+                view.accept(e);
+                all.add(e);
+            }, all::add));
+            snapshotSeen(view);
+            return this;
+        }
+
+        /** Waits until a revision at or past the given one is said to be caught up with; what came before that. */
+        List<Object> before(long revision) throws Exception {
+            eventually(() -> caughtUpAt(revision) >= 0);
+            return all.subList(0, caughtUpAt(revision));
+        }
+
+        /** Nothing changes under the watch: asked, it still reaches the store's revision (a mirror need not wait for an event). */
+        void progressWithoutChange(Registry r) throws Exception {
+            r.createUnit(unit("elsewhere.service", "[Service]\nExecStart=/bin/true\n"));
+            long later = r.revision();
+            watch.requestProgress();
+            before(later);
+            assertNull(view.violation());
+        }
+
+        private int caughtUpAt(long revision) {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i) instanceof Long caught && caught >= revision) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
     @Test
     void aStatesWatchSaysHowFarItHasCaughtUpAfterItsEvents() throws Exception {
-        // Revisions a watch has delivered whole: after the Snapshot, after each write's changes, and when asked.
         Registry r = client();
         MachinePresence p = register(r, 'a', "s");
-        List<Object> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        WatchView<UnitState> states = new WatchView<>();
-        ProgressWatch watch = r.watchStates(e -> {
-            states.accept(e);
-            heard.add(e);
-        }, heard::add);
-        closeLater(watch);
-        snapshotSeen(states);
+        Heard<UnitState> heard = new Heard<UnitState>().start(r::watchStates);
 
         r.publishStates(p, List.of(state(p, "a.service", "active")));
         long written = r.revision();
-        watch.requestProgress();
-        eventually(() -> caughtUpAt(heard, written) >= 0);
-        int firstProgress = caughtUpAt(heard, written);
-        assertTrue(heard.subList(0, firstProgress).stream().anyMatch(h -> h instanceof WatchEvent.Updated<?>),
-                "the change written before the request is heard before the progress: " + heard);
+        heard.watch.requestProgress();
+        assertTrue(heard.before(written).stream().anyMatch(h -> h instanceof WatchEvent.Updated<?>),
+                "the change written before the request is heard before the progress: " + heard.all);
 
         // Thirty keys in one revision: no revision is said to be caught up with before all of them arrived.
         List<UnitState> many = new java.util.ArrayList<>();
@@ -730,51 +764,24 @@ abstract class RegistryContract {
         }
         r.publishStates(p, many);
         long together = r.revision();
-        eventually(() -> caughtUpAt(heard, together) >= 0);
-        int caught = caughtUpAt(heard, together);
-        assertEquals(30, heard.subList(0, caught).stream().filter(h -> h instanceof WatchEvent.Updated<?> u
-                && u.revision() == together).count(), "the whole revision before it is caught up with: " + heard);
+        assertEquals(30, heard.before(together).stream().filter(h -> h instanceof WatchEvent.Updated<?> u
+                && u.revision() == together).count(), "the whole revision before it is caught up with: " + heard.all);
 
-        // Nothing changes: the progress still reaches the store's revision (a mirror need not wait for an event).
-        r.createUnit(unit("elsewhere.service", "[Service]\nExecStart=/bin/true\n"));
-        long later = r.revision();
-        watch.requestProgress();
-        eventually(() -> caughtUpAt(heard, later) >= 0);
-        assertNull(states.violation());
+        heard.progressWithoutChange(r);
     }
 
     @Test
     void anAssignmentsWatchSaysHowFarItHasCaughtUp() throws Exception {
         Registry r = client();
         long fence = lead(r, "engine");
-        List<Object> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        WatchView<Assignment> view = new WatchView<>();
-        ProgressWatch watch = r.watchAssignments(e -> {
-            view.accept(e);
-            heard.add(e);
-        }, heard::add);
-        closeLater(watch);
-        snapshotSeen(view);
+        Heard<Assignment> heard = new Heard<Assignment>().start(r::watchAssignments);
+
         assertTrue(r.applyAssignments(fence, List.of(assign("m1", "a.service"), assign("m2", "b.service"))));
         long written = r.revision();
-        eventually(() -> caughtUpAt(heard, written) >= 0);
-        assertEquals(2, heard.subList(0, caughtUpAt(heard, written)).stream()
-                .filter(h -> h instanceof WatchEvent.Updated<?>).count(), "both changes before the revision is whole: " + heard);
-        r.createUnit(unit("elsewhere.service", "[Service]\nExecStart=/bin/true\n"));
-        long later = r.revision();
-        watch.requestProgress();
-        eventually(() -> caughtUpAt(heard, later) >= 0);
-        assertNull(view.violation());
-    }
+        assertEquals(2, heard.before(written).stream().filter(h -> h instanceof WatchEvent.Updated<?>).count(),
+                "both changes before the revision is whole: " + heard.all);
 
-    /** Where the first revision at or past the given one was said to be caught up with; -1 if none yet. */
-    private static int caughtUpAt(List<Object> heard, long revision) {
-        for (int i = 0; i < heard.size(); i++) {
-            if (heard.get(i) instanceof Long caught && caught >= revision) {
-                return i;
-            }
-        }
-        return -1;
+        heard.progressWithoutChange(r);
     }
 
     @Test
